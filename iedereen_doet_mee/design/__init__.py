@@ -1,0 +1,20 @@
+"""Declaring a trial: the design object, its TOML form and the allocation procedure."""
+
+from .allocation import Allocation, allocate, assignment_probabilities
+from .toml_io import design_from_dict, design_to_dict, design_to_toml, read_design, write_design
+from .trial_design import DEFAULT_INSTRUMENT_KINDS, EXIT_REASONS, Cell, TrialDesign
+
+__all__ = [
+    "DEFAULT_INSTRUMENT_KINDS",
+    "EXIT_REASONS",
+    "Allocation",
+    "Cell",
+    "TrialDesign",
+    "allocate",
+    "assignment_probabilities",
+    "design_from_dict",
+    "design_to_dict",
+    "design_to_toml",
+    "read_design",
+    "write_design",
+]

@@ -1,0 +1,140 @@
+"""Read and write a :class:`TrialDesign` as TOML (``design.toml``).
+
+The file holds one top-level key per design field, named as the field, so an error
+in the file names the same field as an error in Python. Unequal cell sizes go in a
+``[n_per_cell]`` table of ``stratum = {arm = n}``. Reading uses :mod:`tomllib`;
+writing uses a small serialiser for the few value types a design holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..errors import DesignError
+from .trial_design import TrialDesign
+
+__all__ = ["design_from_dict", "design_to_dict", "design_to_toml", "read_design", "write_design"]
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(TrialDesign))
+
+
+def design_to_dict(design: TrialDesign) -> dict[str, Any]:
+    """Return the design as plain Python values (dates as ``datetime.date``).
+
+    Examples
+    --------
+    >>> design_to_dict(TrialDesign())["strata"]
+    ['40-60', '60-80']
+    """
+    out: dict[str, Any] = {}
+    for name in _FIELDS:
+        value = getattr(design, name)
+        if name == "n_per_cell" and not isinstance(value, int):
+            table: dict[str, dict[str, int]] = {}
+            for stratum, arm, n in value:
+                table.setdefault(stratum, {})[arm] = n
+            value = table
+        elif isinstance(value, tuple):
+            value = list(value)
+        if value is None:
+            continue
+        out[name] = value
+    return out
+
+
+def design_from_dict(data: dict[str, Any], *, source: str = "design") -> TrialDesign:
+    """Declare a design from plain values, naming ``source`` in any error.
+
+    Raises
+    ------
+    DesignError
+        For an unknown key or an invalid value; the message names the key and
+        ``source``.
+
+    Examples
+    --------
+    >>> design_from_dict({"n_per_cell": 10}).n_total
+    40
+    >>> design_from_dict({"n_per_cel": 10}, source="my.toml")
+    Traceback (most recent call last):
+    ...
+    iedereen_doet_mee.errors.DesignError: TrialDesign field 'n_per_cel': unknown field in
+    my.toml; allowed fields are name, strata, arms, control_arm, n_per_cell, ...
+    """
+    for key in data:
+        if key not in _FIELDS:
+            raise DesignError(
+                key, f"unknown field in {source}; allowed fields are {', '.join(_FIELDS)}"
+            )
+    try:
+        return TrialDesign(**data)
+    except DesignError as exc:
+        raise DesignError(exc.field, f"{str(exc).split(': ', 1)[1]} (in {source})") from None
+
+
+def read_design(path: str | Path) -> TrialDesign:
+    """Read a design from a TOML file.
+
+    Raises
+    ------
+    DesignError
+        When the file is not valid TOML (field ``"<file>"``) or declares an
+        invalid design.
+    """
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DesignError("<file>", f"cannot read {path}: {exc}") from None
+    return design_from_dict(data, source=str(path))
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        pairs = ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items())
+        return "{ " + pairs + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _toml_key(key: str) -> str:
+    return key if key.replace("_", "").replace("-", "").isalnum() else json.dumps(key)
+
+
+def design_to_toml(design: TrialDesign) -> str:
+    """Return the design as TOML text that :func:`read_design` reads back unchanged.
+
+    Examples
+    --------
+    >>> print(design_to_toml(TrialDesign()).splitlines()[1])
+    name = "Iedereen doet mee"
+    """
+    data = design_to_dict(design)
+    tables = {k: v for k, v in data.items() if isinstance(v, dict)}
+    lines = ["# Trial design of iedereen_doet_mee; fields are documented in docs/design.md"]
+    lines += [f"{k} = {_toml_value(v)}" for k, v in data.items() if k not in tables]
+    for name, table in tables.items():
+        lines += ["", f"[{name}]"]
+        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_design(design: TrialDesign, path: str | Path) -> Path:
+    """Write the design to ``path`` as TOML and return the path."""
+    path = Path(path)
+    path.write_text(design_to_toml(design), encoding="utf-8", newline="\n")
+    return path

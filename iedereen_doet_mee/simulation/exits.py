@@ -1,0 +1,105 @@
+"""Competing exits from benefit, leaving the project and loss to follow-up.
+
+The reason a participant leaves benefit within 24 months is drawn so that each cell's
+share of every reason equals its parameter exactly (in the absence of censoring):
+
+* a work exit is decided by ``U = Phi(rho * z + sqrt(1 - rho^2) * e)``: regular work
+  when ``U > 1 - p_regular``, subsidised work when ``U`` lies in the next
+  ``p_subsidised``; so people with a better prognosis ``z`` find work first, and a
+  person in a cell with a higher share finds work whenever they would in a cell with
+  a lower share (monotone potential outcomes);
+* otherwise an independent uniform picks education, moved, unlawful, other or no exit
+  with probabilities proportional to their shares.
+
+The time of an exit within 24 months follows a Weibull truncated at 24 months;
+people without an exit by then leave later at a constant yearly rate. Times are in
+months since enrolment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy.special import ndtr
+
+from ..design.trial_design import EXIT_REASONS, TrialDesign
+from .parameters import SimulationParameters
+from .population import Population, correlated_normal
+
+__all__ = ["ExitTimes", "draw_exits", "truncated_weibull"]
+
+HORIZON_MONTHS = 24.0
+
+
+@dataclasses.dataclass(frozen=True)
+class ExitTimes:
+    """Latent (uncensored) times in months since enrolment and the exit reason."""
+
+    reason: np.ndarray  # object array of EXIT_REASONS
+    exit_time: np.ndarray
+    dropout_time: np.ndarray
+    loss_time: np.ndarray
+    project_end_time: np.ndarray
+
+
+def truncated_weibull(u: np.ndarray, shape: float, scale: float, upper: float) -> np.ndarray:
+    """Inverse-CDF draw of a Weibull(shape, scale) truncated to ``(0, upper]``.
+
+    Examples
+    --------
+    >>> float(truncated_weibull(np.array([1.0]), 1.5, 10.0, 24.0)[0])
+    24.0
+    """
+    f_upper = -np.expm1(-((upper / scale) ** shape))
+    return scale * (-np.log1p(-u * f_upper)) ** (1.0 / shape)
+
+
+def _rate_from_share(share: float, months: float) -> float:
+    """Constant monthly hazard that gives ``share`` events within ``months``."""
+    return -np.log1p(-share) / months if share < 1 else np.inf
+
+
+def draw_exits(design: TrialDesign, params: SimulationParameters, people: Population,
+               rng: np.random.Generator) -> ExitTimes:
+    """Draw exit reason and time, dropout, loss to follow-up and end of trajectory."""
+    n = people.ids.size
+    shares = params.exit_shares(design)
+    table = np.zeros((n, len(EXIT_REASONS)))
+    for (stratum, arm), row in shares.items():
+        mask = (people.stratum == stratum) & (people.arm == arm)
+        table[mask] = [row[r] for r in EXIT_REASONS]
+    work = ndtr(correlated_normal(people.prognosis, params.prognosis_correlation, rng))
+    other = rng.random(n)
+    p_reg, p_sub = table[:, 0], table[:, 1]
+    index = np.full(n, -1)
+    index[work > 1 - p_reg] = 0
+    index[(index < 0) & (work > 1 - p_reg - p_sub)] = 1
+    rest = index < 0
+    non_work = table[:, 2:]
+    cumulative = np.cumsum(non_work, axis=1)
+    scaled = other * (1 - p_reg - p_sub)
+    pick = (scaled[:, None] >= cumulative).sum(axis=1)  # 0..4; 4 means no exit by 24 months
+    index[rest & (pick < non_work.shape[1])] = 2 + pick[rest & (pick < non_work.shape[1])]
+    time = np.full(n, np.nan)
+    u = rng.random(n)
+    for k, reason in enumerate(EXIT_REASONS):
+        mask = index == k
+        shape, scale = params.exit_time_shapes[reason]
+        time[mask] = truncated_weibull(u[mask], shape, scale, HORIZON_MONTHS)
+    late = index < 0
+    rate = _rate_from_share(params.exit_rate_after_24m_per_year, 12.0)
+    late_time = HORIZON_MONTHS + rng.exponential(1.0 / rate, size=n) if np.isfinite(rate) and \
+        rate > 0 else np.full(n, np.inf)
+    weights = table / np.maximum(table.sum(axis=1, keepdims=True), 1e-300)
+    late_pick = (rng.random(n)[:, None] >= np.cumsum(weights, axis=1)).sum(axis=1)
+    late_pick = np.minimum(late_pick, len(EXIT_REASONS) - 1)
+    index[late] = late_pick[late]
+    time[late] = late_time[late]
+    reason = np.asarray(EXIT_REASONS, dtype=object)[index]
+    dropout = rng.exponential(1.0, size=n) / _rate_from_share(params.dropout_24m, 24.0) \
+        if params.dropout_24m > 0 else np.full(n, np.inf)
+    loss = rng.exponential(1.0, size=n) / _rate_from_share(params.loss_to_follow_up_24m, 24.0) \
+        if params.loss_to_follow_up_24m > 0 else np.full(n, np.inf)
+    project_end = np.minimum.reduce([time, dropout, np.full(n, float(params.trajectory_months))])
+    return ExitTimes(reason, time, dropout, loss, project_end)

@@ -1,0 +1,228 @@
+"""Simulate a complete trial in the data model: :func:`simulate_trial`.
+
+The steps, each drawing from its own child of ``numpy.random.SeedSequence(seed)``:
+
+1. enrolment: staggered uniformly over the enrolment window, strata shuffled with
+   their planned totals; allocation by stratified permuted blocks (randomised) or by
+   caseworker assignment with selection on prognosis (assigned);
+2. baseline characteristics correlated with a latent prognosis;
+3. competing exits from benefit, dropout from the project, loss to follow-up;
+4. instruments in the instrument arms, with costs;
+5. job spells for work exits, ending by the CBS retention curve;
+6. monthly ladder paths and wage-value measurements every few months;
+7. employer survey answers.
+
+Everything after the design's cut-off, after loss to follow-up, or (for
+measurements and instruments) after leaving the project is censored: not written.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..data.dtypes import as_declared_types
+from ..data.loading import TrialData
+from ..dates import DAYS_PER_MONTH
+from ..design.trial_design import TrialDesign
+from .activities import draw_employer_survey, draw_instruments, draw_jobs
+from .exits import draw_exits
+from .parameters import SimulationParameters
+from .population import draw_population
+from .trajectories import draw_measurements
+
+__all__ = ["DEFAULT_SEED", "STREAMS", "simulate_trial"]
+
+#: Seed of the bundled synthetic trial (the first day of enrolment).
+DEFAULT_SEED = 20140701
+
+#: Random streams, one per step. New steps must be appended, never inserted, so that
+#: existing steps keep their draws.
+STREAMS = ("enrolment", "allocation", "baseline", "exits", "instruments", "jobs",
+           "trajectories", "survey")
+
+_NEVER = np.iinfo(np.int64).max // 4
+
+
+def _days(months: np.ndarray) -> np.ndarray:
+    """Whole days after enrolment of a time in months (at least day 1); inf stays far away."""
+    months = np.asarray(months, dtype=float)
+    finite = np.isfinite(months)
+    safe = np.where(finite, months, 0.0)
+    return np.where(finite, np.maximum(1, np.ceil(safe * DAYS_PER_MONTH)), _NEVER).astype(np.int64)
+
+
+def _dates(enrolled: np.ndarray, offset: np.ndarray, shown: np.ndarray) -> np.ndarray:
+    """Calendar dates ``enrolled + offset`` where ``shown``, else NaT."""
+    out = enrolled + np.where(shown, offset, 0).astype("timedelta64[D]")
+    return np.where(shown, out, np.datetime64("NaT")).astype("datetime64[ns]")
+
+
+def simulate_trial(design: TrialDesign | None = None, *,
+                   parameters: SimulationParameters | None = None,
+                   seed: int = DEFAULT_SEED) -> TrialData:
+    """Simulate one trial of ``design`` as it would stand at the design's cut-off.
+
+    Parameters
+    ----------
+    design : TrialDesign, optional
+        The trial to simulate; default: "Iedereen doet mee".
+    parameters : SimulationParameters, optional
+        The assumptions (see ``docs/simulation.md``); default values carry sources.
+    seed : int
+        Seed of ``numpy.random.SeedSequence``; the same seed gives the same trial.
+
+    Returns
+    -------
+    TrialData
+        Tables ``participants``, ``employment``, ``measurements``, ``instruments``,
+        ``employer_survey`` and, for a randomised design, ``allocation_log``, typed
+        as the loader types them.
+
+    Examples
+    --------
+    >>> trial = simulate_trial(seed=1)
+    >>> len(trial.participants)
+    100
+    >>> trial.participants.groupby(["band", "instruments"], observed=True).size().tolist()
+    [25, 25, 25, 25]
+    """
+    design = TrialDesign() if design is None else design
+    params = SimulationParameters() if parameters is None else parameters
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    rng = {name: np.random.default_rng(child) for name, child in zip(STREAMS, children,
+                                                                      strict=True)}
+    people = draw_population(design, params, rng)
+    exits = draw_exits(design, params, people, rng["exits"])
+    enrolled = people.enrolled
+    cutoff_day = (np.datetime64(design.cutoff, "D") - enrolled).astype(np.int64)
+    loss_day = _days(exits.loss_time)
+    exit_day = _days(exits.exit_time)
+    known_until = np.minimum(cutoff_day, loss_day)
+    left_day = np.minimum(_days(exits.project_end_time), loss_day)
+    in_project_until = np.minimum(left_day, cutoff_day)
+
+    instruments = draw_instruments(design, params, people, exits.project_end_time,
+                                   rng["instruments"])
+    jobs = draw_jobs(params, people, exits.reason, exits.exit_time, instruments, rng["jobs"])
+    months = int(np.ceil(cutoff_day.max() / DAYS_PER_MONTH)) + 1
+    measured = draw_measurements(params, people, jobs, in_project_until, months,
+                                 rng["trajectories"])
+    survey = draw_employer_survey(design, params, people, jobs, rng["survey"])
+
+    tables = {
+        "participants": _participants(people, exits, jobs, instruments, params, enrolled,
+                                      exit_day, known_until, left_day, loss_day, cutoff_day,
+                                      rng["survey"]),
+        "employment": _employment(people, jobs, enrolled, known_until),
+        "measurements": _measurements(people, measured, params),
+        "instruments": _instruments(people, instruments, enrolled, in_project_until,
+                                    known_until),
+        "employer_survey": _survey(people, jobs, survey, enrolled, known_until),
+    }
+    if people.allocation is not None:
+        tables["allocation_log"] = people.allocation.log
+    typed = {name: as_declared_types(frame, name, design) for name, frame in tables.items()}
+    return TrialData(design, typed)
+
+
+def _participants(people, exits, jobs, instruments, params, enrolled, exit_day, known_until,
+                  left_day, loss_day, cutoff_day, rng) -> pd.DataFrame:
+    exit_seen = exit_day <= known_until
+    n = people.ids.size
+    returned = np.full(n, _NEVER, dtype=np.int64)
+    returned[jobs.person] = _days(jobs.end)[...] + 1
+    qualification = np.full(n, _NEVER, dtype=np.int64)
+    training = instruments.kind == "training"
+    gains = rng.random(instruments.person.size) < params.training_qualification
+    mine = training & gains
+    qualification[instruments.person[mine]] = _days(instruments.end[mine])
+    base = people.baseline
+    frame = pd.DataFrame({
+        "participant_id": people.ids,
+        "band": people.stratum,
+        "instruments": people.arm,
+        "enrolled_on": enrolled.astype("datetime64[ns]"),
+        "exit_on": _dates(enrolled, exit_day, exit_seen),
+        "exit_reason": np.where(exit_seen, exits.reason, None),
+        "left_project_on": _dates(enrolled, left_day, left_day <= cutoff_day),
+        "follow_up_end_on": _dates(enrolled, loss_day, loss_day <= cutoff_day),
+        "returned_on": _dates(enrolled, returned, returned <= known_until),
+        "age": base["age"],
+        "sex": base["sex"],
+        "education": base["education"],
+        "household": base["household"],
+        "jobless_household": np.where(base["jobless_household"], True, False),
+        "labour_status_entry": base["labour_status_entry"],
+        "migrant_background": base["migrant_background"],
+        "disability": base["disability"],
+        "months_on_benefit": base["months_on_benefit"],
+        "wage_value_estimate": base["wage_value_estimate"],
+        "ladder_rung_intake": base["ladder_rung_intake"],
+        **{k: v for k, v in base.items() if k.startswith("life_wheel_")},
+        "qualification_on": _dates(enrolled, qualification, qualification <= known_until),
+    })
+    return frame
+
+
+def _employment(people, jobs, enrolled, known_until) -> pd.DataFrame:
+    start = _days(jobs.start)
+    end = np.maximum(_days(jobs.end), start)
+    seen = start <= known_until[jobs.person]
+    frame = pd.DataFrame({
+        "participant_id": people.ids[jobs.person],
+        "started_on": _dates(enrolled[jobs.person], start, seen),
+        "ended_on": _dates(enrolled[jobs.person], end, seen & (end <= known_until[jobs.person])),
+        "hours_per_week": jobs.hours.astype(float),
+        "subsidised": jobs.subsidised,
+        "self_employed": jobs.self_employed,
+        "employer_id": jobs.employer,
+    })[seen]
+    return frame.sort_values(["participant_id", "started_on"], kind="stable")
+
+
+def _measurements(people, measured: pd.DataFrame, params) -> pd.DataFrame:
+    row = measured["row"].to_numpy()
+    day = measured["day_offset"].to_numpy()
+    method = np.where(measured["measure"].to_numpy() == "wage_value",
+                      params.wage_value_method, "participatieladder")
+    frame = pd.DataFrame({
+        "participant_id": people.ids[row],
+        "measured_on": (people.enrolled[row] + day.astype("timedelta64[D]")).astype(
+            "datetime64[ns]"),
+        "measure": measured["measure"].to_numpy(),
+        "value": measured["value"].to_numpy(),
+        "method": method.astype(object),
+    })
+    return frame.sort_values(["participant_id", "measured_on", "measure"], kind="stable")
+
+
+def _instruments(people, instruments, enrolled, in_project_until, known_until) -> pd.DataFrame:
+    person = instruments.person
+    start = _days(instruments.start)
+    end = np.maximum(_days(instruments.end), start)
+    seen = start <= in_project_until[person]
+    frame = pd.DataFrame({
+        "participant_id": people.ids[person],
+        "kind": instruments.kind,
+        "started_on": _dates(enrolled[person], start, seen),
+        "ended_on": _dates(enrolled[person], end, seen & (end <= known_until[person])),
+        "cost_eur": instruments.cost,
+    })[seen]
+    return frame.sort_values(["participant_id", "started_on", "kind"], kind="stable")
+
+
+def _survey(people, jobs, survey: pd.DataFrame, enrolled, known_until) -> pd.DataFrame:
+    spell = survey["row"].to_numpy()
+    person = jobs.person[spell]
+    day = _days(jobs.start[spell]) + 91
+    seen = day <= known_until[person]
+    frame = pd.DataFrame({
+        "employer_id": jobs.employer[spell],
+        "participant_id": people.ids[person],
+        "answered_on": _dates(enrolled[person], day, seen),
+        "item": survey["item"].to_numpy(),
+        "answer": survey["answer"].to_numpy(),
+    })[seen]
+    return frame.sort_values(["employer_id", "participant_id", "answered_on", "item"],
+                             kind="stable")
