@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 
 __all__ = ["DAYS_PER_MONTH", "add_months", "parse_iso_date"]
 
@@ -63,6 +64,9 @@ def parse_iso_date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value.strip())
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     raise ValueError(f"expected an ISO date such as '2016-07-01', got {value!r}")

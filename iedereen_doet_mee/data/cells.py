@@ -111,12 +111,15 @@ def _category(text: pd.Series, rows: np.ndarray, usable: np.ndarray, column: Col
 def _dates(text: pd.Series, rows: np.ndarray, usable: np.ndarray, column: Column,
            file: str, log: ProblemLog) -> pd.Series:
     shaped = text.str.fullmatch(_DATE).to_numpy(dtype=bool)
-    parsed = pd.to_datetime(text.where(usable & shaped, None), format="%Y-%m-%d",
+    # years outside 1900-2199 are typing errors here (and outside pandas' range at 2262)
+    year = pd.to_numeric(text.str.slice(0, 4).where(shaped, None), errors="coerce")
+    plausible = shaped & year.between(1900, 2199).to_numpy(dtype=bool)
+    parsed = pd.to_datetime(text.where(usable & plausible, None), format="%Y-%m-%d",
                             errors="coerce").astype(DATE_DTYPE)
     bad = usable & parsed.isna().to_numpy()
     log.add_rows(file, rows[bad], column.name, "unparseable_date",
-                 [f"{show_value(v, column)} is not a date; write dates as YYYY-MM-DD, "
-                  "e.g. 2015-03-02" for v in text[bad]])
+                 [f"{show_value(v, column)} is not a date between 1900 and 2199; write dates "
+                  "as YYYY-MM-DD, e.g. 2015-03-02" for v in text[bad]])
     return parsed
 
 

@@ -69,7 +69,8 @@ def _write_parquet(frame: pd.DataFrame, table: str, path: Path) -> None:
         kind = spec.column(name).kind
         values = frame[name]
         if kind == "date":
-            array = pa.array(values.dt.date.where(values.notna(), None).tolist(), type=pa.date32())
+            array = pa.array(values.to_numpy(dtype="datetime64[D]"), type=pa.date32(),
+                             mask=values.isna().to_numpy())
         elif kind == "integer":
             array = pa.array(values.astype(object).where(values.notna(), None).tolist(),
                              type=pa.int64())

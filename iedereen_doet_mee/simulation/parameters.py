@@ -42,8 +42,12 @@ class SimulationParameters:
     """Assumptions of :func:`~iedereen_doet_mee.simulation.simulate_trial`.
 
     Shares "by 24 months" are cumulative incidences in the presence of the other exits:
-    the share of a cell that leaves benefit for that reason within 24 months of
-    enrolment when nobody is censored. Cell-specific values are mappings keyed
+    the share of a band's participants that would leave benefit for that reason within
+    24 months of enrolment if all of them were in that arm and nobody were censored
+    (potential-outcome shares). Under randomised allocation they are the expected
+    shares of the cells; under assigned allocation with ``assignment_selection`` not 0
+    the observed cell shares differ from them, which is the selection bias an analysis
+    must adjust for. Cell-specific values are mappings keyed
     ``"stratum/arm"`` (e.g. ``"40-60/yes"``) or a single share for every cell;
     arm-specific values are mappings keyed by arm or a single value.
 

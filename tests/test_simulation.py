@@ -1,0 +1,280 @@
+"""Simulator: determinism, validity of what it writes, and recovery of its assumptions.
+
+Rates are checked on large simulated trials against the parameters within four Monte
+Carlo standard errors (binomial SE sqrt(p(1-p)/n) for shares).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from iedereen_doet_mee.data import load_trial, validate_trial_directory
+from iedereen_doet_mee.data.writing import write_trial_directory
+from iedereen_doet_mee.dates import DAYS_PER_MONTH
+from iedereen_doet_mee.design import EXIT_REASONS, TrialDesign
+from iedereen_doet_mee.simulation import SimulationParameters, simulate_trial
+from iedereen_doet_mee.simulation.directory import simulate_to_directory
+
+PARAMS = SimulationParameters()
+
+
+def within_mc_error(observed: float, expected: float, n: int, *, k: float = 4.0) -> bool:
+    se = np.sqrt(max(expected * (1 - expected), 1e-12) / n)
+    return abs(observed - expected) <= k * se
+
+
+@pytest.fixture(scope="module")
+def full_follow_up():
+    """20,000 per cell, randomised, all enrolled in one month, followed 5 years, nobody lost."""
+    design = TrialDesign(n_per_cell=20_000, enrolment_months=1, allocation="randomised",
+                         enrolment_start="2014-07-01", cutoff="2019-07-01")
+    params = SimulationParameters(loss_to_follow_up_24m=0.0)
+    return simulate_trial(design, parameters=params, seed=99), params
+
+
+def test_same_seed_gives_identical_tables_and_other_seed_differs():
+    a, b, c = simulate_trial(seed=5), simulate_trial(seed=5), simulate_trial(seed=6)
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name])
+    assert not a.participants.equals(c.participants)
+
+
+@pytest.mark.parametrize("table_format", ["csv", "parquet", "xlsx"])
+def test_same_seed_gives_byte_identical_files(tmp_path, table_format):
+    design = TrialDesign(allocation="randomised")
+    first = simulate_to_directory(tmp_path / "a", design=design, seed=12,
+                                  table_format=table_format)
+    second = simulate_to_directory(tmp_path / "b", design=design, seed=12,
+                                   table_format=table_format)
+    assert [p.name for p in first] == [p.name for p in second]
+    for x, y in zip(first, second, strict=True):
+        assert x.read_bytes() == y.read_bytes(), x.name
+
+
+SINGLE_ARM_PARAMS = SimulationParameters(
+    regular_work_24m=0.15, subsidised_work_24m=0.05, wage_value_growth_per_month=0.4,
+    ladder_up_per_month=0.05, employer_view_by_arm=0.0)
+
+
+@pytest.mark.parametrize("table_format", ["csv", "parquet", "xlsx"])
+@pytest.mark.parametrize(("design", "params"), [
+    (TrialDesign(), None),
+    (TrialDesign(allocation="randomised", n_per_cell=40), None),
+    (TrialDesign(name="caseload", strata=("all",), arms=("kompas",), n_per_cell=150,
+                 instrument_kinds=("job_coach", "training")), SINGLE_ARM_PARAMS),
+], ids=["default", "randomised", "single-arm"])
+def test_simulated_directory_passes_validation_and_loads_back_equal(tmp_path, design, params,
+                                                                    table_format):
+    trial = simulate_trial(design, parameters=params, seed=3)
+    write_trial_directory(trial, tmp_path, table_format=table_format)
+    report = validate_trial_directory(tmp_path)
+    assert report.is_valid, report.summary()
+    assert report.warnings.empty, report.summary()
+    loaded = load_trial(tmp_path)
+    assert loaded.design == design
+    assert set(loaded.tables) == set(trial.tables)
+    for name, frame in trial.tables.items():
+        pd.testing.assert_frame_equal(loaded.tables[name], frame, check_exact=False,
+                                      rtol=1e-9, obj=name)
+
+
+def test_three_by_three_design_with_own_parameters(tmp_path):
+    design = TrialDesign(strata=("low", "mid", "high"), arms=("none", "coach", "coach_plus"),
+                         n_per_cell=30, allocation="randomised", instrument_kinds=("job_coach",))
+    cells = {f"{s}/{a}": 0.1 for s in design.strata for a in design.arms}
+    params = SimulationParameters(
+        regular_work_24m=cells, subsidised_work_24m=0.05,
+        wage_value_growth_per_month={"none": 0.2, "coach": 0.4, "coach_plus": 0.5},
+        ladder_up_per_month=0.05, employer_view_by_arm=0.0)
+    trial = simulate_trial(design, parameters=params, seed=1)
+    assert trial.participants.groupby(["band", "instruments"], observed=True).size().sum() == 270
+    write_trial_directory(trial, tmp_path)
+    assert validate_trial_directory(tmp_path).is_valid
+
+
+def test_missing_parameter_for_a_declared_cell_is_a_clear_error():
+    design = TrialDesign(strata=("all",), arms=("kompas",), n_per_cell=10)
+    with pytest.raises(ValueError, match="regular_work_24m has no value for cell 'all/kompas'"):
+        simulate_trial(design)
+
+
+def test_parameter_validation():
+    with pytest.raises(ValueError, match="moved_24m"):
+        SimulationParameters(moved_24m=-0.1)
+    with pytest.raises(ValueError, match="add up to 1"):
+        SimulationParameters(education_shares={"isced_0": 0.5, "isced_1_2": 0.4})
+    with pytest.raises(ValueError, match="add up to more than 1"):
+        simulate_trial(parameters=SimulationParameters(regular_work_24m=0.95))
+
+
+def test_nothing_after_the_cutoff_and_enrolment_is_staggered():
+    trial = simulate_trial(TrialDesign(n_per_cell=500), seed=8)
+    cutoff = pd.Timestamp(trial.design.cutoff)
+    for name, frame in trial.tables.items():
+        for column in frame.select_dtypes("datetime").columns:
+            assert (frame[column].dropna() <= cutoff).all(), (name, column)
+    enrolled = trial.participants["enrolled_on"]
+    assert enrolled.min() >= pd.Timestamp("2014-07-01")
+    assert enrolled.max() < pd.Timestamp("2016-07-01")
+    first_year = (enrolled < pd.Timestamp("2015-07-01")).mean()
+    assert within_mc_error(first_year, 365 / 731, len(enrolled))
+    # participants enrolled late are still on benefit at the cut-off: censored, not dropped
+    assert trial.participants["exit_on"].isna().sum() > 0
+
+
+def test_cell_exit_shares_by_24_months_recover_the_parameters(full_follow_up):
+    trial, params = full_follow_up
+    people = trial.participants
+    days = (people["exit_on"] - people["enrolled_on"]).dt.days
+    by_24 = days <= np.ceil(24 * DAYS_PER_MONTH)
+    for cell in trial.design.cells:
+        mine = (people["band"] == cell.stratum) & (people["instruments"] == cell.arm)
+        n = int(mine.sum())
+        assert n == 20_000
+        for reason in EXIT_REASONS:
+            observed = float((mine & by_24 & (people["exit_reason"] == reason)).sum() / n)
+            expected = params.exit_shares(trial.design)[(cell.stratum, cell.arm)][reason]
+            assert within_mc_error(observed, expected, n), (cell, reason, observed, expected)
+
+
+def test_late_exit_rate_after_24_months(full_follow_up):
+    trial, params = full_follow_up
+    people = trial.participants
+    days = (people["exit_on"] - people["enrolled_on"]).dt.days
+    at_risk = ~(days <= np.ceil(24 * DAYS_PER_MONTH))
+    within_year = at_risk & (days <= np.ceil(36 * DAYS_PER_MONTH))
+    observed = float(within_year.sum() / at_risk.sum())
+    assert within_mc_error(observed, params.exit_rate_after_24m_per_year, int(at_risk.sum()))
+
+
+def test_job_retention_recovers_cbs_figures_without_retention_instruments(full_follow_up):
+    trial, params = full_follow_up
+    jobs = trial.tables["employment"].merge(
+        trial.participants[["participant_id", "instruments"]], on="participant_id")
+    jobs = jobs[jobs["instruments"] == "no"]  # no instruments, hazard ratio 1
+    length = (jobs["ended_on"] - jobs["started_on"]).dt.days
+    for months, expected in ((6, params.job_retention_6m), (18, params.job_retention_18m)):
+        followed = jobs["started_on"] + pd.Timedelta(days=months * DAYS_PER_MONTH) <= pd.Timestamp(
+            trial.design.cutoff)
+        held = (length > months * DAYS_PER_MONTH) | jobs["ended_on"].isna()
+        observed = float(held[followed].mean())
+        assert within_mc_error(observed, expected, int(followed.sum())), (months, observed)
+
+
+def test_instrument_uptake_and_costs(full_follow_up):
+    trial, params = full_follow_up
+    people = trial.participants
+    stayed = (people["left_project_on"] - people["enrolled_on"]).dt.days > 6 * DAYS_PER_MONTH
+    eligible = people[(people["instruments"] == "yes") & stayed]["participant_id"]
+    received = trial.tables["instruments"]
+    assert set(received["participant_id"]).issubset(
+        set(people.loc[people["instruments"] == "yes", "participant_id"]))
+    for kind, uptake in params.instrument_uptake.items():
+        mine = received[received["kind"] == kind]
+        share = float(eligible.isin(mine["participant_id"]).mean())
+        assert within_mc_error(share, uptake, len(eligible)), kind
+        cost = mine["cost_eur"]
+        mean = params.instrument_cost_eur[kind]
+        assert abs(cost.mean() - mean) <= 4 * 0.3 * mean / np.sqrt(len(cost)) + 0.01, kind
+
+
+def test_baseline_shares_and_intake_rungs(full_follow_up):
+    trial, params = full_follow_up
+    people = trial.participants
+    n = len(people)
+    assert within_mc_error(float((people["sex"] == "female").mean()), params.share_female, n)
+    for level, share in params.education_shares.items():
+        assert within_mc_error(float((people["education"] == level).mean()), share, n), level
+    lowest = people[people["band"] == "40-60"]
+    for rung, share in enumerate(params.intake_rung_shares, start=1):
+        observed = float((lowest["ladder_rung_intake"] == rung).mean())
+        assert within_mc_error(observed, share, len(lowest)), rung
+    assert people["age"].between(27, 64).all()
+    assert (people["months_on_benefit"] >= 6).all()
+    band = people["band"].astype(str)
+    assert people.loc[band == "40-60", "wage_value_estimate"].between(40, 59).all()
+    assert people.loc[band == "60-80", "wage_value_estimate"].between(60, 80).all()
+
+
+def test_wage_value_growth_per_arm(full_follow_up):
+    trial, params = full_follow_up
+    wage = trial.tables["measurements"]
+    wage = wage[wage["measure"] == "wage_value"].merge(
+        trial.participants[["participant_id", "instruments", "band", "enrolled_on"]],
+        on="participant_id")
+    wage = wage[wage["band"] == "40-60"]  # far from the ceiling of 100
+    wage["t"] = (wage["measured_on"] - wage["enrolled_on"]).dt.days / DAYS_PER_MONTH
+    for arm, growth in params.wage_value_growth_per_month.items():
+        mine = wage[wage["instruments"] == arm]
+        slopes = []
+        for _, rows in mine.groupby("participant_id"):
+            if rows["t"].nunique() >= 2:
+                slopes.append(np.polyfit(rows["t"], rows["value"], 1)[0])
+        slopes = np.asarray(slopes)
+        se = slopes.std(ddof=1) / np.sqrt(slopes.size)
+        assert abs(slopes.mean() - growth) <= 4 * se, (arm, slopes.mean(), se)
+
+
+def _regular_work_by_24_months(people: pd.DataFrame, arm: str) -> float:
+    days = (people["exit_on"] - people["enrolled_on"]).dt.days
+    mine = people["instruments"] == arm
+    hit = (days <= np.ceil(24 * DAYS_PER_MONTH)) & (people["exit_reason"] == "regular_work")
+    return float((mine & hit).sum() / mine.sum())
+
+
+def test_assigned_allocation_biases_cell_shares_only_through_selection():
+    """Cell shares are potential-outcome shares of the whole band: observed cell shares
+    equal them without selection, and move in the direction of the selection with it."""
+    design = TrialDesign(strata=("40-60",), n_per_cell=20_000, enrolment_months=1,
+                         cutoff="2019-07-01")
+    params = {"regular_work_24m": {"40-60/no": 0.12, "40-60/yes": 0.18},
+              "subsidised_work_24m": 0.05, "loss_to_follow_up_24m": 0.0}
+    fair = simulate_trial(design, parameters=SimulationParameters(
+        assignment_selection=0.0, **params), seed=6).participants
+    picky = simulate_trial(design, parameters=SimulationParameters(
+        assignment_selection=0.5, **params), seed=6).participants
+    for arm, share in (("no", 0.12), ("yes", 0.18)):
+        assert within_mc_error(_regular_work_by_24_months(fair, arm), share, 20_000)
+    assert _regular_work_by_24_months(picky, "yes") > 0.18 + 4 * np.sqrt(0.18 * 0.82 / 20_000)
+    assert _regular_work_by_24_months(picky, "no") < 0.12 - 4 * np.sqrt(0.12 * 0.88 / 20_000)
+
+
+def test_assigned_allocation_keeps_planned_counts_and_is_selective():
+    design = TrialDesign(n_per_cell=2000)
+    trial = simulate_trial(design, seed=4)
+    people = trial.participants
+    counts = people.groupby(["band", "instruments"], observed=True).size()
+    assert (counts == 2000).all()
+    assert "allocation_log" not in trial.tables  # nothing was randomised
+    # with selection on prognosis, instrument clients have a higher intake rung on average
+    rung = people.groupby("instruments", observed=True)["ladder_rung_intake"].mean()
+    assert rung["yes"] > rung["no"]
+    randomised = simulate_trial(design.replace(allocation="randomised"), seed=4)
+    log = randomised.tables["allocation_log"]
+    assert len(log) == 8000 and set(log["probability"].unique()) <= {0.5, 1.0, 2 / 3, 1 / 3}
+
+
+def test_loss_to_follow_up_censors_later_events():
+    design = TrialDesign(n_per_cell=5000, enrolment_months=1, cutoff="2018-07-01")
+    params = SimulationParameters(loss_to_follow_up_24m=0.3)
+    trial = simulate_trial(design, parameters=params, seed=2)
+    people = trial.participants
+    lost = people["follow_up_end_on"].notna()
+    days = (people["follow_up_end_on"] - people["enrolled_on"]).dt.days
+    share = float((lost & (days <= np.ceil(24 * DAYS_PER_MONTH))).mean())
+    assert within_mc_error(share, 0.3, len(people))
+    assert not (people["exit_on"] > people["follow_up_end_on"]).any()
+    meas = trial.tables["measurements"].merge(people[["participant_id", "follow_up_end_on"]])
+    assert not (meas["measured_on"] > meas["follow_up_end_on"]).any()
+
+
+def test_default_trial_at_the_cutoff_is_plausible():
+    """The default assumptions give well under 40% regular-work outflow (CONTEXT.md 6)."""
+    people = simulate_trial(TrialDesign(n_per_cell=5000), seed=1).participants
+    share = float((people["exit_reason"] == "regular_work").mean())
+    assert 0.05 < share < 0.25
+    assert dt.date(2016, 7, 1) == TrialDesign().cutoff
