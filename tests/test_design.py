@@ -68,7 +68,8 @@ def test_bad_declaration_fails_at_once_naming_the_field(changes, field, fragment
 
 
 def test_unequal_cells_and_ratio():
-    design = TrialDesign(n_per_cell={"40-60": {"no": 20, "yes": 30}, "60-80": {"no": 25, "yes": 25}})
+    design = TrialDesign(n_per_cell={"40-60": {"no": 20, "yes": 30},
+                                     "60-80": {"no": 25, "yes": 25}})
     assert design.planned_size("40-60", "yes") == 30
     assert design.arm_ratio("40-60") == (2, 3)
     assert design.arm_ratio("60-80") == (1, 1)
