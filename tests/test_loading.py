@@ -1,0 +1,76 @@
+"""Loading a trial: typed tables, refusal of invalid data, optional tables."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from iedereen_doet_mee.data import TrialData, load_trial, validate_trial_directory
+from iedereen_doet_mee.errors import MissingTableWarning, TrialDataError
+
+SYNTHETIC = Path(__file__).resolve().parents[1] / "data" / "synthetic"
+
+
+@pytest.fixture
+def participants_only(tmp_path):
+    shutil.copy(SYNTHETIC / "participants.csv", tmp_path / "participants.csv")
+    return tmp_path
+
+
+def test_participants_alone_is_a_valid_trial_and_absent_tables_say_so(participants_only):
+    trial = load_trial(participants_only)
+    assert set(trial.tables) == {"participants"}
+    assert trial.table("employment") is None
+    with pytest.warns(MissingTableWarning, match="employment.*durable placement"):
+        assert trial.optional_table("employment", needed_for="durable placement") is None
+    with pytest.raises(KeyError, match="no table 'jobs'"):
+        trial.table("jobs")
+
+
+def test_loaded_types(participants_only):
+    people = load_trial(participants_only).participants
+    assert people["enrolled_on"].dtype == "datetime64[ns]"
+    assert isinstance(people["band"].dtype, pd.CategoricalDtype)
+    assert list(people["band"].cat.categories) == ["40-60", "60-80"]
+    assert people["age"].dtype == "Int64"
+    assert people["jobless_household"].dtype == "boolean"
+    assert people["wage_value_estimate"].dtype == "float64"
+    assert people["exit_on"].isna().sum() > 0  # still on benefit: censored, kept
+
+
+def test_invalid_data_is_refused_with_every_problem(participants_only):
+    path = participants_only / "participants.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("40-60", "30-40", 1).replace("60-80", "30-40", 1)
+    lines[2] = lines[2].replace(",2014-", ",14-", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(TrialDataError) as info:
+        load_trial(participants_only)
+    rules = set(info.value.report.errors["rule"])
+    assert {"unknown_value", "unparseable_date"} <= rules
+    assert "row 2" in str(info.value) and "row 3" in str(info.value)
+
+
+def test_trial_data_needs_participants_and_known_tables():
+    from iedereen_doet_mee.design import TrialDesign
+    with pytest.raises(ValueError, match="participants"):
+        TrialData(TrialDesign(), {})
+    with pytest.raises(ValueError, match="unknown tables"):
+        TrialData(TrialDesign(), {"participants": pd.DataFrame(), "jobs": pd.DataFrame()})
+
+
+def test_report_summary_truncates_repeated_problems(tmp_path):
+    rows = ["participant_id,band,instruments,enrolled_on,exit_on,exit_reason"]
+    rows += [f"P{i},40-60,yes,2014-09-01,,other" for i in range(30)]
+    (tmp_path / "participants.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = validate_trial_directory(tmp_path)
+    assert len(report.errors) == 30
+    text = report.summary(max_per_rule=5)
+    assert text.count("[reason_without_exit]") == 5
+    assert "and 25 more row(s)" in text
+    assert report.summary(max_per_rule=None).count("[reason_without_exit]") == 30
+    assert "<table" in report._repr_html_()
+    assert repr(report).startswith("ValidationReport(") and "30 errors" in repr(report)
