@@ -40,6 +40,8 @@ def _main(argv: Sequence[str] | None) -> int:
     print(report.summary(max_per_rule=None if args.all else 20))
     if args.csv:
         report.problems.to_csv(args.csv, index=False, lineterminator="\n")
+    if (report.problems["rule"] == "invalid_design").any():
+        return 2
     return 0 if report.is_valid else 1
 
 

@@ -1,6 +1,6 @@
 """Recognise Dutch citizen service numbers (BSN) so they never enter a trial directory.
 
-A BSN has 9 digits d1..d9 with 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 divisible by 11 (the
+A BSN has 9 ASCII digits d1..d9 with 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 divisible by 11 (the
 "11-test", elfproef). Spreadsheets drop a leading zero, so 8-digit values are checked
 as if a zero preceded them.
 """
@@ -24,8 +24,8 @@ def looks_like_bsn(values: pd.Series) -> np.ndarray:
     >>> looks_like_bsn(pd.Series(["111222333", "123456789", "P0001", "", "11222333"])).tolist()
     [True, False, False, False, False]
     """
-    text = values.astype(str)
-    candidate = text.str.fullmatch(r"\d{8,9}").to_numpy(dtype=bool)
+    text = values.astype(str).str.strip()  # a number with spaces around it is still one
+    candidate = text.str.fullmatch(r"[0-9]{8,9}").to_numpy(dtype=bool)
     mask = np.zeros(len(text), dtype=bool)
     if not candidate.any():
         return mask

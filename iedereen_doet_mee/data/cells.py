@@ -21,9 +21,12 @@ __all__ = ["DATE_DTYPE", "check_column", "show_value"]
 #: The dtype of every date column of a loaded or simulated table.
 DATE_DTYPE = "datetime64[ns]"
 
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_INTEGER = r"[+-]?\d+"
-_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+# ASCII digits only: "\d" would also accept other scripts' digits, which pandas cannot read
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_INTEGER = r"[+-]?[0-9]+"
+_NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+#: Whole numbers beyond this magnitude are typing errors (and past float precision).
+_LARGEST_WHOLE = 2**53
 
 
 def show_value(value: str, column: Column | None = None) -> str:
@@ -138,10 +141,11 @@ def _numbers(text: pd.Series, rows: np.ndarray, usable: np.ndarray, column: Colu
         messages.append(f"{show_value(v, column)} is not {wanted}{hint}")
     log.add_rows(file, rows[bad], column.name, "wrong_type", messages)
     numbers = pd.to_numeric(text.where(usable & shaped, None), errors="coerce").astype(float)
-    low = column.minimum if column.minimum is not None else -np.inf
-    high = column.maximum if column.maximum is not None else np.inf
+    default = _LARGEST_WHOLE if integer else np.inf
+    low = column.minimum if column.minimum is not None else -default
+    high = column.maximum if column.maximum is not None else default
     outside = (usable & shaped & ((numbers < low) | (numbers > high))).to_numpy()
-    bounds = _bounds_text(column.minimum, column.maximum)
+    bounds = _bounds_text(low if np.isfinite(low) else None, high if np.isfinite(high) else None)
     log.add_rows(file, rows[outside], column.name, "out_of_range",
                  [f"{show_value(v, column)} is outside the allowed range {bounds}"
                   for v in text[outside]])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -130,16 +131,16 @@ class ValidationReport:
             f"{self.directory}: {verdict} - {n_err} error(s), {n_warn} warning(s); "
             f"files read: {', '.join(self.files) or 'none'}; design: {self.design_source}"
         ]
-        groups = self.problems.groupby(["file", "column", "rule"], dropna=False, sort=False)
+        records = list(self.problems.itertuples(index=False))
+        sizes = Counter((r.file, _key(r.column), r.rule) for r in records)
         shown: dict[tuple[object, ...], int] = {}
-        sizes = groups.size()
-        for record in self.problems.itertuples(index=False):
-            key = (record.file, record.column, record.rule)
+        for record in records:
+            key = (record.file, _key(record.column), record.rule)
             count = shown.get(key, 0)
             shown[key] = count + 1
             if max_per_rule is not None and count >= max_per_rule:
                 if count == max_per_rule:
-                    more = int(sizes[key]) - max_per_rule
+                    more = sizes[key] - max_per_rule
                     lines.append(f"  ... and {more} more row(s) of {record.file} breaking "
                                  f"{record.rule!r} in column {record.column!r}")
                 continue
@@ -157,6 +158,11 @@ class ValidationReport:
     def _repr_html_(self) -> str:
         head = html.escape(self.summary(max_per_rule=0).splitlines()[0])
         return f"<p>{head}</p>" + self.problems.to_html(index=False, na_rep="")
+
+
+def _key(column: object) -> object:
+    """Grouping key of a column name; every kind of missing counts as the same."""
+    return None if column is None or pd.isna(column) else column
 
 
 def _format(record: object) -> str:

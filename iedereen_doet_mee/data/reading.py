@@ -6,7 +6,8 @@ and Parquet files are written out as text the way a person reads them: whole num
 without ``.0``, dates as ``YYYY-MM-DD``.
 
 Row numbers count as in a spreadsheet: the header is row 1 and the first record is
-row 2. Parquet files are numbered the same way.
+row 2; a quoted CSV cell spanning several lines is one row and a blank line is an
+(empty) row. Parquet files are numbered the same way.
 """
 
 from __future__ import annotations
@@ -119,27 +120,28 @@ def _read_csv(path: Path, log: ProblemLog) -> _Parsed:
         ) from None
     except OSError as exc:
         raise _UnreadableError(f"cannot open: {exc.strerror}") from None
-    first_line = text.split("\n", 1)[0]
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
     records: list[list[str]] = []
     rows: list[int] = []
     try:
-        for record in reader:
-            line = reader.line_num
+        # rows count records as a spreadsheet does: a quoted cell spanning several lines
+        # is still one row, and a blank line is an (empty) row
+        for start, record in enumerate(reader, start=1):
             if not record or all(cell == "" for cell in record):
                 continue  # blank lines carry no record
             if header is None:
                 header = record
                 continue
             if len(record) != len(header):
-                log.add(path.name, line, None, "ragged_row",
+                log.add(path.name, start, None, "ragged_row",
                         f"row has {len(record)} fields, the header has {len(header)}; the row "
                         "is not loaded")
                 continue
             records.append(record)
-            rows.append(line)
+            rows.append(start)
     except csv.Error as exc:
         raise _UnreadableError(f"malformed CSV near line {reader.line_num}: {exc}") from None
     return header, records, rows
