@@ -1,6 +1,6 @@
 """Instruments received, job spells and employer survey answers.
 
-Times are months since enrolment; :func:`months_to_day` turns them into calendar days.
+Times are months since enrolment; the simulator turns them into calendar days.
 Job durations follow a Weibull fitted to the CBS retention figures (82% of jobs still
 held after 6 months, 72% after 18 months); an instrument kind with a retention hazard
 ratio ``h`` multiplies the hazard of job loss by ``h``.
@@ -13,31 +13,15 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from ..dates import DAYS_PER_MONTH
 from ..design.trial_design import TrialDesign
 from .parameters import SimulationParameters
 from .population import Population
 
-__all__ = [
-    "draw_employer_survey",
-    "draw_instruments",
-    "draw_jobs",
-    "months_to_day",
-    "retention_weibull",
-]
+__all__ = ["Instruments", "Jobs", "draw_employer_survey", "draw_instruments", "draw_jobs",
+           "retention_weibull"]
 
 _HOURS = np.array([16, 20, 24, 32, 36, 40])
 _HOURS_P = np.array([0.15, 0.15, 0.2, 0.2, 0.1, 0.2])
-
-
-def months_to_day(enrolled: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """Calendar day ``months`` after enrolment (at least one day later); NaT for inf/nan."""
-    months = np.asarray(months, dtype=float)
-    finite = np.isfinite(months)
-    days = np.where(finite, np.maximum(1, np.ceil(np.where(finite, months, 0) * DAYS_PER_MONTH)),
-                    0).astype(np.int64)
-    out = enrolled + days
-    return np.where(finite, out, np.datetime64("NaT"))
 
 
 def retention_weibull(retention_6m: float, retention_18m: float) -> tuple[float, float]:
@@ -162,5 +146,4 @@ def draw_employer_survey(design: TrialDesign, params: SimulationParameters,
         "row": np.repeat(index, len(items)),
         "item": np.tile(np.asarray(items, dtype=object), index.size),
         "answer": answers.reshape(-1).astype(np.int64),
-        "answered_month": np.repeat(jobs.start[index] + 3.0, len(items)),
     })

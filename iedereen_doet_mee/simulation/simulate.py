@@ -25,10 +25,10 @@ from ..data.dtypes import as_declared_types
 from ..data.loading import TrialData
 from ..dates import DAYS_PER_MONTH
 from ..design.trial_design import TrialDesign
-from .activities import draw_employer_survey, draw_instruments, draw_jobs
-from .exits import draw_exits
+from .activities import Instruments, Jobs, draw_employer_survey, draw_instruments, draw_jobs
+from .exits import ExitTimes, draw_exits
 from .parameters import SimulationParameters
-from .population import draw_population
+from .population import Population, draw_population
 from .trajectories import draw_measurements
 
 __all__ = ["DEFAULT_SEED", "STREAMS", "simulate_trial"]
@@ -126,12 +126,14 @@ def simulate_trial(design: TrialDesign | None = None, *,
     return TrialData(design, typed)
 
 
-def _participants(people, exits, jobs, instruments, params, enrolled, exit_day, known_until,
-                  left_day, loss_day, cutoff_day, rng) -> pd.DataFrame:
+def _participants(people: Population, exits: ExitTimes, jobs: Jobs, instruments: Instruments,
+                  params: SimulationParameters, enrolled: np.ndarray, exit_day: np.ndarray,
+                  known_until: np.ndarray, left_day: np.ndarray, loss_day: np.ndarray,
+                  cutoff_day: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
     exit_seen = exit_day <= known_until
     n = people.ids.size
     returned = np.full(n, _NEVER, dtype=np.int64)
-    returned[jobs.person] = _days(jobs.end)[...] + 1
+    returned[jobs.person] = _days(jobs.end) + 1  # back on benefit the day after the job
     qualification = np.full(n, _NEVER, dtype=np.int64)
     training = instruments.kind == "training"
     gains = rng.random(instruments.person.size) < params.training_qualification
@@ -165,7 +167,8 @@ def _participants(people, exits, jobs, instruments, params, enrolled, exit_day, 
     return frame
 
 
-def _employment(people, jobs, enrolled, known_until) -> pd.DataFrame:
+def _employment(people: Population, jobs: Jobs, enrolled: np.ndarray,
+                known_until: np.ndarray) -> pd.DataFrame:
     start = _days(jobs.start)
     end = np.maximum(_days(jobs.end), start)
     seen = start <= known_until[jobs.person]
@@ -181,7 +184,8 @@ def _employment(people, jobs, enrolled, known_until) -> pd.DataFrame:
     return frame.sort_values(["participant_id", "started_on"], kind="stable")
 
 
-def _measurements(people, measured: pd.DataFrame, params) -> pd.DataFrame:
+def _measurements(people: Population, measured: pd.DataFrame,
+                  params: SimulationParameters) -> pd.DataFrame:
     row = measured["row"].to_numpy()
     day = measured["day_offset"].to_numpy()
     method = np.where(measured["measure"].to_numpy() == "wage_value",
@@ -197,7 +201,8 @@ def _measurements(people, measured: pd.DataFrame, params) -> pd.DataFrame:
     return frame.sort_values(["participant_id", "measured_on", "measure"], kind="stable")
 
 
-def _instruments(people, instruments, enrolled, in_project_until, known_until) -> pd.DataFrame:
+def _instruments(people: Population, instruments: Instruments, enrolled: np.ndarray,
+                 in_project_until: np.ndarray, known_until: np.ndarray) -> pd.DataFrame:
     person = instruments.person
     start = _days(instruments.start)
     end = np.maximum(_days(instruments.end), start)
@@ -212,7 +217,8 @@ def _instruments(people, instruments, enrolled, in_project_until, known_until) -
     return frame.sort_values(["participant_id", "started_on", "kind"], kind="stable")
 
 
-def _survey(people, jobs, survey: pd.DataFrame, enrolled, known_until) -> pd.DataFrame:
+def _survey(people: Population, jobs: Jobs, survey: pd.DataFrame, enrolled: np.ndarray,
+            known_until: np.ndarray) -> pd.DataFrame:
     spell = survey["row"].to_numpy()
     person = jobs.person[spell]
     day = _days(jobs.start[spell]) + 91
