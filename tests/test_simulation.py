@@ -173,11 +173,14 @@ def test_instrument_uptake_and_costs(full_follow_up):
     received = trial.tables["instruments"]
     assert set(received["participant_id"]).issubset(
         set(people.loc[people["instruments"] == "yes", "participant_id"]))
+    left = people.set_index("participant_id")["left_project_on"]
     for kind, uptake in params.instrument_uptake.items():
         mine = received[received["kind"] == kind]
         share = float(eligible.isin(mine["participant_id"]).mean())
         assert within_mc_error(share, uptake, len(eligible)), kind
-        cost = mine["cost_eur"]
+        # an instrument cut short by leaving the project costs its delivered share; the
+        # ones completed before leaving cost the full draw (duration and cost independent)
+        cost = mine.loc[mine["ended_on"] < mine["participant_id"].map(left), "cost_eur"]
         mean = params.instrument_cost_eur[kind]
         assert abs(cost.mean() - mean) <= 4 * 0.3 * mean / np.sqrt(len(cost)) + 0.01, kind
 
@@ -278,3 +281,87 @@ def test_default_trial_at_the_cutoff_is_plausible():
     share = float((people["exit_reason"] == "regular_work").mean())
     assert 0.05 < share < 0.25
     assert dt.date(2016, 7, 1) == TrialDesign().cutoff
+
+
+# -- consistency of what is written (defects found in review, kept fixed) -----------------
+
+@pytest.fixture(scope="module")
+def consistency_trial():
+    design = TrialDesign(n_per_cell=5000, allocation="randomised")
+    return simulate_trial(design, parameters=SimulationParameters(loss_to_follow_up_24m=0.2),
+                          seed=21)
+
+
+def test_a_cutoff_inside_the_enrolment_window_leaves_out_people_not_yet_enrolled(tmp_path):
+    design = TrialDesign(cutoff="2015-07-01", allocation="randomised")
+    trial = simulate_trial(design, seed=2)
+    assert 0 < len(trial.participants) < 100
+    assert (trial.participants["enrolled_on"] <= pd.Timestamp("2015-07-01")).all()
+    assert set(trial.tables["allocation_log"]["participant_id"]) == set(
+        trial.participants["participant_id"])
+    write_trial_directory(trial, tmp_path)
+    assert validate_trial_directory(tmp_path).is_valid
+
+
+def test_each_step_keeps_its_own_random_stream():
+    base = simulate_trial(seed=9).participants
+    other = simulate_trial(parameters=SimulationParameters(employer_response=0.3),
+                           seed=9).participants
+    pd.testing.assert_frame_equal(base, other)  # qualification_on included
+
+
+def test_instruments_stop_when_the_project_ends_other_than_for_work(consistency_trial):
+    people = consistency_trial.participants.set_index("participant_id")
+    rows = consistency_trial.tables["instruments"].join(people, on="participant_id")
+    work = rows["exit_reason"].isin(["regular_work", "subsidised_work"]) & (
+        rows["exit_on"] == rows["left_project_on"])
+    late = rows["ended_on"] > rows["left_project_on"]
+    assert not (late & ~work).any()
+    planned = SimulationParameters().instrument_cost_eur
+    assert (rows["cost_eur"] <= rows["kind"].astype(str).map(planned) * 5).all()
+    left_for_work = people["exit_reason"].isin(["regular_work", "subsidised_work"]) & (
+        people["exit_on"] == people["left_project_on"])
+    assert not ((people["qualification_on"] > people["left_project_on"]) & ~left_for_work).any()
+
+
+def test_leaving_the_project_is_not_invented_from_loss_to_follow_up(consistency_trial):
+    people = consistency_trial.participants
+    assert not (people["left_project_on"] > people["follow_up_end_on"]).any()
+    lost_first = people["follow_up_end_on"].notna() & people["exit_on"].isna()
+    same_day = lost_first & (people["left_project_on"] == people["follow_up_end_on"])
+    assert same_day.mean() < 0.01
+
+
+def test_scheduled_measurements_are_taken_within_the_trajectory(consistency_trial):
+    people = consistency_trial.participants
+    meas = consistency_trial.tables["measurements"]
+    wage = meas[meas["measure"] == "wage_value"].merge(people, on="participant_id")
+    intake = wage[wage["measured_on"] == wage["enrolled_on"]]
+    assert intake["participant_id"].nunique() == len(people)  # everyone measured at intake
+    completed = people[(people["left_project_on"] - people["enrolled_on"]).dt.days
+                       >= np.ceil(12 * DAYS_PER_MONTH)]
+    at_12 = wage[(wage["measured_on"] - wage["enrolled_on"]).dt.days.between(352, 366)]
+    share = completed["participant_id"].isin(at_12["participant_id"]).mean()
+    assert within_mc_error(share, 1 - SimulationParameters().measurement_missing, len(completed))
+
+
+def test_survey_answers_fall_within_the_job(consistency_trial):
+    survey = consistency_trial.tables["employer_survey"]
+    jobs = consistency_trial.tables["employment"]
+    both = survey.merge(jobs, on=["participant_id", "employer_id"])
+    assert len(both) == len(survey)
+    assert ((both["answered_on"] >= both["started_on"])
+            & ~(both["answered_on"] > both["ended_on"])).all()
+
+
+def test_rungs_five_and_six_match_the_job_held(consistency_trial):
+    meas = consistency_trial.tables["measurements"]
+    rung = meas[meas["measure"] == "ladder_rung"].merge(
+        consistency_trial.tables["employment"], on="participant_id", how="left")
+    in_job = (rung["measured_on"] >= rung["started_on"]) & ~(
+        rung["measured_on"] > rung["ended_on"])
+    supported = rung["subsidised"].fillna(False).astype(bool)
+    five = rung["value"] == 5
+    assert (supported[five] & in_job[five]).all()
+    assert (rung.loc[in_job & supported, "value"] == 5).all()
+    assert (rung["value"] == 5).sum() > 100  # subsidised workers are followed in the job

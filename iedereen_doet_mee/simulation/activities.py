@@ -135,7 +135,7 @@ def draw_employer_survey(design: TrialDesign, params: SimulationParameters,
     responds = has_employer & (rng.random(jobs.person.size) < params.employer_response)
     index = np.flatnonzero(responds)
     arm = people.arm[jobs.person[index]]
-    view = np.asarray([params.for_arm("employer_view_by_arm", a) for a in arm])
+    view = params.per_arm("employer_view_by_arm", arm)
     eta = view + rng.standard_normal(index.size)
     points = design.likert_points
     centre, spread = (points + 1) / 2, (points - 1) / 4

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..data.writing import TableFormat, write_trial_directory
 from ..design.toml_io import design_to_dict
 from ..design.trial_design import TrialDesign
-from ..provenance import build_manifest, write_manifest
+from ..provenance import build_manifest, environment_versions, write_manifest
 from .parameters import SimulationParameters
 from .simulate import DEFAULT_SEED, simulate_trial
 
@@ -51,5 +51,6 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
     }
     if command is not None:
         facts["command"] = command
+    facts["environment"] = environment_versions()
     manifest = write_manifest(Path(directory), build_manifest(files, **facts))
     return [*files, manifest]

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from ..design.trial_design import EXIT_REASONS, TrialDesign
 
 __all__ = ["SimulationParameters", "parameters_markdown"]
@@ -164,8 +166,10 @@ class SimulationParameters:
                                       _ASSUMPTION)
     trajectory_months: int = _p(12, "Maximum months a participant stays in the project.",
                                 _ASSUMPTION)
-    dropout_24m: float = _p(0.10, "Share leaving the project early (staying on benefit) "
-                            "within 24 months.", _ASSUMPTION)
+    dropout_24m: float = _p(0.10, "Constant dropout hazard from the project (staying on "
+                            "benefit), given as the share that would drop out within 24 months "
+                            "if trajectories lasted that long; with 12-month trajectories about "
+                            "6% drop out.", _ASSUMPTION)
     loss_to_follow_up_24m: float = _p(
         0.03, "Share whose status becomes unknown within 24 months (lost to follow-up).",
         "Assumption; benefit status is usually known from the municipality's own records.")
@@ -206,8 +210,9 @@ class SimulationParameters:
         "need, one clear process, transparent communication.")
     employer_view_by_arm: Any = _p(
         {"no": 0.0, "yes": 0.3}, "Mean latent employer satisfaction by arm (SD 1).", _ASSUMPTION)
-    employers_per_participant: float = _p(0.25, "Number of distinct employers per participant.",
-                                          _ASSUMPTION)
+    employers_per_participant: float = _p(
+        0.25, "Size of the pool of employers, per participant; each placement draws its "
+        "employer from the pool at random.", _ASSUMPTION)
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
@@ -258,6 +263,18 @@ class SimulationParameters:
             raise ValueError(f"SimulationParameters.{name} has no value for arm {arm!r}; give "
                              "one per arm of the design or a single value")
         return float(value[arm])
+
+    def per_arm(self, name: str, arms: np.ndarray) -> np.ndarray:
+        """An arm-specific parameter for each element of ``arms`` (vectorised).
+
+        Examples
+        --------
+        >>> SimulationParameters().per_arm("ladder_up_per_month", np.array(["no", "yes", "no"]))
+        array([0.04, 0.07, 0.04])
+        """
+        levels, index = np.unique(np.asarray(arms, dtype=object).astype(str), return_inverse=True)
+        values = np.asarray([self.for_arm(name, str(level)) for level in levels], dtype=float)
+        return values[index] if levels.size else np.empty(0)
 
     def exit_shares(self, design: TrialDesign) -> dict[tuple[str, str], dict[str, float]]:
         """Share by 24 months of each exit reason in each cell; checks they fit in 1."""

@@ -18,6 +18,8 @@ measurements and instruments) after leaving the project is censored: not written
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -39,7 +41,8 @@ DEFAULT_SEED = 20140701
 #: Random streams, one per step. New steps must be appended, never inserted, so that
 #: existing steps keep their draws.
 STREAMS = ("enrolment", "allocation", "baseline", "exits", "instruments", "jobs",
-           "trajectories", "survey")
+           "trajectories", "survey", "qualification")
+_WORK_EXITS = ("regular_work", "subsidised_work")
 
 _NEVER = np.iinfo(np.int64).max // 4
 
@@ -95,60 +98,104 @@ def simulate_trial(design: TrialDesign | None = None, *,
     people = draw_population(design, params, rng)
     exits = draw_exits(design, params, people, rng["exits"])
     enrolled = people.enrolled
-    cutoff_day = (np.datetime64(design.cutoff, "D") - enrolled).astype(np.int64)
-    loss_day = _days(exits.loss_time)
-    exit_day = _days(exits.exit_time)
-    known_until = np.minimum(cutoff_day, loss_day)
-    left_day = np.minimum(_days(exits.project_end_time), loss_day)
-    in_project_until = np.minimum(left_day, cutoff_day)
-
+    days = _Days(
+        cutoff=(np.datetime64(design.cutoff, "D") - enrolled).astype(np.int64),
+        exit=_days(exits.exit_time),
+        loss=_days(exits.loss_time),
+        project_end=_days(exits.project_end_time),
+    )
     instruments = draw_instruments(design, params, people, exits.project_end_time,
                                    rng["instruments"])
     jobs = draw_jobs(params, people, exits.reason, exits.exit_time, instruments, rng["jobs"])
-    months = int(np.ceil(cutoff_day.max() / DAYS_PER_MONTH)) + 1
-    measured = draw_measurements(params, people, jobs, in_project_until, months,
-                                 rng["trajectories"])
+    job_start = _days(jobs.start)
+    job_end = np.maximum(_days(jobs.end), job_start)
+    # measured while in the project; in subsidised work the wage value is re-measured
+    # (and the rung, 5, recorded) for as long as the job runs
+    window = np.minimum(days.project_end, days.known_until)
+    subsidised = jobs.person[jobs.subsidised]
+    window[subsidised] = np.maximum(window[subsidised], np.minimum(
+        job_end[jobs.subsidised], days.known_until[subsidised]))
+    months = int(np.ceil(max(days.cutoff.max(), 0) / DAYS_PER_MONTH)) + 1
+    measured = draw_measurements(params, people, jobs, window, months, rng["trajectories"])
     survey = draw_employer_survey(design, params, people, jobs, rng["survey"])
+    ended_by_work = np.isin(exits.reason, _WORK_EXITS) & (exits.exit_time <= exits.project_end_time)
+    delivered = _deliver(instruments, np.where(ended_by_work, _NEVER, days.project_end))
 
     tables = {
-        "participants": _participants(people, exits, jobs, instruments, params, enrolled,
-                                      exit_day, known_until, left_day, loss_day, cutoff_day,
-                                      rng["survey"]),
-        "employment": _employment(people, jobs, enrolled, known_until),
+        "participants": _participants(people, exits, days, jobs, job_end, instruments,
+                                      delivered, params, rng["qualification"]),
+        "employment": _employment(people, jobs, job_start, job_end, days.known_until),
         "measurements": _measurements(people, measured, params),
-        "instruments": _instruments(people, instruments, enrolled, in_project_until,
-                                    known_until),
-        "employer_survey": _survey(people, jobs, survey, enrolled, known_until),
+        "instruments": _instruments(people, instruments, delivered, days),
+        "employer_survey": _survey(people, jobs, job_start, job_end, survey, days.known_until),
     }
     if people.allocation is not None:
         tables["allocation_log"] = people.allocation.log
+    if (days.cutoff < 0).any():  # people enrolling after the cut-off had not enrolled yet
+        not_yet = pd.Index(people.ids[days.cutoff < 0])
+        tables = {name: frame[~frame["participant_id"].isin(not_yet)]
+                  for name, frame in tables.items()}
     typed = {name: as_declared_types(frame, name, design) for name, frame in tables.items()}
     return TrialData(design, typed)
 
 
-def _participants(people: Population, exits: ExitTimes, jobs: Jobs, instruments: Instruments,
-                  params: SimulationParameters, enrolled: np.ndarray, exit_day: np.ndarray,
-                  known_until: np.ndarray, left_day: np.ndarray, loss_day: np.ndarray,
-                  cutoff_day: np.ndarray, rng: np.random.Generator) -> pd.DataFrame:
-    exit_seen = exit_day <= known_until
+@dataclasses.dataclass(frozen=True)
+class _Days:
+    """Key days of each participant, counted from enrolment; ``_NEVER`` when it never comes."""
+
+    cutoff: np.ndarray
+    exit: np.ndarray
+    loss: np.ndarray
+    project_end: np.ndarray
+
+    @property
+    def known_until(self) -> np.ndarray:
+        """Last day the participant's status is known: the cut-off or loss to follow-up."""
+        return np.minimum(self.cutoff, self.loss)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Delivered:
+    """What of each instrument was delivered: start, actual end, cost, whether completed."""
+
+    start: np.ndarray
+    end: np.ndarray
+    cost: np.ndarray
+    completed: np.ndarray
+
+
+def _deliver(instruments: Instruments, stop_day: np.ndarray) -> _Delivered:
+    """Stop instruments at ``stop_day`` (leaving the project other than for work) and
+    charge the delivered share of their cost; a job coach may go on into the job."""
+    start = _days(instruments.start)
+    planned_end = np.maximum(_days(instruments.end), start)
+    end = np.minimum(planned_end, np.maximum(stop_day[instruments.person], start))
+    share = np.where(planned_end > start, (end - start) / np.maximum(planned_end - start, 1), 1.0)
+    return _Delivered(start, end, np.round(instruments.cost * share, 2), end == planned_end)
+
+
+def _participants(people: Population, exits: ExitTimes, days: _Days, jobs: Jobs,
+                  job_end: np.ndarray, instruments: Instruments, delivered: _Delivered,
+                  params: SimulationParameters, rng: np.random.Generator) -> pd.DataFrame:
+    enrolled, known_until = people.enrolled, days.known_until
+    exit_seen = days.exit <= known_until
     n = people.ids.size
     returned = np.full(n, _NEVER, dtype=np.int64)
-    returned[jobs.person] = _days(jobs.end) + 1  # back on benefit the day after the job
+    returned[jobs.person] = job_end + 1  # back on benefit the day after the job
     qualification = np.full(n, _NEVER, dtype=np.int64)
-    training = instruments.kind == "training"
     gains = rng.random(instruments.person.size) < params.training_qualification
-    mine = training & gains
-    qualification[instruments.person[mine]] = _days(instruments.end[mine])
+    mine = (instruments.kind == "training") & delivered.completed & gains
+    qualification[instruments.person[mine]] = delivered.end[mine]
     base = people.baseline
     frame = pd.DataFrame({
         "participant_id": people.ids,
         "band": people.stratum,
         "instruments": people.arm,
         "enrolled_on": enrolled.astype("datetime64[ns]"),
-        "exit_on": _dates(enrolled, exit_day, exit_seen),
+        "exit_on": _dates(enrolled, days.exit, exit_seen),
         "exit_reason": np.where(exit_seen, exits.reason, None),
-        "left_project_on": _dates(enrolled, left_day, left_day <= cutoff_day),
-        "follow_up_end_on": _dates(enrolled, loss_day, loss_day <= cutoff_day),
+        "left_project_on": _dates(enrolled, days.project_end, days.project_end <= known_until),
+        "follow_up_end_on": _dates(enrolled, days.loss, days.loss <= days.cutoff),
         "returned_on": _dates(enrolled, returned, returned <= known_until),
         "age": base["age"],
         "sex": base["sex"],
@@ -167,10 +214,9 @@ def _participants(people: Population, exits: ExitTimes, jobs: Jobs, instruments:
     return frame
 
 
-def _employment(people: Population, jobs: Jobs, enrolled: np.ndarray,
+def _employment(people: Population, jobs: Jobs, start: np.ndarray, end: np.ndarray,
                 known_until: np.ndarray) -> pd.DataFrame:
-    start = _days(jobs.start)
-    end = np.maximum(_days(jobs.end), start)
+    enrolled = people.enrolled
     seen = start <= known_until[jobs.person]
     frame = pd.DataFrame({
         "participant_id": people.ids[jobs.person],
@@ -201,27 +247,28 @@ def _measurements(people: Population, measured: pd.DataFrame,
     return frame.sort_values(["participant_id", "measured_on", "measure"], kind="stable")
 
 
-def _instruments(people: Population, instruments: Instruments, enrolled: np.ndarray,
-                 in_project_until: np.ndarray, known_until: np.ndarray) -> pd.DataFrame:
-    person = instruments.person
-    start = _days(instruments.start)
-    end = np.maximum(_days(instruments.end), start)
-    seen = start <= in_project_until[person]
+def _instruments(people: Population, instruments: Instruments, delivered: _Delivered,
+                 days: _Days) -> pd.DataFrame:
+    person, enrolled = instruments.person, people.enrolled[instruments.person]
+    known_until = days.known_until[person]
+    seen = delivered.start <= np.minimum(days.project_end[person], known_until)
     frame = pd.DataFrame({
         "participant_id": people.ids[person],
         "kind": instruments.kind,
-        "started_on": _dates(enrolled[person], start, seen),
-        "ended_on": _dates(enrolled[person], end, seen & (end <= known_until[person])),
-        "cost_eur": instruments.cost,
+        "started_on": _dates(enrolled, delivered.start, seen),
+        "ended_on": _dates(enrolled, delivered.end, seen & (delivered.end <= known_until)),
+        "cost_eur": delivered.cost,
     })[seen]
     return frame.sort_values(["participant_id", "started_on", "kind"], kind="stable")
 
 
-def _survey(people: Population, jobs: Jobs, survey: pd.DataFrame, enrolled: np.ndarray,
-            known_until: np.ndarray) -> pd.DataFrame:
+def _survey(people: Population, jobs: Jobs, job_start: np.ndarray, job_end: np.ndarray,
+            survey: pd.DataFrame, known_until: np.ndarray) -> pd.DataFrame:
     spell = survey["row"].to_numpy()
     person = jobs.person[spell]
-    day = _days(jobs.start[spell]) + 91
+    enrolled = people.enrolled
+    # three months into the job, or at its end when it ends sooner
+    day = np.minimum(job_start[spell] + 91, job_end[spell])
     seen = day <= known_until[person]
     frame = pd.DataFrame({
         "employer_id": jobs.employer[spell],

@@ -26,7 +26,7 @@ def ladder_paths(params: SimulationParameters, people: Population, months: int,
                  rng: np.random.Generator) -> np.ndarray:
     """Rung on benefit (1-4) of every participant at the start of months 0..months-1."""
     n = people.ids.size
-    up = np.asarray([params.for_arm("ladder_up_per_month", a) for a in people.arm])
+    up = params.per_arm("ladder_up_per_month", people.arm)
     up = np.minimum(0.95, up * np.exp(0.3 * people.prognosis))
     rung = np.minimum(people.baseline["ladder_rung_intake"].astype(np.int64), 4)
     paths = np.empty((n, months), dtype=np.int8)
@@ -80,11 +80,13 @@ def draw_measurements(params: SimulationParameters, people: Population, jobs: Jo
     visits = months // interval + 1
     person = np.repeat(np.arange(n), visits)
     visit = np.tile(np.arange(visits), n)
-    jitter = rng.integers(0, 14, size=person.size)
-    day_offset = np.round(visit * interval * DAYS_PER_MONTH).astype(np.int64) + jitter
+    # intake on the day of enrolment; follow-ups up to two weeks before their due date,
+    # so the visit at the end of a trajectory falls within it
+    jitter = np.where(visit > 0, rng.integers(0, 14, size=person.size), 0)
+    day_offset = np.round(visit * interval * DAYS_PER_MONTH).astype(np.int64) - jitter
     time = day_offset / DAYS_PER_MONTH
     missed = (visit > 0) & (rng.random(person.size) < params.measurement_missing)
-    growth = np.asarray([params.for_arm("wage_value_growth_per_month", a) for a in people.arm])
+    growth = params.per_arm("wage_value_growth_per_month", people.arm)
     slope = growth + params.wage_value_growth_sd * rng.standard_normal(n)
     true0 = people.baseline["wage_value_estimate"] + params.wage_value_true_sd * \
         rng.standard_normal(n)
