@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from iedereen_doet_mee.data import TrialData, load_trial, validate_trial_directory
+from iedereen_doet_mee.data import TABLES, TrialData, load_trial, validate_trial_directory
 from iedereen_doet_mee.errors import MissingTableWarning, TrialDataError
 
 SYNTHETIC = Path(__file__).resolve().parents[1] / "data" / "synthetic"
@@ -74,3 +74,16 @@ def test_report_summary_truncates_repeated_problems(tmp_path):
     assert report.summary(max_per_rule=None).count("[reason_without_exit]") == 30
     assert "<table" in report._repr_html_()
     assert repr(report).startswith("ValidationReport(") and "30 errors" in repr(report)
+
+
+def test_tables_with_a_header_only_are_valid_with_a_warning(tmp_path):
+    (tmp_path / "participants.csv").write_text(
+        "participant_id,band,instruments,enrolled_on,exit_on,exit_reason\n", encoding="utf-8")
+    for name in ("measurements", "instruments", "allocation_log"):
+        header = ",".join(c.name for c in TABLES[name].columns if c.required)
+        (tmp_path / f"{name}.csv").write_text(header + "\n", encoding="utf-8")
+    report = validate_trial_directory(tmp_path)
+    assert report.is_valid
+    assert report.warnings["rule"].tolist() == ["no_records"]
+    trial = load_trial(tmp_path)
+    assert len(trial.participants) == 0 and len(trial.tables["measurements"]) == 0

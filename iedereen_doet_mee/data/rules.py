@@ -21,6 +21,16 @@ either because it was empty or because it failed its own check; ``frame.attrs["b
 holds the mask of failed cells."""
 
 
+def _lookup(people: pd.DataFrame, column: str, frame: pd.DataFrame) -> pd.Series:
+    """Each row's participant's value of ``column`` (missing for unknown participants).
+
+    ``people`` is indexed by a unique ``participant_id``. ``Series.map`` is avoided: on
+    an empty mapping it casts to float and fails for dates.
+    """
+    values = people[column].reindex(frame["participant_id"].to_numpy())
+    return pd.Series(values.to_numpy(), index=frame.index, dtype=people[column].dtype)
+
+
 def _present(frame: pd.DataFrame, column: str) -> pd.Series:
     """Cells that hold a value, counting cells that failed their own check."""
     return frame[column].notna() | frame.attrs["bad"][column]
@@ -89,6 +99,9 @@ def _after_cutoff(file: str, frame: pd.DataFrame, rows: np.ndarray, name: str,
 
 def _participants(file: str, frame: pd.DataFrame, rows: np.ndarray, design: TrialDesign,
                   log: ProblemLog) -> None:
+    if frame.empty:
+        log.add(file, None, None, "no_records", "the participants table has no records",
+                severity="warning")
     ids = frame["participant_id"]
     dup = ids.duplicated(keep="first") & ids.notna()
     first_row = pd.Series(rows, index=frame.index).groupby(ids).transform("first")
@@ -149,7 +162,7 @@ def _known_participants(file: str, frame: pd.DataFrame, rows: np.ndarray,
 
 def _instruments_in_control(file: str, frame: pd.DataFrame, rows: np.ndarray,
                             people: pd.DataFrame, design: TrialDesign, log: ProblemLog) -> None:
-    arm = frame["participant_id"].map(people["instruments"].astype(object))
+    arm = _lookup(people, "instruments", frame).astype(object)
     bad = (arm == design.control_arm).to_numpy(dtype=bool)
     log.add_rows(file, rows[bad], "participant_id", "instruments_in_control_arm",
                  f"an instrument is recorded for a participant of the control arm "
@@ -159,7 +172,7 @@ def _instruments_in_control(file: str, frame: pd.DataFrame, rows: np.ndarray,
 
 def _measured_before_enrolment(file: str, frame: pd.DataFrame, rows: np.ndarray,
                                people: pd.DataFrame, log: ProblemLog) -> None:
-    enrolled = frame["participant_id"].map(people["enrolled_on"])
+    enrolled = _lookup(people, "enrolled_on", frame)
     bad = (frame["measured_on"] < enrolled).fillna(False).to_numpy(dtype=bool)
     log.add_rows(file, rows[bad], "measured_on", "before_enrolment",
                  "measurement taken before the participant's enrolment", severity="warning")
@@ -168,7 +181,7 @@ def _measured_before_enrolment(file: str, frame: pd.DataFrame, rows: np.ndarray,
 def _allocation_matches(file: str, frame: pd.DataFrame, rows: np.ndarray,
                         people: pd.DataFrame, log: ProblemLog) -> None:
     for column in ("band", "instruments"):
-        recorded = frame["participant_id"].map(people[column].astype(object))
+        recorded = _lookup(people, column, frame).astype(object)
         mine = frame[column].astype(object)
         bad = (recorded.notna() & mine.notna() & (recorded != mine)).to_numpy(dtype=bool)
         log.add_rows(file, rows[bad], column, "allocation_mismatch",
