@@ -87,3 +87,11 @@ def test_tables_with_a_header_only_are_valid_with_a_warning(tmp_path):
     assert report.warnings["rule"].tolist() == ["no_records"]
     trial = load_trial(tmp_path)
     assert len(trial.participants) == 0 and len(trial.tables["measurements"]) == 0
+
+
+def test_loaded_tables_carry_no_validation_leftovers():
+    trial = load_trial(SYNTHETIC)
+    for frame in trial.tables.values():
+        assert frame.attrs == {}
+    merged = trial.tables["employment"].merge(trial.participants, on="participant_id")
+    assert len(merged) == len(trial.tables["employment"])

@@ -127,6 +127,8 @@ def check_trial_directory(directory: str | Path, *,
             if all(c.name in frame for c in TABLES[name].columns if c.required):
                 typed[name] = (path.name, frame, raw.rows)
         check_cross_rules(typed, resolved, log)
+        for _, frame, _ in typed.values():
+            frame.attrs.clear()  # the mask of failed cells served the rules only
     report = ValidationReport(directory, log.frame(), tuple(p.name for p in paths.values()),
                               source)
     tables = {name: frame for name, (_, frame, _) in typed.items()} if report.is_valid else {}
