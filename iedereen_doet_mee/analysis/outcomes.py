@@ -26,6 +26,7 @@ __all__ = ["OUTCOME_COLUMNS", "Outcomes", "derive_outcomes"]
 OUTCOME_COLUMNS: tuple[str, ...] = (
     "participant_id", "band", "instruments", "enrolled_on", "known_until",
     "lost_to_follow_up", "exit_on", "exit_reason", "event", "time_days", "regular_work",
+    "returned_on",
     "placement_on", "placement_subsidised", "durable_placement", "ladder_intake",
     "ladder_last", "ladder_up", "wage_first", "wage_last", "wage_change", "wage_months",
     "instrument_cost",
@@ -219,6 +220,8 @@ def derive_outcomes(trial: TrialData, as_of: dt.date | str | None = None) -> Out
         "event": event.astype(str),
         "time_days": (end - people["enrolled_on"]).dt.days.astype(np.int64),
         "regular_work": (event == "regular_work").to_numpy(dtype=bool),
+        "returned_on": people.get("returned_on", pd.Series(pd.NaT, index=people.index))
+        .where(lambda d: d <= people["known_until"]).astype("datetime64[ns]"),
     })
     placement = _first_placement(trial, people, stamp, design.durable_horizon_months)
     measures = _measures(trial, people)

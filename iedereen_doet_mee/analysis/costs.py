@@ -1,0 +1,295 @@
+"""What does it cost and what does it save? (costs and benefit savings per arm).
+
+:func:`costs_and_savings` counts, per participant, the months off benefit between the
+exit and the earlier of the return to benefit and the last day the status is known,
+values them at a cost per benefit month (a labelled assumption), sets them against
+the instrument costs, and reports totals and means per arm and overall, the
+differences between arms, and the cost per additional regular-work outflow with a
+stratified bootstrap percentile interval.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from ..dates import DAYS_PER_MONTH
+from ..design import TrialDesign
+from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+
+__all__ = ["Exits", "benefit_months_saved", "costs_and_savings"]
+
+Exits = Literal["any", "work"]
+_WORK = ("regular_work", "subsidised_work")
+_DIFFS = (("cost", "mean_cost_difference_eur_bootstrap_percentile"),
+          ("savings", "mean_savings_difference_eur_bootstrap_percentile"),
+          ("net", "mean_net_savings_difference_eur_bootstrap_percentile"),
+          ("outflow", "regular_work_share_difference_bootstrap_percentile"))
+RATIO = "cost_per_additional_regular_work_outflow_eur_bootstrap_percentile"
+
+
+def benefit_months_saved(frame: pd.DataFrame, *, exits: Exits = "any",
+                         exit_on: str = "exit_on", exit_reason: str = "exit_reason",
+                         returned_on: str = "returned_on",
+                         known_until: str = "known_until") -> np.ndarray:
+    """Months off benefit from ``exit_on`` to the earlier of ``returned_on`` and ``known_until``.
+
+    A return after ``known_until`` is not known yet and is ignored; a missing
+    ``returned_on`` column means nobody returned. Months are days / (365.2425 / 12).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"exit_on": pd.to_datetime(["2015-01-01", None, "2015-01-01"]),
+    ...                       "exit_reason": ["regular_work", None, "moved"],
+    ...                       "returned_on": pd.to_datetime(["2015-07-02", None, None]),
+    ...                       "known_until": pd.to_datetime(["2016-07-01"] * 3)})
+    >>> benefit_months_saved(frame).round(2).tolist()
+    [5.98, 0.0, 17.97]
+    """
+    if exits not in get_args(Exits):
+        raise ValueError(f"benefit_months_saved: option exits={exits!r} is not allowed; use "
+                         f"one of {list(get_args(Exits))}")
+    known = pd.to_datetime(frame[known_until])
+    start = pd.to_datetime(frame[exit_on])
+    if returned_on in frame:
+        back = pd.to_datetime(frame[returned_on])
+        end = back.where(back.notna() & (back < known), known)
+    else:
+        end = known
+    days = (end - start).dt.days.to_numpy(dtype=float)
+    counted = start.notna().to_numpy() & (start <= known).to_numpy()
+    if exits == "work":
+        counted &= frame[exit_reason].astype(object).isin(_WORK).to_numpy()
+    return np.where(counted, np.clip(np.nan_to_num(days), 0, None), 0.0) / DAYS_PER_MONTH
+
+
+def _percentile(values: np.ndarray, confidence: float) -> tuple[float, float]:
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(values, [tail, 1 - tail], method="inverted_cdf")
+    return float(low), float(high)
+
+
+def _bootstrap(cells: list[np.ndarray], arms_of_cells: list[str], values: dict[str, np.ndarray],
+               n_boot: int, rng: np.random.Generator) -> dict[str, dict[str, np.ndarray]]:
+    """Mean of each value per arm in each replicate, resampling within each cell."""
+    per_arm: dict[str, list[np.ndarray]] = {}
+    for idx, arm in zip(cells, arms_of_cells, strict=True):
+        per_arm.setdefault(arm, []).append(idx[rng.integers(0, len(idx), (n_boot, len(idx)))])
+    return {arm: {name: v[np.hstack(parts)].mean(axis=1) for name, v in values.items()}
+            for arm, parts in per_arm.items()}
+
+
+def costs_and_savings(
+    frame: pd.DataFrame, *, design: TrialDesign | None = None,
+    benefit_cost_per_month: float | None = None, benefit_cost_source: str | None = None,
+    control_arm: str | None = None, exits: Exits = "any", n_bootstrap: int = 2000,
+    seed: int | np.random.Generator = 20140701, confidence: float = 0.95,
+    arm: str = "instruments", band: str = "band", exit_on: str = "exit_on",
+    exit_reason: str = "exit_reason", returned_on: str = "returned_on",
+    known_until: str = "known_until", cost: str = "instrument_cost",
+    outflow: str = "regular_work", participant: str = "participant_id",
+) -> AnalysisResult:
+    """Instrument costs, benefit savings and the cost per additional regular-work outflow.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per participant: ``derive_outcomes(trial).frame`` merged with
+        ``trial.participants[["participant_id", "returned_on"]]``.
+    design : TrialDesign, optional
+        Supplies the benefit cost, its source and the control arm; default
+        ``TrialDesign()``.
+    benefit_cost_per_month, benefit_cost_source : float, str, optional
+        Euros per benefit month and where that figure comes from; default the design's.
+    control_arm : str, optional
+        The comparison arm; default ``design.control_arm``.
+    exits : {"any", "work"}
+        Count months off benefit after any exit (default) or only after an exit to
+        regular or subsidised work.
+    n_bootstrap : int
+        Bootstrap replicates B (default 2000).
+    seed : int or numpy.random.Generator
+        Seed of the bootstrap (its first ``SeedSequence`` child is used) or a generator.
+    confidence : float
+        Level of the intervals.
+    arm, band, exit_on, exit_reason, returned_on, known_until, cost, outflow, participant : str
+        Column names; ``outflow`` is the regular-work indicator.
+
+    Returns
+    -------
+    AnalysisResult
+        Per arm (term ``arm:A``) and ``overall``: totals and means of instrument
+        cost, benefit savings and net savings (savings minus costs), mean months
+        saved and the regular-work share. Per arm against control (term ``A - C``):
+        mean differences and ``cost_per_additional_regular_work_outflow_eur`` with
+        bootstrap percentile intervals (``std_error`` of the differences is the
+        bootstrap standard deviation). ``extras``: ``participants``, ``bootstrap``
+        (replicates) and ``bootstrap_summary`` (replicates not estimable).
+
+    Notes
+    -----
+    Cost per additional outflow :math:`= (\\bar c_A - \\bar c_C) / (\\bar y_A - \\bar y_C)`
+    with mean instrument cost :math:`\\bar c` and regular-work share :math:`\\bar y`
+    (Drummond et al. 2015, Methods for the Economic Evaluation of Health Care
+    Programmes, ch. 4). The bootstrap resamples participants with replacement within
+    each band x arm cell (Davison and Hinkley 1997, sec. 3.7; R ``boot(strata=)``);
+    the interval takes the empirical ``(1-level)/2`` quantiles (inverse of the
+    empirical distribution function). A replicate whose share difference is not
+    positive buys no additional outflow: it is not estimable, counts as an infinite
+    cost per additional outflow, and the number of such replicates is reported.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.analysis import derive_outcomes
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> result = costs_and_savings(derive_outcomes(simulate_trial(seed=1)).frame,
+    ...                            n_bootstrap=200)
+    >>> result.estimate("overall", "mean_benefit_months_saved")["n"]
+    np.int64(100)
+    """
+    design = TrialDesign() if design is None else design
+    if exits not in get_args(Exits):
+        raise ValueError(f"costs_and_savings: option exits={exits!r} is not allowed; use one "
+                         f"of {list(get_args(Exits))}")
+    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int) or n_bootstrap < 1:
+        raise ValueError(f"costs_and_savings: n_bootstrap={n_bootstrap!r} must be a whole "
+                         "number of at least 1")
+    if not 0 < confidence < 1:
+        raise ValueError(f"costs_and_savings: confidence={confidence!r} must lie in (0, 1)")
+    for column in (arm, band, exit_on, known_until, cost, outflow):
+        if column not in frame:
+            raise ValueError(f"costs_and_savings: column {column!r} is not in the frame")
+    per_month = (design.benefit_cost_per_month if benefit_cost_per_month is None
+                 else float(benefit_cost_per_month))
+    source = (benefit_cost_source if benefit_cost_source is not None else
+              design.benefit_cost_source if benefit_cost_per_month is None
+              else "given by the user; no source stated")
+    control = design.control_arm if control_arm is None else control_arm
+    months = benefit_months_saved(frame, exits=exits, exit_on=exit_on, exit_reason=exit_reason,
+                                  returned_on=returned_on, known_until=known_until)
+    arms = frame[arm].astype(str).to_numpy()
+    ids = frame[participant].to_numpy() if participant in frame else np.arange(len(frame))
+    people = pd.DataFrame({"participant_id": ids, "arm": arms,
+                           "band": frame[band].astype(str).to_numpy(),
+                           "months_saved": months, "savings": months * per_month,
+                           "cost": frame[cost].to_numpy(dtype=float),
+                           "outflow": frame[outflow].to_numpy(dtype=float)})
+    people["net"] = people["savings"] - people["cost"]
+    notes = [f"Benefit month valued at EUR {per_month:,.2f}: {source}.",
+             f"Months off benefit after {'any exit' if exits == 'any' else 'an exit to work'} "
+             "until the return to benefit or the last day the status is known; gross benefit "
+             "only (no wage-cost subsidy, execution costs or taxes)."]
+    if returned_on not in frame:
+        notes.append(f"Column {returned_on!r} is not in the frame: nobody counts as back on "
+                     "benefit; merge it from trial.participants to count returns.")
+    if design.allocation != "randomised":
+        notes.append("Arms were not declared randomised: differences between arms are "
+                     "comparisons, not effects.")
+    log: list[NotEstimable] = []
+    costs_known = not people["cost"].isna().any()
+    if not costs_known:
+        notes.append("Instrument costs are missing (is the instruments table absent?): costs, "
+                     "net savings and the cost per additional outflow are not estimable.")
+    order = list(design.arms) + sorted(set(arms) - set(design.arms))
+    rows = []
+    for term, group in [(f"arm:{a}", people[people["arm"] == a]) for a in order] + [
+            ("overall", people)]:
+        rows += _group_rows(term, group, costs_known, log)
+    others = [a for a in order if a != control] if control is not None else []
+    if control is None:
+        notes.append("No control arm: no difference between arms.")
+    cells = [g.index.to_numpy() for _, g in people.groupby(["band", "arm"], sort=True)]
+    cell_arms = [str(g["arm"].iloc[0]) for _, g in people.groupby(["band", "arm"], sort=True)]
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(
+        np.random.SeedSequence(seed).spawn(1)[0])
+    values = {name: people[name].to_numpy(dtype=float)
+              for name in ("cost", "savings", "net", "outflow")}
+    boot = _bootstrap(cells, cell_arms, values, n_bootstrap, rng) if cells else {}
+    replicates, summary = {}, []
+    for other in others:
+        term = f"{other} - {control}"
+        a, c = people[people["arm"] == other], people[people["arm"] == control]
+        if len(a) == 0 or len(c) == 0:
+            reason = f"no participants in arm {other if len(a) == 0 else control!r}"
+            rows += [not_estimable_row(term, estimator=e, n=len(a) + len(c), reason=reason,
+                                       log=log) for _, e in _DIFFS] + [
+                not_estimable_row(term, estimator=RATIO, n=len(a) + len(c), reason=reason,
+                                  log=log)]
+            continue
+        reps = {name: boot[other][name] - boot[control][name] for name, _ in _DIFFS}
+        gain = reps["outflow"]
+        reps["ratio"] = np.where(gain > 0, reps["cost"] / np.where(gain > 0, gain, 1), np.inf)
+        failed = int((gain <= 0).sum())
+        replicates.update({f"{term}:{k}": v for k, v in reps.items()})
+        summary.append((term, n_bootstrap, failed))
+        rows += _difference_rows(term, a, c, reps, costs_known, confidence, log)
+        if failed:
+            notes.append(f"{term}: {failed} of {n_bootstrap} bootstrap replicates had no "
+                         "additional regular-work outflow (not estimable; counted as an "
+                         "infinite cost per additional outflow).")
+    if others:
+        notes.append(f"Bootstrap: {n_bootstrap} replicates resampled within band x arm "
+                     "cells; percentile intervals.")
+    return AnalysisResult(
+        "costs", "Instrument costs and benefit savings", tidy_table(rows), n=len(people),
+        notes=tuple(notes), not_estimable=tuple(log),
+        extras={"participants": people, "bootstrap": pd.DataFrame(replicates),
+                "bootstrap_summary": pd.DataFrame(summary, columns=[
+                    "comparison", "n_bootstrap", "not_estimable"])})
+
+
+def _group_rows(term: str, group: pd.DataFrame, costs_known: bool,
+                log: list[NotEstimable]) -> list[dict]:
+    n = len(group)
+    rows = []
+    for estimator, value, needs_cost, mean in (
+            ("mean_benefit_months_saved", group["months_saved"], False, True),
+            ("total_benefit_savings_eur", group["savings"], False, False),
+            ("mean_benefit_savings_eur", group["savings"], False, True),
+            ("total_instrument_cost_eur", group["cost"], True, False),
+            ("mean_instrument_cost_eur", group["cost"], True, True),
+            ("net_savings_eur", group["net"], True, False),
+            ("mean_net_savings_eur", group["net"], True, True),
+            ("regular_work_share", group["outflow"], False, True)):
+        if needs_cost and not costs_known:
+            rows.append(not_estimable_row(term, estimator=estimator, n=n, log=log,
+                                          reason="instrument costs are missing"))
+        elif mean and n == 0:
+            rows.append(not_estimable_row(term, estimator=estimator, n=0, log=log,
+                                          reason="no participants"))
+        else:
+            rows.append(tidy_row(term, value.mean() if mean else value.sum(),
+                                 estimator=estimator, n=n))
+    return rows
+
+
+def _difference_rows(term: str, a: pd.DataFrame, c: pd.DataFrame,
+                     reps: dict[str, np.ndarray], costs_known: bool,
+                     confidence: float, log: list[NotEstimable]) -> list[dict]:
+    n = len(a) + len(c)
+    rows = []
+    for name, estimator in _DIFFS:
+        if name in ("cost", "net") and not costs_known:
+            rows.append(not_estimable_row(term, estimator=estimator, n=n, log=log,
+                                          reason="instrument costs are missing"))
+            continue
+        low, high = _percentile(reps[name], confidence)
+        rows.append(tidy_row(term, a[name].mean() - c[name].mean(), estimator=estimator, n=n,
+                             std_error=float(np.std(reps[name], ddof=1)) if len(reps[name]) > 1
+                             else math.nan, conf_low=low, conf_high=high))
+    gain = a["outflow"].mean() - c["outflow"].mean()
+    if not costs_known:
+        rows.append(not_estimable_row(term, estimator=RATIO, n=n, log=log,
+                                      reason="instrument costs are missing"))
+    elif not gain > 0:
+        rows.append(not_estimable_row(
+            term, estimator=RATIO, n=n, log=log,
+            reason=f"no additional regular-work outflow (share difference {gain:.3f})"))
+    else:
+        low, high = _percentile(reps["ratio"], confidence)
+        rows.append(tidy_row(term, (a["cost"].mean() - c["cost"].mean()) / gain,
+                             estimator=RATIO, n=n, conf_low=low, conf_high=high))
+    return rows

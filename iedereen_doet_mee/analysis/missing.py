@@ -1,0 +1,242 @@
+"""Missing data and multiplicity: bounds under loss to follow-up, and Holm's adjustment.
+
+* :func:`outcome_bounds`: participants lost to follow-up have an unknown outcome.
+  Counting all of them as successes and as failures gives best-case and worst-case
+  bounds for the regular-work outflow share; counting them in the way most and least
+  favourable to instruments gives bounds for the risk difference (Horowitz & Manski
+  2000 for the logic; "extreme case" analyses in CONSORT's explanation).
+* :func:`holm_adjust`: Holm's step-down adjustment of the p-values of a set of
+  secondary outcomes, from a tidy table or a plain list.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .effects_data import binary_effect_data, check_level, ols_hc2, wald_row, z_value
+from .results import (
+    TIDY_COLUMNS,
+    AnalysisResult,
+    NotEstimable,
+    not_estimable_row,
+    tidy_row,
+    tidy_table,
+)
+
+__all__ = ["holm_adjust", "holm_p_values", "outcome_bounds"]
+
+#: Scenarios for the lost participants: (estimator suffix, lost treated succeed, lost
+#: controls succeed); ``None`` leaves them out (complete cases).
+_SHARE = (("lost_as_failures", False, False), ("lost_as_successes", True, True),
+          ("complete_cases", None, None))
+_DIFFERENCE = (("lost_unfavourable_to_instruments", False, True),
+               ("lost_favourable_to_instruments", True, False),
+               ("complete_cases", None, None))
+
+
+def _wilson(x: float, n: int, level: float) -> tuple[float, float]:
+    """Wilson score interval (R ``prop.test(x, n, correct = FALSE)``)."""
+    z = z_value(level)
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _scenario(y: np.ndarray, t: np.ndarray, lost: np.ndarray, treated_success: bool | None,
+              control_success: bool | None) -> tuple[np.ndarray, np.ndarray]:
+    """Outcomes with the lost filled in (or left out), and the rows kept."""
+    if treated_success is None:
+        return y[~lost], ~lost
+    fill = np.where(t == 1, float(treated_success), float(control_success))
+    return np.where(lost, fill, y), np.ones(y.size, dtype=bool)
+
+
+def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
+                   lost: str = "lost_to_follow_up", stratum: str = "band",
+                   arm: str = "instruments", control: str = "no", treated: str = "yes",
+                   strata: Sequence[str] | None = None, level: float = 0.95) -> AnalysisResult:
+    """Best- and worst-case bounds for the outflow share and the instruments risk difference.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per participant, e.g. ``derive_outcomes(trial).frame``.
+    outcome, lost : str
+        The binary outcome and the flag of loss to follow-up; a lost participant's
+        outcome counts as unknown whatever the outcome column says.
+    stratum, arm, control, treated, strata, level
+        As in :func:`~iedereen_doet_mee.analysis.effects_risk.risk_effects`.
+
+    Returns
+    -------
+    AnalysisResult
+        For ``"overall"`` and every band: ``share_lost_as_failures`` (worst case),
+        ``share_lost_as_successes`` (best case) and ``share_complete_cases``, each
+        with a Wilson interval; ``risk_difference_lost_unfavourable_to_instruments``
+        (lower bound), ``risk_difference_lost_favourable_to_instruments`` (upper
+        bound) and ``risk_difference_complete_cases``, each with an HC2 Wald interval.
+
+    Notes
+    -----
+    With :math:`x` observed successes, :math:`m` lost and :math:`n` participants the
+    share lies in :math:`[x/n, (x+m)/n]`. For the risk difference the lost treated
+    count as failures and the lost controls as successes for the lower bound, and the
+    reverse for the upper bound. The bounds need no assumption about why people were
+    lost; the complete-case estimate assumes they were lost at random. The main
+    analyses count the lost as not (yet) in regular work, which is the worst case for
+    the share. Tested against R (``prop.test(correct = FALSE)`` and ``lm`` with
+    ``sandwich::vcovHC(type = "HC2")`` on the filled-in data) in
+    ``tests/analysis/test_missing.py``.
+
+    References
+    ----------
+    Horowitz JL, Manski CF (2000). Nonparametric analysis of randomized experiments
+    with missing covariate and outcome data. J Am Stat Assoc 95:77-84.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"band": ["a"] * 4, "instruments": ["yes", "no"] * 2,
+    ...                       "regular_work": [True, False, False, False],
+    ...                       "lost_to_follow_up": [False, False, True, False]})
+    >>> table = outcome_bounds(frame).table
+    >>> table.loc[table["term"] == "overall", "estimate"].round(2).tolist()[:3]
+    [0.25, 0.5, 0.33]
+    """
+    level = check_level("outcome_bounds", level)
+    d = binary_effect_data(data, function="outcome_bounds", outcome=outcome, stratum=stratum,
+                           arm=arm, control=control, treated=treated, strata=strata,
+                           extra_columns=(lost,))
+    flags = d.frame[lost]
+    if flags.isna().any() or not set(flags.astype(object).unique()) <= {True, False}:
+        raise ValueError(f"outcome_bounds: column {lost!r} must be True/False (or 1/0) "
+                         "without missing values")
+    is_lost = flags.astype(bool).to_numpy()
+    log: list[NotEstimable] = []
+    rows: list[dict[str, Any]] = []
+    scopes = [("overall", np.ones(d.n, dtype=bool))]
+    scopes += [(d.band_term(k), d.band == k) for k in range(len(d.levels))]
+    for term, mask in scopes:
+        y, t, gone = d.y[mask], d.t[mask], is_lost[mask]
+        for suffix, yes, no in _SHARE:
+            filled, keep = _scenario(y, t, gone, yes, no)
+            estimator = f"share_{suffix}"
+            if not filled.size:
+                rows.append(not_estimable_row(term, estimator=estimator, n=0, log=log,
+                                              reason="no participants with a known outcome"))
+                continue
+            low, high = _wilson(float(filled.sum()), filled.size, level)
+            rows.append(tidy_row(term, filled.mean(), estimator=estimator, n=filled.size,
+                                 conf_low=low, conf_high=high))
+        for suffix, yes, no in _DIFFERENCE:
+            filled, keep = _scenario(y, t, gone, yes, no)
+            arms = t[keep]
+            estimator = f"risk_difference_{suffix}"
+            if not (arms == 1).any() or not (arms == 0).any():
+                rows.append(not_estimable_row(term, estimator=estimator, n=int(keep.sum()),
+                                              log=log, reason="an arm has no participants "
+                                              "with a known or filled-in outcome"))
+                continue
+            x = np.column_stack([np.ones(arms.size), arms.astype(float)])
+            beta, v = ols_hc2(x, filled)
+            rows.append(wald_row(term, beta[1], math.sqrt(v[1, 1]), estimator=estimator,
+                                 n=arms.size, level=level, log=log))
+    notes = [*d.notes, f"{int(is_lost.sum())} of {d.n} participant(s) lost to follow-up; "
+             "bounds fill in their outcome both ways, complete cases leave them out."]
+    return AnalysisResult("missing", "Bounds for loss to follow-up", tidy_table(rows), n=d.n,
+                          notes=tuple(notes), not_estimable=tuple(log))
+
+
+def holm_p_values(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Holm's adjusted p-values; missing values stay missing and are not counted (as R).
+
+    Examples
+    --------
+    >>> holm_p_values([0.01, 0.04, float("nan"), 0.03]).round(2).tolist()
+    [0.03, 0.06, nan, 0.06]
+    """
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    known = np.flatnonzero(~np.isnan(p))
+    if known.size:
+        order = known[np.argsort(p[known], kind="stable")]
+        m = order.size
+        stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
+        out[order] = np.minimum(stepped, 1.0)
+    return out
+
+
+def holm_adjust(data: pd.DataFrame | pd.Series | Sequence[float], *,
+                p_value: str = "p_value") -> AnalysisResult:
+    """Holm-adjust the p-values of a set of (secondary) outcomes.
+
+    Parameters
+    ----------
+    data : DataFrame, Series or sequence of float
+        A tidy table (every row one test; its other columns are kept), any frame with
+        a ``p_value`` column (and optionally ``term``), a Series (its index names the
+        tests) or a plain list.
+    p_value : str
+        The column holding the p-values of a frame.
+
+    Returns
+    -------
+    AnalysisResult
+        The tidy table with ``p_value`` replaced by Holm's adjusted p-value and
+        ``_holm`` appended to each estimator (``holm_adjusted_p_value`` for plain
+        p-values); ``extras["p_values"]`` lists unadjusted and adjusted side by side.
+
+    Notes
+    -----
+    With the :math:`m` non-missing p-values sorted, :math:`p_{(1)} \\le \\dots \\le
+    p_{(m)}`, :math:`\\tilde p_{(i)} = \\min(1, \\max_{j \\le i} (m - j + 1) p_{(j)})`
+    (Holm 1979). It controls the family-wise error rate without assumptions on the
+    dependence between tests. Tested against R ``p.adjust(method = "holm")`` in
+    ``tests/analysis/test_missing.py``.
+
+    References
+    ----------
+    Holm S (1979). A simple sequentially rejective multiple test procedure. Scand J
+    Stat 6:65-70.
+
+    Examples
+    --------
+    >>> result = holm_adjust(pd.Series({"ladder_up": 0.01, "durable": 0.04, "wage": 0.03}))
+    >>> result.table["p_value"].round(2).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    if isinstance(data, pd.DataFrame):
+        if p_value not in data.columns:
+            raise ValueError(f"holm_adjust: column {p_value!r} not found; columns present: "
+                             f"{list(data.columns)}")
+        raw = pd.to_numeric(data[p_value], errors="coerce").to_numpy(dtype=float)
+        tidy = set(TIDY_COLUMNS) <= set(data.columns)
+        names = (data["term"] if "term" in data.columns else data.index).astype(str)
+    else:
+        series = data if isinstance(data, pd.Series) else pd.Series(list(data), dtype=object)
+        raw = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        tidy = False
+        names = [str(i) if isinstance(data, pd.Series) else f"p{i + 1}" for i in series.index]
+    if tidy:
+        table = tidy_table(data[list(TIDY_COLUMNS)].to_dict("records"))
+        table["estimator"] = table["estimator"] + "_holm"
+    else:
+        table = tidy_table(tidy_row(name, math.nan, estimator="holm_adjusted_p_value", n=0)
+                           for name in names)
+    outside = raw[(raw < 0) | (raw > 1)]
+    if outside.size:
+        raise ValueError(f"holm_adjust: p-values must lie in [0, 1]; found {outside[0]!r}")
+    adjusted = holm_p_values(raw)
+    table["p_value"] = adjusted
+    extras = {"p_values": pd.DataFrame({"term": table["term"], "estimator": table["estimator"],
+                                        "p_unadjusted": raw, "p_holm": adjusted})}
+    tested = int((~np.isnan(raw)).sum())
+    notes = (f"Holm's adjustment over {tested} p-value(s); missing p-values are not counted.",)
+    return AnalysisResult("multiplicity", "Holm-adjusted p-values", table,
+                          n=int(table["n"].max()) if len(table) else 0, notes=notes,
+                          extras=extras)

@@ -1,0 +1,476 @@
+"""Time to regular work (research question ``"survival"``).
+
+:func:`time_to_regular_work` gives Kaplan-Meier curves per cell, the log-rank test and
+the Cox model of the arm (instruments) stratified by band, a proportional-hazards
+check, the cumulative incidence of regular work with the other exits as competing
+events (Aalen-Johansen), and the restricted mean time to regular work per arm.
+:func:`kaplan_meier` and :func:`cumulative_incidence` are the curve estimators; the
+target analysis (:mod:`.target`) reuses them. Times are days in, months
+(30.436875 days) out. Formulas and references: ``docs/methods/survival.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Literal, get_args
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.duration.hazard_regression import PHReg
+
+from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+
+__all__ = ["DAYS_PER_MONTH", "cumulative_incidence", "kaplan_meier", "survival_at",
+           "time_to_regular_work"]
+
+DAYS_PER_MONTH = 30.436875
+ConfType = Literal["log-log", "plain"]
+PhTransform = Literal["km", "rank", "identity", "log"]
+
+
+def check_option(name: str, value: object, allowed_type: object) -> None:
+    """Raise ValueError unless ``value`` is one of the ``Literal`` ``allowed_type``."""
+    allowed = get_args(allowed_type)
+    if value not in allowed:
+        raise ValueError(f"option {name}={value!r} is not allowed; choose one of {allowed}")
+
+
+def prepare(data: pd.DataFrame, columns: dict[str, str], caller: str) -> pd.DataFrame:
+    """Standard frame with ``band, arm, event`` (str) and ``time`` (float days)."""
+    absent = [c for c in columns.values() if c not in data.columns]
+    if absent:
+        raise ValueError(f"{caller}: column(s) {absent} not in the data; it has "
+                         f"{list(data.columns)}")
+    frame = pd.DataFrame({key: data[col].to_numpy() for key, col in columns.items()})
+    for key, col in columns.items():
+        if frame[key].isna().any():
+            raise ValueError(f"{caller}: column {col!r} has {int(frame[key].isna().sum())} "
+                             "missing value(s); every row needs a value")
+    for key in ("band", "arm", "event"):
+        frame[key] = frame[key].astype(str)
+    frame["time"] = pd.to_numeric(frame["time"], errors="raise").astype(float)
+    if (frame["time"] < 0).any() or not np.isfinite(frame["time"]).all():
+        raise ValueError(f"{caller}: column {columns['time']!r} must hold finite times >= 0")
+    return frame
+
+
+def groups(frame: pd.DataFrame, band: str, arm: str, *, arms: bool) -> list[tuple[str, np.ndarray]]:
+    """``overall``, each band, (each arm), each band x arm cell, as (term, mask)."""
+    bands, levels = sorted(frame["band"].unique()), sorted(frame["arm"].unique())
+    out = [("overall", np.ones(len(frame), dtype=bool))]
+    out += [(f"{band}={b}", (frame["band"] == b).to_numpy()) for b in bands]
+    if arms:
+        out += [(f"{arm}={a}", (frame["arm"] == a).to_numpy()) for a in levels]
+    out += [(f"{band}={b}:{arm}={a}", ((frame["band"] == b) & (frame["arm"] == a)).to_numpy())
+            for b in bands for a in levels]
+    return out
+
+
+def _loglog(p: np.ndarray, se_log: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """R's log-log interval ``p ** exp(+-z se / log p)``; missing when p is 0 or 1."""
+    with np.errstate(all="ignore"):
+        log_p = np.log(p)
+        shift = z * se_log / log_p
+        a = np.exp(-np.exp(np.log(-log_p) + shift))
+        b = np.exp(-np.exp(np.log(-log_p) - shift))
+    inside = (p > 0) & (p < 1) & np.isfinite(se_log)
+    return np.where(inside, np.minimum(a, b), np.nan), np.where(inside, np.maximum(a, b), np.nan)
+
+
+def kaplan_meier(time: np.ndarray, event: np.ndarray, *, conf_level: float = 0.95,
+                 conf_type: ConfType = "log-log") -> pd.DataFrame:
+    """Kaplan-Meier survival curve with Greenwood standard errors, as R's ``survfit``.
+
+    Parameters
+    ----------
+    time : array of float
+        Time to event or censoring.
+    event : array of bool
+        True for the event of interest, False for censoring (competing exits too).
+    conf_level : float
+        Level of the pointwise intervals.
+    conf_type : {"log-log", "plain"}
+        Interval type, as ``conf.type`` in R's ``survfit``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per distinct time: ``time, n_risk, n_event, n_censor, survival,
+        std_error`` (of S), ``std_error_log`` (of log S, R's ``std.err``),
+        ``conf_low, conf_high``.
+
+    Notes
+    -----
+    :math:`S(t)=\\prod_{t_j\\le t}(1-d_j/n_j)`; Greenwood:
+    :math:`\\mathrm{se}\\{\\log S(t)\\}^2=\\sum_{t_j\\le t} d_j/\\{n_j(n_j-d_j)\\}`.
+    Log-log interval :math:`S^{\\exp(\\pm z\\,\\mathrm{se}/\\log S)}` (Kalbfleisch and
+    Prentice 2002, sec. 1.3), missing where S is 0 or 1, as in R.
+
+    Examples
+    --------
+    >>> kaplan_meier([1, 2, 2, 3], [True, True, False, False])["survival"].round(3).tolist()
+    [0.75, 0.5, 0.5]
+    """
+    check_option("conf_type", conf_type, ConfType)
+    time, event = np.asarray(time, dtype=float), np.asarray(event, dtype=bool)
+    times, inverse = np.unique(time, return_inverse=True)
+    n_event = np.bincount(inverse, weights=event, minlength=len(times))
+    n_all = np.bincount(inverse, minlength=len(times)).astype(float)
+    n_risk = n_all[::-1].cumsum()[::-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        surv = np.cumprod(1.0 - n_event / n_risk)
+        greenwood = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event)), 0.0)
+        se_log = np.where(surv > 0, np.sqrt(np.cumsum(greenwood)), np.nan)
+        se = surv * se_log
+    z = stats.norm.ppf(0.5 + conf_level / 2)
+    if conf_type == "log-log":
+        low, high = _loglog(surv, se_log, z)
+    else:
+        low = np.where(np.isfinite(se), np.maximum(surv - z * se, 0.0), np.nan)
+        high = np.where(np.isfinite(se), np.minimum(surv + z * se, 1.0), np.nan)
+    return pd.DataFrame({"time": times, "n_risk": n_risk.astype(np.int64),
+                         "n_event": n_event.astype(np.int64),
+                         "n_censor": (n_all - n_event).astype(np.int64), "survival": surv,
+                         "std_error": se, "std_error_log": se_log, "conf_low": low,
+                         "conf_high": high})
+
+
+def survival_at(curve: pd.DataFrame, t: float) -> dict[str, float]:
+    """The row of a :func:`kaplan_meier` curve in force at time ``t`` (right-continuous)."""
+    i = int(np.searchsorted(curve["time"].to_numpy(), t, side="right")) - 1
+    if i < 0:
+        return {"survival": 1.0, "std_error": 0.0, "conf_low": math.nan, "conf_high": math.nan}
+    row = curve.iloc[i]
+    return {k: float(row[k]) for k in ("survival", "std_error", "conf_low", "conf_high")}
+
+
+def cumulative_incidence(time: np.ndarray, cause: np.ndarray, *,
+                         conf_level: float = 0.95) -> pd.DataFrame:
+    """Aalen-Johansen cumulative incidence of cause 1 with Gray's variance (R ``cmprsk``).
+
+    Parameters
+    ----------
+    time : array of float
+    cause : array of int
+        1 the event of interest, 2 a competing event, 0 censored.
+    conf_level : float
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per distinct time: ``time, n_risk, n_event, n_competing, n_censor,
+        estimate, std_error, conf_low, conf_high``.
+
+    Notes
+    -----
+    :math:`F(t)=\\sum_{t_j\\le t}\\hat S(t_j-)\\,d_{1j}/n_j` with :math:`\\hat S` the
+    Kaplan-Meier curve of any exit. The variance is the one of ``cmprsk::cuminc``
+    (Gray's Fortran routine ``cinc``, after Aalen 1978), updated at cause-1 times.
+    Interval: log-log transform of F, as for Kaplan-Meier.
+
+    Examples
+    --------
+    >>> cif = cumulative_incidence([1, 2, 3, 4], [1, 2, 1, 0])
+    >>> cif["estimate"].round(3).tolist()
+    [0.25, 0.25, 0.5, 0.5]
+    """
+    time, cause = np.asarray(time, dtype=float), np.asarray(cause, dtype=int)
+    times, inverse = np.unique(time, return_inverse=True)
+    d1 = np.bincount(inverse, weights=cause == 1, minlength=len(times))
+    d2 = np.bincount(inverse, weights=cause == 2, minlength=len(times))
+    n_all = np.bincount(inverse, minlength=len(times)).astype(float)
+    n_risk = n_all[::-1].cumsum()[::-1]
+    est, var = np.zeros(len(times)), np.zeros(len(times))
+    fk, f, v1, v2, v3, v = 1.0, 0.0, 0.0, 0.0, 0.0, 0.0
+    for j, (rs, n1, n2) in enumerate(zip(n_risk, d1, d2, strict=True)):
+        if n1 + n2 > 0:
+            fkn = fk * (rs - n1 - n2) / rs
+            f += fk * n1 / rs
+            for nd, competing in ((n2, True), (n1, False)):
+                if nd <= 0 or (competing and fkn <= 0):
+                    continue
+                t6 = fk * fk * (1 - (nd - 1) / (rs - 1) if nd > 1 else 1.0) * nd / rs**2
+                t3 = 1 / fkn if fkn > 0 else 0.0
+                t4 = f * t3 if competing else 1 + t3 * f
+                v1, v2, v3 = v1 + t4 * t4 * t6, v2 + t3 * t4 * t6, v3 + t3 * t3 * t6
+            if n1 > 0:
+                v = v1 + f * f * v3 - 2 * f * v2
+            fk = fkn
+        est[j], var[j] = f, v
+    se = np.sqrt(np.maximum(var, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, high = _loglog(est, se / est, stats.norm.ppf(0.5 + conf_level / 2))
+    return pd.DataFrame({"time": times, "n_risk": n_risk.astype(np.int64),
+                         "n_event": d1.astype(np.int64), "n_competing": d2.astype(np.int64),
+                         "n_censor": (n_all - d1 - d2).astype(np.int64), "estimate": est,
+                         "std_error": se, "conf_low": low, "conf_high": high})
+
+
+def _log_rank(time, status, x, strata) -> tuple[float, float, float]:
+    """Observed, expected (treated arm) and hypergeometric variance, summed over strata."""
+    obs = expected = variance = 0.0
+    for s in np.unique(strata):
+        t, d, g = time[strata == s], status[strata == s], x[strata == s]
+        event_times, deaths = np.unique(t[d], return_counts=True)
+        n = len(t) - np.searchsorted(np.sort(t), event_times, side="left")
+        n1 = g.sum() - np.searchsorted(np.sort(t[g]), event_times, side="left")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frac = n1 / n
+            v = np.where(n > 1, deaths * frac * (1 - frac) * (n - deaths) / (n - 1), 0.0)
+        obs += float((d & g).sum())
+        expected += float((deaths * frac).sum())
+        variance += float(v.sum())
+    return obs, expected, variance
+
+
+def _ph_score_test(time, status, x, strata, beta, transform: PhTransform) -> float:
+    """Score test of theta = 0 in beta(t) = beta + theta g(t), as R's ``cox.zph``."""
+    with np.errstate(all="ignore"):  # log(0): the statistic is then not finite
+        if transform == "km":
+            curve = kaplan_meier(time, status)
+            i = np.searchsorted(curve["time"].to_numpy(), time, side="left")
+            g = 1 - np.concatenate([[1.0], curve["survival"].to_numpy()])[i]
+        else:
+            g = {"rank": stats.rankdata, "identity": np.asarray, "log": np.log}[transform](time)
+        g = g - g[status].mean()
+    x = x - x.mean()
+    risk = np.exp(beta * x)
+    u, info = 0.0, np.zeros(3)  # info: beta-beta, beta-theta, theta-theta
+    for s in np.unique(strata):
+        m = strata == s
+        t, d, xs, r, gs = time[m], status[m], x[m], risk[m], g[m]
+        for et in np.unique(t[d]):
+            at_risk, dead = t >= et, (t == et) & d
+            nd = dead.sum()
+            frac = np.arange(nd)[:, None] / nd  # Efron: remove k/nd of the tied deaths
+            sums = (np.array([(r * xs**p)[at_risk].sum() for p in range(3)])
+                    - frac * np.array([(r * xs**p)[dead].sum() for p in range(3)]))
+            mean = sums[:, 1] / sums[:, 0]
+            weight = gs[dead][0]
+            u += weight * (xs[dead].sum() - mean.sum())
+            info += (sums[:, 2] / sums[:, 0] - mean**2).sum() * np.array([1, weight, weight**2])
+    with np.errstate(all="ignore"):
+        return float(u * u / (info[2] - info[1] ** 2 / info[0]))
+
+
+def _comparison_problem(status, x, strata) -> str | None:
+    """Why the arms cannot be compared within strata, or None."""
+    both = [s for s in np.unique(strata) if 0 < x[strata == s].sum() < (strata == s).sum()]
+    keep = np.isin(strata, both)
+    if not both:
+        return "no stratum holds both arms"
+    if not (status & keep).any():
+        return "no events in the strata that hold both arms"
+    if not (status & keep & x).any() or not (status & keep & ~x).any():
+        return ("no events in one arm within the strata that hold both arms: the hazard "
+                "ratio is 0 or infinite")
+    return None
+
+
+def _cox(time, status, x, strata) -> tuple[float, float] | str:
+    """Efron Cox fit of one binary covariate, stratified: (beta, se) or why it failed."""
+    problem = _comparison_problem(status, x, strata)
+    if problem:
+        return problem
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = PHReg(time, x.astype(float)[:, None], status=status.astype(float),
+                        strata=strata, ties="efron").fit()
+        beta, se = float(fit.params[0]), float(fit.bse[0])
+    except (np.linalg.LinAlgError, ValueError) as error:
+        return f"the Cox fit failed ({error})"
+    if not (math.isfinite(beta) and math.isfinite(se)) or abs(beta) > 15 or se > 100:
+        return "monotone likelihood: the hazard ratio diverges"
+    return beta, se
+
+
+def _rmst(curve: pd.DataFrame, tau: float) -> tuple[float, float]:
+    """Area under a Kaplan-Meier curve up to tau and its SE (R ``survmean``), in months."""
+    times = curve["time"].to_numpy()
+    keep = times < tau
+    grid = np.concatenate([[0.0], times[keep], [tau]])
+    pieces = np.diff(grid) * np.concatenate([[1.0], curve["survival"].to_numpy()[keep]])
+    tail = pieces[::-1].cumsum()[::-1]  # area from each grid point to tau
+    d, r = curve["n_event"].to_numpy()[keep], curve["n_risk"].to_numpy()[keep]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hazard_var = np.where(r > d, d / (r * (r - d)), 0.0)
+    return (float(pieces.sum()) / DAYS_PER_MONTH,
+            math.sqrt(float((tail[1:] ** 2 * hazard_var).sum())) / DAYS_PER_MONTH)
+
+
+def _comparison_rows(term, t, status, x, strata, z, transform, log) -> list[dict]:
+    """Stratified log-rank, Cox (Efron) and proportional-hazards test rows."""
+    n, rows, problem = len(t), [], _comparison_problem(status, x, strata)
+    obs, expected, variance = _log_rank(t, status, x, strata)
+    if variance > 0:
+        chisq = (obs - expected) ** 2 / variance
+        rows.append(tidy_row(term, obs - expected, estimator="log_rank_stratified", n=n,
+                             std_error=math.sqrt(variance), statistic=chisq,
+                             p_value=stats.chi2.sf(chisq, 1)))
+    else:
+        rows.append(not_estimable_row(term, estimator="log_rank_stratified", n=n, log=log,
+                                      reason=problem or "no variance in the risk sets"))
+    fit, ph_name = _cox(t, status, x, strata), f"ph_test_schoenfeld_{transform}"
+    if isinstance(fit, str):
+        return rows + [not_estimable_row(term, estimator=name, n=n, reason=fit, log=log)
+                       for name in ("cox_ph_efron_stratified", ph_name)]
+    beta, se = fit
+    rows.append(tidy_row(term, math.exp(beta), estimator="cox_ph_efron_stratified", n=n,
+                         std_error=se, statistic=beta / se,
+                         p_value=2 * stats.norm.sf(abs(beta / se)),
+                         conf_low=math.exp(beta - z * se), conf_high=math.exp(beta + z * se)))
+    chisq = _ph_score_test(t, status, x.astype(float), strata, beta, transform)
+    if math.isfinite(chisq):
+        rows.append(tidy_row(term, math.nan, estimator=ph_name, n=n, statistic=chisq,
+                             p_value=stats.chi2.sf(chisq, 1)))
+    else:
+        rows.append(not_estimable_row(term, estimator=ph_name, n=n, log=log,
+                                      reason="the test statistic is not finite: g(t) is "
+                                      "constant or undefined over the event times"))
+    return rows
+
+
+def _arm_rows(term, t, cause, tau_months, conf_level, z, log) -> list[dict]:
+    """Cumulative incidence and restricted mean of one arm at tau."""
+    n, tau = len(t), tau_months * DAYS_PER_MONTH
+    longest = float(t.max()) if n else math.nan
+    why = ("no participants" if not n else f"tau ({tau_months:g} months) lies beyond the "
+           f"longest follow-up ({longest / DAYS_PER_MONTH:.1f} months)")
+    if not (n and tau <= longest):
+        return [not_estimable_row(term, estimator=name, n=n, reason=why, log=log)
+                for name in ("aalen_johansen_cumulative_incidence", "rmst_kaplan_meier")]
+    cif = cumulative_incidence(t, cause, conf_level=conf_level)
+    i = int(np.searchsorted(cif["time"].to_numpy(), tau, side="right")) - 1
+    r = cif.iloc[i] if i >= 0 else {"estimate": 0.0, "std_error": 0.0, "conf_low": math.nan,
+                                    "conf_high": math.nan}
+    est, se = _rmst(kaplan_meier(t, cause == 1), tau)
+    return [tidy_row(term, r["estimate"], estimator="aalen_johansen_cumulative_incidence", n=n,
+                     std_error=r["std_error"], conf_low=r["conf_low"], conf_high=r["conf_high"]),
+            tidy_row(term, est, estimator="rmst_kaplan_meier", n=n, std_error=se,
+                     conf_low=est - z * se, conf_high=est + z * se)]
+
+
+def _curves(function, time, status, parts, conf_level) -> pd.DataFrame:
+    """Curves of ``function`` for each (term, mask), stacked, with time in days and months."""
+    frames = []
+    for term, mask in parts:
+        curve = function(time[mask], status[mask], conf_level=conf_level)
+        frames.append(curve.assign(term=term, time_months=curve["time"] / DAYS_PER_MONTH))
+    if not frames:
+        frames = [function(np.array([]), np.array([], dtype=int)).assign(term="", time_months=0.0)]
+    out = pd.concat(frames, ignore_index=True).rename(columns={"time": "time_days"})
+    first = ["term", "time_days", "time_months"]
+    return out[first + [c for c in out.columns if c not in first]]
+
+
+def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: str = "event",
+                         band: str = "band", arm: str = "instruments",
+                         event_of_interest: str = "regular_work", censored: str = "censored",
+                         treated: str = "yes", control: str = "no", tau_months: float = 12.0,
+                         conf_level: float = 0.95,
+                         ph_transform: PhTransform = "km") -> AnalysisResult:
+    """Time to regular work: curves per cell and the arm comparison stratified by band.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per participant, e.g. :attr:`Outcomes.frame`.
+    time, event, band, arm : str
+        Columns: time in days to the event or censoring; the event (``event_of_interest``,
+        ``censored`` or any other exit, a competing event); the stratum; the arm.
+    event_of_interest, censored : str
+        Values of ``event``.
+    treated, control : str
+        The two values of ``arm``; effects are treated versus control.
+    tau_months : float
+        Horizon of the cumulative incidence and the restricted mean time.
+    conf_level : float
+        Level of all intervals.
+    ph_transform : {"km", "rank", "identity", "log"}
+        Time scale g(t) of the proportional-hazards test (R ``cox.zph(transform=)``).
+
+    Returns
+    -------
+    AnalysisResult
+        Question ``"survival"``. Table rows: ``log_rank_stratified`` (estimate observed
+        minus expected events in the treated arm, statistic chi-square),
+        ``cox_ph_efron_stratified`` (hazard ratio, std_error of its log, Wald z),
+        ``ph_test_schoenfeld_<transform>`` (chi-square), per arm
+        ``aalen_johansen_cumulative_incidence`` and ``rmst_kaplan_meier`` (months) at
+        ``tau_months``, and ``rmst_difference``. Extras: ``kaplan_meier`` (overall,
+        bands, arms, cells) and ``cumulative_incidence`` (overall, arms) curves.
+
+    Notes
+    -----
+    Kaplan-Meier, log-rank, Cox and restricted mean treat other exits as censored
+    (cause-specific); the cumulative incidence treats them as competing events.
+    See ``docs/methods/survival.md`` for formulas and references.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({
+    ...     "band": ["40-60"] * 6 + ["60-80"] * 6, "instruments": ["yes", "no"] * 6,
+    ...     "event": ["regular_work", "censored", "regular_work", "moved", "censored",
+    ...               "regular_work"] * 2,
+    ...     "time_days": [100, 500, 200, 300, 600, 400, 150, 450, 250, 350, 650, 380]})
+    >>> result = time_to_regular_work(frame)
+    >>> result
+    AnalysisResult(survival: Time to regular work; 8 estimates on n=12)
+    >>> row = result.estimate("instruments=yes", "cox_ph_efron_stratified")
+    >>> round(float(row["estimate"]), 2), round(float(row["p_value"]), 2)
+    (2.92, 0.22)
+    """
+    check_option("ph_transform", ph_transform, PhTransform)
+    if not 0 < conf_level < 1 or not tau_months > 0:
+        raise ValueError(f"time_to_regular_work: need 0 < conf_level < 1 and tau_months > 0, "
+                         f"got conf_level={conf_level!r}, tau_months={tau_months!r}")
+    frame = prepare(data, {"band": band, "arm": arm, "event": event, "time": time},
+                    "time_to_regular_work")
+    unknown = sorted(set(frame["arm"]) - {treated, control})
+    if unknown:
+        raise ValueError(f"time_to_regular_work: column {arm!r} has value(s) {unknown}; "
+                         f"allowed are treated={treated!r} and control={control!r}")
+    t, n = frame["time"].to_numpy(), len(frame)
+    status = (frame["event"] == event_of_interest).to_numpy()
+    x, strata = (frame["arm"] == treated).to_numpy(), frame["band"].to_numpy()
+    cause = np.where(status, 1, np.where(frame["event"] == censored, 0, 2))
+    z = float(stats.norm.ppf(0.5 + conf_level / 2))
+    log: list[NotEstimable] = []
+    rows = _comparison_rows(f"{arm}={treated}", t, status, x, strata, z, ph_transform, log)
+    rmst: dict[str, tuple[float, float]] = {}
+    for level in (control, treated):
+        m = (frame["arm"] == level).to_numpy()
+        rows += _arm_rows(f"{arm}={level}", t[m], cause[m], tau_months, conf_level, z, log)
+        if not np.isnan(rows[-1]["estimate"]):
+            rmst[level] = rows[-1]["estimate"], rows[-1]["std_error"]
+    diff_term = f"{arm}={treated} - {arm}={control}"
+    if len(rmst) == 2 and rmst[treated][1] ** 2 + rmst[control][1] ** 2 > 0:
+        est = rmst[treated][0] - rmst[control][0]
+        se = math.hypot(rmst[treated][1], rmst[control][1])
+        rows.append(tidy_row(diff_term, est, estimator="rmst_difference", n=n, std_error=se,
+                             statistic=est / se, p_value=2 * stats.norm.sf(abs(est / se)),
+                             conf_low=est - z * se, conf_high=est + z * se))
+    else:
+        rows.append(not_estimable_row(diff_term, estimator="rmst_difference", n=n, log=log,
+                                      reason="a restricted mean is missing, or neither arm "
+                                      "has an event before tau"))
+    parts = [p for p in groups(frame, band, arm, arms=True) if p[1].any()]
+    extras = {"kaplan_meier": _curves(kaplan_meier, t, status, parts, conf_level),
+              "cumulative_incidence": _curves(cumulative_incidence, t, cause, [
+                  p for p in parts if p[0] == "overall" or p[0].startswith(f"{arm}=")],
+                  conf_level)}
+    notes = (
+        f"Kaplan-Meier, log-rank, Cox and restricted mean treat exits other than "
+        f"{event_of_interest!r} as censored (cause-specific); the cumulative incidence "
+        "(Aalen-Johansen) treats them as competing events, so it is the share that "
+        "actually reached it.",
+        f"The {arm} comparison is stratified by {band}; it estimates a causal effect only "
+        f"if {arm} was randomised within {band}, otherwise it is an association.",
+        f"Times in months of {DAYS_PER_MONTH} days; tau = {tau_months:g} months.",
+    )
+    return AnalysisResult("survival", "Time to regular work", tidy_table(rows), n=n,
+                          notes=notes, not_estimable=tuple(log), extras=extras)
