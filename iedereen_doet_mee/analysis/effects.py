@@ -28,8 +28,9 @@ import pandas as pd
 
 from ..design import TrialDesign
 from ..design.trial_design import AllocationMethod
+from .common import check_level, check_option
 from .effects_adjusted import adjusted_effects
-from .effects_data import binary_effect_data, check_level, check_option
+from .effects_data import binary_effect_data
 from .effects_exact import exact_tests
 from .effects_logistic import logistic_effects
 from .effects_risk import mantel_haenszel, risk_effects, stratified_risk_difference

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from .effects_data import BinaryEffectData, binary_effect_data, check_level, check_option
+from .common import check_level, check_option
+from .effects_data import BinaryEffectData, binary_effect_data
 from .effects_data import wald_row as _wald
 from .effects_logistic import fit_logit, logit_rows
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_table

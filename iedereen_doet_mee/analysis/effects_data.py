@@ -13,47 +13,22 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
-from typing import Any, get_args
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr, ndtri
+from scipy.special import ndtr
 
+from .common import z_value
 from .results import NotEstimable, not_estimable_row, tidy_row
 
-__all__ = ["UNADJUSTED_NOTE", "BinaryEffectData", "binary_effect_data", "check_option",
+__all__ = ["UNADJUSTED_NOTE", "BinaryEffectData", "binary_effect_data",
            "ols_hc2", "wald_row"]
 
 #: Said by every unadjusted comparison of arms.
 UNADJUSTED_NOTE = ("Unadjusted comparison of arms: an effect of instruments only when they "
                    "were randomised within band; with assigned allocation use "
                    "adjusted_effects.")
-
-
-def check_option(function: str, name: str, value: Any, allowed: Any) -> None:
-    """Raise a ValueError unless ``value`` is one of the ``Literal`` type ``allowed``.
-
-    Examples
-    --------
-    >>> from typing import Literal
-    >>> check_option("f", "alternative", "up", Literal["two-sided", "greater"])
-    Traceback (most recent call last):
-    ...
-    ValueError: f: option alternative='up' is not allowed; use one of 'two-sided', 'greater'
-    """
-    choices = get_args(allowed)
-    if value not in choices:
-        shown = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{function}: option {name}={value!r} is not allowed; "
-                         f"use one of {shown}")
-
-
-def check_level(function: str, level: float) -> float:
-    """The confidence level as a float in (0, 1), or a ValueError naming it."""
-    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
-        raise ValueError(f"{function}: option level={level!r} is not allowed; use a "
-                         "confidence level between 0 and 1, e.g. 0.95")
-    return float(level)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,11 +186,6 @@ def ols_hc2(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return beta, nan[1]
     meat = (x * omega[:, None]).T @ x
     return beta, xtx_inv @ meat @ xtx_inv
-
-
-def z_value(level: float) -> float:
-    """The normal quantile of a two-sided interval of ``level``."""
-    return float(ndtri(0.5 + level / 2))
 
 
 def wald_row(term: str, estimate: float, std_error: float, *, estimator: str, n: int,

@@ -19,13 +19,8 @@ import pandas as pd
 from scipy import stats
 from scipy.stats.contingency import odds_ratio
 
-from .effects_data import (
-    UNADJUSTED_NOTE,
-    BinaryEffectData,
-    binary_effect_data,
-    check_level,
-    check_option,
-)
+from .common import check_level, check_option
+from .effects_data import UNADJUSTED_NOTE, BinaryEffectData, binary_effect_data
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 
 __all__ = ["Alternative", "exact_tests"]

@@ -19,13 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from .effects_data import (
-    UNADJUSTED_NOTE,
-    BinaryEffectData,
-    binary_effect_data,
-    check_level,
-    wald_row,
-)
+from .common import check_level
+from .effects_data import UNADJUSTED_NOTE, BinaryEffectData, binary_effect_data, wald_row
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_table
 
 __all__ = ["LogitFit", "fit_logit", "logistic_effects", "logit_rows"]

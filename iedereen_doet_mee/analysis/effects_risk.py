@@ -26,15 +26,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .effects_data import (
-    UNADJUSTED_NOTE,
-    BinaryEffectData,
-    binary_effect_data,
-    check_level,
-    ols_hc2,
-    wald_row,
-)
-from .effects_data import z_value as _z
+from .common import check_level
+from .common import z_value as _z
+from .effects_data import UNADJUSTED_NOTE, BinaryEffectData, binary_effect_data, ols_hc2, wald_row
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 
 __all__ = ["mantel_haenszel", "risk_effects", "stratified_risk_difference"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -24,20 +24,15 @@ from scipy.stats.contingency import odds_ratio
 
 from ..dates import parse_iso_date
 from ..design import TrialDesign
+from .common import check_option, holm_p_values, wilson_interval
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 
-__all__ = ["NoPlacement", "holm_adjust", "instrument_associations", "newcombe_interval"]
+__all__ = ["NoPlacement", "instrument_associations", "newcombe_interval"]
 
 NoPlacement = Literal["not_durable", "exclude"]
 RD = "associational_risk_difference_newcombe"
 OR = "associational_odds_ratio_conditional_mle_exact"
 HOLM = "associational_fisher_exact_p_holm"
-
-
-def _wilson(x: int, n: int, z: float) -> tuple[float, float]:
-    centre = (x + z * z / 2) / (n + z * z)
-    half = z * math.sqrt(x * (n - x) / n + z * z / 4) / (n + z * z)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def newcombe_interval(x1: int, n1: int, x0: int, n0: int,
@@ -62,36 +57,11 @@ def newcombe_interval(x1: int, n1: int, x0: int, n0: int,
     """
     z = float(stats.norm.ppf(1 - (1 - confidence) / 2))
     p1, p0 = x1 / n1, x0 / n0
-    l1, u1 = _wilson(x1, n1, z)
-    l0, u0 = _wilson(x0, n0, z)
+    l1, u1 = wilson_interval(x1, n1, z=z)
+    l0, u0 = wilson_interval(x0, n0, z=z)
     d = p1 - p0
     return (d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2),
             d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2))
-
-
-def holm_adjust(p_values: Sequence[float]) -> np.ndarray:
-    """Holm's step-down adjusted p-values; missing values stay missing and do not count.
-
-    Examples
-    --------
-    >>> holm_adjust([0.01, 0.04, float("nan"), 0.03]).round(2).tolist()
-    [0.03, 0.06, nan, 0.06]
-    """
-    p = np.asarray(p_values, dtype=float)
-    out = np.full(p.shape, np.nan)
-    known = np.flatnonzero(~np.isnan(p))
-    m = len(known)
-    order = known[np.argsort(p[known], kind="stable")]
-    scaled = (m - np.arange(m)) * p[order]
-    out[order] = np.minimum(1.0, np.maximum.accumulate(scaled))
-    return out
-
-
-def _check(name: str, value: object, allowed: object) -> None:
-    options = get_args(allowed)
-    if value not in options:
-        raise ValueError(f"instrument_associations: option {name}={value!r} is not allowed; "
-                         f"use one of {list(options)}")
 
 
 def _durable_status(frame: pd.DataFrame, durable: str, placement: str,
@@ -210,7 +180,7 @@ def instrument_associations(
     >>> bool(result.table["estimator"].str.startswith("associational_").all())
     True
     """
-    _check("no_placement", no_placement, NoPlacement)
+    check_option("instrument_associations", "no_placement", no_placement, NoPlacement)
     if not 0 < confidence < 1:
         raise ValueError(f"instrument_associations: confidence={confidence!r} must lie in (0, 1)")
     design = TrialDesign() if design is None else design
@@ -266,7 +236,7 @@ def instrument_associations(
         rows.append(kind_rows)
         p_values.append(p_value)
         counts.append((name, a + b, a, c + d, c, p_value))
-    adjusted = holm_adjust(p_values)
+    adjusted = holm_p_values(p_values)
     for kind_rows, p in zip(rows, adjusted, strict=True):
         if not math.isnan(p):
             kind_rows[2] = tidy_row(kind_rows[2]["term"], p, estimator=HOLM, p_value=p,

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .effects_data import binary_effect_data, check_level, ols_hc2, wald_row, z_value
+from .common import check_level, holm_p_values, wilson_interval, z_value
+from .effects_data import binary_effect_data, ols_hc2, wald_row
 from .results import (
     TIDY_COLUMNS,
     AnalysisResult,
@@ -37,15 +38,6 @@ _SHARE = (("lost_as_failures", False, False), ("lost_as_successes", True, True),
 _DIFFERENCE = (("lost_unfavourable_to_instruments", False, True),
                ("lost_favourable_to_instruments", True, False),
                ("complete_cases", None, None))
-
-
-def _wilson(x: float, n: int, level: float) -> tuple[float, float]:
-    """Wilson score interval (R ``prop.test(x, n, correct = FALSE)``)."""
-    z = z_value(level)
-    p = x / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _scenario(y: np.ndarray, t: np.ndarray, lost: np.ndarray, treated_success: bool | None,
@@ -130,7 +122,7 @@ def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
                 rows.append(not_estimable_row(term, estimator=estimator, n=0, log=log,
                                               reason="no participants with a known outcome"))
                 continue
-            low, high = _wilson(float(filled.sum()), filled.size, level)
+            low, high = wilson_interval(float(filled.sum()), filled.size, z=z_value(level))
             rows.append(tidy_row(term, filled.mean(), estimator=estimator, n=filled.size,
                                  conf_low=low, conf_high=high))
         for suffix, yes, no in _DIFFERENCE:
@@ -150,25 +142,6 @@ def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
              "bounds fill in their outcome both ways, complete cases leave them out."]
     return AnalysisResult("missing", "Bounds for loss to follow-up", tidy_table(rows), n=d.n,
                           notes=tuple(notes), not_estimable=tuple(log))
-
-
-def holm_p_values(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Holm's adjusted p-values; missing values stay missing and are not counted (as R).
-
-    Examples
-    --------
-    >>> holm_p_values([0.01, 0.04, float("nan"), 0.03]).round(2).tolist()
-    [0.03, 0.06, nan, 0.06]
-    """
-    p = np.asarray(p_values, dtype=float)
-    out = np.full(p.shape, np.nan)
-    known = np.flatnonzero(~np.isnan(p))
-    if known.size:
-        order = known[np.argsort(p[known], kind="stable")]
-        m = order.size
-        stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
-        out[order] = np.minimum(stepped, 1.0)
-    return out
 
 
 def holm_adjust(data: pd.DataFrame | pd.Series | Sequence[float], *,

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..design import TrialDesign, allocate
-from .effects_data import binary_effect_data, check_option
+from .common import check_option
+from .effects_data import binary_effect_data
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 
 __all__ = ["RandomisationStatistic", "randomisation_test", "risk_difference_statistic"]

@@ -14,8 +14,8 @@ import math
 import pandas as pd
 from scipy import stats
 
+from .curves import DAYS_PER_MONTH, groups, kaplan_meier, prepare, survival_at
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
-from .survival import DAYS_PER_MONTH, groups, kaplan_meier, prepare, survival_at
 
 __all__ = ["outflow_against_target"]
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 
 from iedereen_doet_mee.analysis import derive_outcomes
+from iedereen_doet_mee.analysis.common import holm_p_values
 from iedereen_doet_mee.analysis.instruments import (
     HOLM,
     OR,
     RD,
-    holm_adjust,
     instrument_associations,
     newcombe_interval,
 )
@@ -115,9 +115,9 @@ def test_helpers_by_hand():
     low, high = newcombe_interval(56, 70, 48, 80)
     assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
     # p.adjust(c(0.01, 0.04, NA, 0.03), "holm") -> 0.03 0.06 NA 0.06
-    assert np.allclose(holm_adjust([0.01, 0.04, np.nan, 0.03]), [0.03, 0.06, np.nan, 0.06],
+    assert np.allclose(holm_p_values([0.01, 0.04, np.nan, 0.03]), [0.03, 0.06, np.nan, 0.06],
                        equal_nan=True)
-    assert holm_adjust([]).size == 0
+    assert holm_p_values([]).size == 0
 
 
 def test_nobody_durable_still_answers_exactly():

@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iedereen_doet_mee.analysis.results import TIDY_COLUMNS
-from iedereen_doet_mee.analysis.survival import (
+from iedereen_doet_mee.analysis.curves import (
     DAYS_PER_MONTH,
     cumulative_incidence,
     kaplan_meier,
     survival_at,
-    time_to_regular_work,
 )
+from iedereen_doet_mee.analysis.results import TIDY_COLUMNS
+from iedereen_doet_mee.analysis.survival import time_to_regular_work
 
 REF_DIR = Path(__file__).resolve().parents[1] / "reference"
 REF = json.loads((REF_DIR / "survival_reference.json").read_text(encoding="utf-8"))

@@ -1,0 +1,80 @@
+"""Small helpers shared by the analyses: option checks, Wilson intervals, Holm.
+
+One place for each, so every analysis words its errors alike and computes a Wilson
+interval or a Holm adjustment the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, get_args
+
+import numpy as np
+from scipy.special import ndtri
+
+__all__ = ["check_level", "check_option", "holm_p_values", "wilson_interval", "z_value"]
+
+
+def check_option(function: str, name: str, value: Any, allowed: Any) -> None:
+    """Raise a ValueError unless ``value`` is one of the ``Literal`` type ``allowed``.
+
+    Examples
+    --------
+    >>> from typing import Literal
+    >>> check_option("f", "alternative", "up", Literal["two-sided", "greater"])
+    Traceback (most recent call last):
+    ...
+    ValueError: f: option alternative='up' is not allowed; use one of 'two-sided', 'greater'
+    """
+    choices = get_args(allowed)
+    if value not in choices:
+        shown = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{function}: option {name}={value!r} is not allowed; "
+                         f"use one of {shown}")
+
+
+def check_level(function: str, level: float) -> float:
+    """The confidence level as a float in (0, 1), or a ValueError naming it."""
+    if isinstance(level, bool) or not isinstance(level, int | float) or not 0 < level < 1:
+        raise ValueError(f"{function}: option level={level!r} is not allowed; use a "
+                         "confidence level between 0 and 1, e.g. 0.95")
+    return float(level)
+
+
+def z_value(level: float) -> float:
+    """The normal quantile of a two-sided interval of ``level``."""
+    return float(ndtri(0.5 + level / 2))
+
+
+def wilson_interval(x: float, n: int, *, z: float) -> tuple[float, float]:
+    """Wilson score interval of ``x`` successes out of ``n`` (R ``prop.test(correct=FALSE)``).
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in wilson_interval(56, 70, z=1.959963984540054)]
+    [0.6918, 0.877]
+    """
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def holm_p_values(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Holm's adjusted p-values; missing values stay missing and are not counted (as R).
+
+    Examples
+    --------
+    >>> holm_p_values([0.01, 0.04, float("nan"), 0.03]).round(2).tolist()
+    [0.03, 0.06, nan, 0.06]
+    """
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    known = np.flatnonzero(~np.isnan(p))
+    if known.size:
+        order = known[np.argsort(p[known], kind="stable")]
+        m = order.size
+        stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
+        out[order] = np.minimum(stepped, 1.0)
+    return out
