@@ -48,13 +48,18 @@ def z_value(level: float) -> float:
 
 
 def wilson_interval(x: float, n: int, *, z: float) -> tuple[float, float]:
-    """Wilson score interval of ``x`` successes out of ``n`` (R ``prop.test(correct=FALSE)``).
+    r"""Wilson score interval of ``x`` successes out of ``n`` (R ``prop.test(correct=FALSE)``).
+
+    :math:`(\hat p + z^2/2n \pm z\sqrt{\hat p(1-\hat p)/n + z^2/4n^2}) / (1 + z^2/n)`
+    (Wilson 1927), clipped to [0, 1]; missing for ``n = 0``.
 
     Examples
     --------
     >>> [round(v, 4) for v in wilson_interval(56, 70, z=1.959963984540054)]
     [0.6918, 0.877]
     """
+    if n <= 0:
+        return math.nan, math.nan
     p = x / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)

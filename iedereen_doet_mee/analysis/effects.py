@@ -97,7 +97,7 @@ def instrument_effects(data: pd.DataFrame, *, allocation: AllocationMethod,
     Returns
     -------
     AnalysisResult
-        All rows of the chosen estimators (see ``docs/methods/effects.md``); the
+        All rows of the chosen estimators (see ``docs/methods.md``); the
         first note says which set was used and why; ``extras["cells"]`` holds the
         descriptive participants, events and share of every band and arm.
 

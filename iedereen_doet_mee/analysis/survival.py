@@ -6,7 +6,7 @@ check, the cumulative incidence of regular work with the other exits as competin
 events (Aalen-Johansen), and the restricted mean time to regular work per arm.
 :func:`~.curves.kaplan_meier` and :func:`~.curves.cumulative_incidence` (module
 :mod:`.curves`) are the curve estimators; the target analysis reuses them. Times are days in, months
-(30.436875 days) out. Formulas and references: ``docs/methods/survival.md``.
+(30.436875 days) out. Formulas and references: ``docs/methods.md``.
 """
 
 from __future__ import annotations
@@ -234,7 +234,7 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
     -----
     Kaplan-Meier, log-rank, Cox and restricted mean treat other exits as censored
     (cause-specific); the cumulative incidence treats them as competing events.
-    See ``docs/methods/survival.md`` for formulas and references.
+    See ``docs/methods.md`` for formulas and references.
 
     Examples
     --------

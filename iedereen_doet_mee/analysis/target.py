@@ -4,7 +4,7 @@
 observed share that flowed out to regular work with exact and score intervals, exact
 one-sided binomial tests of the target in both directions, the Jeffreys posterior
 probability that the target is met, and the Kaplan-Meier outflow by the horizon.
-Formulas and references: ``docs/methods/target.md``.
+Formulas and references: ``docs/methods.md``.
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
     :math:`B(1-\\alpha/2; x+1, n-x)`; Wilson: the score interval; one-sided exact
     p-values :math:`P(X\\ge x)` and :math:`P(X\\le x)` under Bin(n, target); posterior
     Beta(x + 1/2, n - x + 1/2). Kaplan-Meier: see
-    :func:`~iedereen_doet_mee.analysis.survival.kaplan_meier`.
+    :func:`~iedereen_doet_mee.analysis.curves.kaplan_meier`.
 
     Examples
     --------

@@ -1,0 +1,174 @@
+"""Answer every research question of a trial in one call: :func:`analyse_trial`.
+
+This is what the funder report, the notebooks and the analysis scripts call. It
+derives the outcomes as of a date, runs each question's analysis, and skips (with a
+:class:`~iedereen_doet_mee.errors.MissingTableWarning` and a note) the questions whose
+table the data do not have, so the other answers stand.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import warnings
+from collections.abc import Callable
+
+import pandas as pd
+
+from ..data.loading import TrialData
+from ..errors import MissingTableWarning
+from ..simulation.simulate import DEFAULT_SEED
+from .costs import costs_and_savings
+from .effects import instrument_effects
+from .employers import employer_views
+from .instruments import instrument_associations
+from .ladder import ladder_ordinal, ladder_steps_up
+from .missing import outcome_bounds
+from .outcomes import Outcomes, derive_outcomes
+from .results import AnalysisResult
+from .survival import time_to_regular_work
+from .target import outflow_against_target
+from .wage_value import wage_value_long, wage_value_mixed_model, wage_value_within
+
+__all__ = ["TrialAnalysis", "analyse_trial"]
+
+#: Baseline columns of the participants table carried into the effects analysis.
+BASELINE_COLUMNS = ("wage_value_estimate", "ladder_rung_intake", "age", "months_on_benefit",
+                    "sex", "education", "household", "migrant_background", "disability")
+
+
+@dataclasses.dataclass(frozen=True)
+class TrialAnalysis:
+    """Every research question's result for one trial as of one date.
+
+    Attributes
+    ----------
+    outcomes : Outcomes
+        The per-participant outcomes the analyses used.
+    results : dict of str to AnalysisResult
+        By question: ``target``, ``survival``, ``effects``, ``wage_value`` (mixed
+        model), ``wage_value_within``, ``ladder`` (steps up), ``ladder_ordinal``,
+        ``missing``, ``instruments``, ``employers``, ``costs`` (absent when the data
+        lack the table or the design has no comparison).
+    skipped : dict of str to str
+        Questions not answered, with the reason.
+    seed : int
+        Seed of the random steps (randomisation inference, bootstrap).
+    """
+
+    outcomes: Outcomes
+    results: dict[str, AnalysisResult]
+    skipped: dict[str, str]
+    seed: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """All tidy tables stacked, with a leading ``question`` column."""
+        return pd.concat([r.to_frame() for r in self.results.values()], ignore_index=True)
+
+    def summary(self) -> str:
+        """Every result's summary, then what was skipped and why."""
+        parts = [r.summary() for r in self.results.values()]
+        parts += [f"Not analysed: {q}: {why}" for q, why in self.skipped.items()]
+        return "\n\n".join(parts)
+
+    def __repr__(self) -> str:
+        return (f"TrialAnalysis(as of {self.outcomes.as_of}: {len(self.outcomes.frame)} "
+                f"participants; {', '.join(self.results)}"
+                + (f"; skipped {', '.join(self.skipped)}" if self.skipped else "") + ")")
+
+
+def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
+                  seed: int = DEFAULT_SEED, n_draws: int = 2000,
+                  n_bootstrap: int = 2000) -> TrialAnalysis:
+    """Run every research question's analysis on ``trial`` as of ``as_of``.
+
+    Parameters
+    ----------
+    trial : TrialData
+        A validated trial.
+    as_of : date or ISO str, optional
+        Default: the design's cut-off; an earlier date gives an interim analysis.
+    seed : int
+        Seed of randomisation inference and the bootstrap.
+    n_draws, n_bootstrap : int
+        Number of re-randomisations and of bootstrap resamples.
+
+    Returns
+    -------
+    TrialAnalysis
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> analysis = analyse_trial(simulate_trial(seed=1), n_draws=200, n_bootstrap=200)
+    >>> sorted(analysis.results)
+    ['costs', 'effects', 'employers', 'instruments', 'ladder', 'ladder_ordinal', 'missing',
+     'survival', 'target', 'wage_value', 'wage_value_within']
+    """
+    design = trial.design
+    outcomes = derive_outcomes(trial, as_of)
+    frame = outcomes.frame
+    baseline = [c for c in BASELINE_COLUMNS if c in trial.participants
+                and c not in frame]
+    with_baseline = frame.merge(trial.participants[["participant_id", *baseline]],
+                                on="participant_id", how="left")
+    cache: dict[str, pd.DataFrame] = {}
+    # the comparison of arms: control against the other arm; a single arm compares
+    # nothing (its curves and shares still answer)
+    control = design.control_arm if design.control_arm is not None else "(no control arm)"
+    treated = next((a for a in design.arms if a != design.control_arm), design.arms[0])
+
+    def long() -> pd.DataFrame:
+        if "long" not in cache:
+            cache["long"] = wage_value_long(trial, outcomes.as_of)
+        return cache["long"]
+
+    steps: dict[str, tuple[str | None, Callable[[], AnalysisResult]]] = {
+        "target": (None, lambda: outflow_against_target(frame, target=design.target_outflow)),
+        "survival": (None, lambda: time_to_regular_work(frame, treated=treated,
+                                                        control=control)),
+        "effects": (None, lambda: instrument_effects(
+            with_baseline, allocation=design.allocation, design=design, seed=seed,
+            n_draws=n_draws)),
+        "wage_value": ("measurements", lambda: wage_value_mixed_model(long())),
+        "wage_value_within": ("measurements", lambda: wage_value_within(long())),
+        "ladder": (None, lambda: ladder_steps_up(frame)),
+        "ladder_ordinal": (None, lambda: ladder_ordinal(frame)),
+        "missing": (None, lambda: outcome_bounds(frame, control=control, treated=treated)),
+        "instruments": ("employment", lambda: instrument_associations(
+            frame, trial.table("instruments"), design=design, as_of=outcomes.as_of)),
+        "employers": ("employer_survey", lambda: employer_views(
+            _answers_by(trial, outcomes.as_of), trial.participants, design=design)),
+        "costs": (None, lambda: costs_and_savings(frame, design=design, seed=seed,
+                                                  n_bootstrap=n_bootstrap)),
+    }
+    not_comparable = None
+    if design.is_single_arm:
+        not_comparable = "a single-arm design has no comparison"
+    elif len(design.arms) > 2:
+        not_comparable = "comparisons of more than two arms are not implemented yet"
+    if not_comparable is not None:
+        for question in ("effects", "instruments", "survival"):
+            if question != "survival" or len(design.arms) > 2:
+                steps.pop(question)
+    results: dict[str, AnalysisResult] = {}
+    skipped: dict[str, str] = {}
+    for question, (table, run) in steps.items():
+        if table is not None and trial.table(table) is None:
+            reason = f"the trial data have no {table} table"
+            warnings.warn(f"{question}: {reason}; this question is not answered, the others "
+                          "stand", MissingTableWarning, stacklevel=2)
+            skipped[question] = reason
+            continue
+        results[question] = run()
+    if not_comparable is not None:
+        for question in ("effects", "instruments", "survival"):
+            if question not in results:
+                skipped[question] = not_comparable
+    return TrialAnalysis(outcomes, results, skipped, seed)
+
+
+def _answers_by(trial: TrialData, as_of: dt.date) -> pd.DataFrame:
+    """Employer answers given on or before ``as_of``."""
+    survey = trial.tables["employer_survey"]
+    return survey[survey["answered_on"] <= pd.Timestamp(as_of)]

@@ -1,0 +1,73 @@
+"""analyse_trial: every question answered, absent tables skipped with a warning, and the
+whole analysis reproducible, at the cut-off and at an interim date."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from iedereen_doet_mee.analysis import TIDY_COLUMNS, analyse_trial
+from iedereen_doet_mee.data import load_trial
+from iedereen_doet_mee.design import TrialDesign
+from iedereen_doet_mee.errors import MissingTableWarning
+from iedereen_doet_mee.simulation import SimulationParameters, simulate_trial
+
+SYNTHETIC = Path(__file__).resolve().parents[2] / "data" / "synthetic"
+QUESTIONS = {"target", "survival", "effects", "wage_value", "wage_value_within", "ladder",
+             "ladder_ordinal", "missing", "instruments", "employers", "costs"}
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return load_trial(SYNTHETIC)
+
+
+def test_every_question_is_answered_with_tidy_tables(bundled):
+    analysis = analyse_trial(bundled, n_draws=200, n_bootstrap=200)
+    assert set(analysis.results) == QUESTIONS and analysis.skipped == {}
+    frame = analysis.to_frame()
+    assert list(frame.columns) == ["question", *TIDY_COLUMNS]
+    assert set(frame["question"]) >= {"target", "effects", "costs"}
+    # the default design is 'assigned': the effects say they are non-experimental
+    notes = " ".join(analysis.results["effects"].notes).lower()
+    assert "non-experimental" in notes or "not randomised" in notes
+    assert "Iedereen" not in repr(analysis) and "skipped" not in repr(analysis)
+
+
+def test_same_seed_same_numbers(bundled):
+    first = analyse_trial(bundled, seed=5, n_draws=100, n_bootstrap=100).to_frame()
+    second = analyse_trial(bundled, seed=5, n_draws=100, n_bootstrap=100).to_frame()
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_interim_analysis_uses_only_what_was_known(bundled):
+    interim = analyse_trial(bundled, as_of="2015-07-01", n_draws=100, n_bootstrap=100)
+    assert interim.outcomes.not_yet_enrolled > 0
+    n = interim.results["target"].estimate("overall", "proportion_wilson")["n"]
+    assert n == len(interim.outcomes.frame) < 100
+
+
+def test_a_municipality_with_only_participants_gets_the_rest(tmp_path, bundled):
+    shutil.copy(SYNTHETIC / "participants.csv", tmp_path / "participants.csv")
+    trial = load_trial(tmp_path)
+    with pytest.warns(MissingTableWarning):
+        analysis = analyse_trial(trial, n_draws=100, n_bootstrap=100)
+    assert set(analysis.skipped) == {"wage_value", "wage_value_within", "instruments",
+                                     "employers"}
+    assert {"target", "survival", "effects", "costs"} <= set(analysis.results)
+    assert "no measurements table" in analysis.summary()
+
+
+def test_single_arm_caseload_answers_what_it_can():
+    design = TrialDesign(name="caseload", strata=("all",), arms=("kompas",), n_per_cell=120,
+                         instrument_kinds=("job_coach",))
+    params = SimulationParameters(regular_work_24m=0.2, subsidised_work_24m=0.05,
+                                  wage_value_growth_per_month=0.4, ladder_up_per_month=0.05,
+                                  employer_view_by_arm=0.0)
+    analysis = analyse_trial(simulate_trial(design, parameters=params, seed=3), n_draws=50,
+                             n_bootstrap=50)
+    assert "effects" not in analysis.results and "comparison" in analysis.skipped["effects"]
+    assert analysis.results["target"].estimate("overall", "proportion_wilson")["n"] == 120
