@@ -41,3 +41,22 @@ def test_readme_quick_start_has_exactly_the_two_commands():
                         'pip install ".[test]" && python -m pytest']
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'pip install ".[test]" && python -m pytest' in ci
+
+
+def test_every_estimator_the_analyses_report_is_documented_in_methods():
+    import re
+
+    from iedereen_doet_mee.analysis import analyse_trial
+    from iedereen_doet_mee.data import load_trial
+    from iedereen_doet_mee.simulation import simulate_trial
+
+    doc = (ROOT / "docs" / "methods.md").read_text(encoding="utf-8")
+    patterns = [re.sub(r"<[a-z_]+>", ".+", re.escape(p)) for p in
+                re.findall(r"`([a-z0-9_<>]+)`", doc)]
+    names = set()
+    for trial in (load_trial(ROOT / "data" / "synthetic"),
+                  simulate_trial(TrialDesign(allocation="randomised"), seed=4)):
+        names |= set(analyse_trial(trial, n_draws=50, n_bootstrap=50).to_frame()["estimator"])
+    undocumented = sorted(n for n in names
+                          if not any(re.fullmatch(p, n) for p in patterns))
+    assert undocumented == []

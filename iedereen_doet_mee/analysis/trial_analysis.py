@@ -16,6 +16,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from ..data.loading import TrialData
+from ..design.trial_design import TrialDesign
 from ..errors import MissingTableWarning
 from ..simulation.simulate import DEFAULT_SEED
 from .costs import costs_and_savings
@@ -23,9 +24,9 @@ from .effects import instrument_effects
 from .employers import employer_views
 from .instruments import instrument_associations
 from .ladder import ladder_ordinal, ladder_steps_up
-from .missing import outcome_bounds
+from .missing import holm_adjust, outcome_bounds
 from .outcomes import Outcomes, derive_outcomes
-from .results import AnalysisResult
+from .results import TIDY_COLUMNS, AnalysisResult
 from .survival import time_to_regular_work
 from .target import outflow_against_target
 from .wage_value import wage_value_long, wage_value_mixed_model, wage_value_within
@@ -49,7 +50,8 @@ class TrialAnalysis:
         By question: ``target``, ``survival``, ``effects``, ``wage_value`` (mixed
         model), ``wage_value_within``, ``ladder`` (steps up), ``ladder_ordinal``,
         ``missing``, ``instruments``, ``employers``, ``costs`` (absent when the data
-        lack the table or the design has no comparison).
+        lack the table or the design has no comparison), and ``multiplicity``: Holm's
+        adjustment over the pre-specified secondary comparisons.
     skipped : dict of str to str
         Questions not answered, with the reason.
     seed : int
@@ -103,7 +105,7 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
     >>> analysis = analyse_trial(simulate_trial(seed=1), n_draws=200, n_bootstrap=200)
     >>> sorted(analysis.results)
     ['costs', 'effects', 'employers', 'instruments', 'ladder', 'ladder_ordinal', 'missing',
-     'survival', 'target', 'wage_value', 'wage_value_within']
+     'multiplicity', 'survival', 'target', 'wage_value', 'wage_value_within']
     """
     design = trial.design
     outcomes = derive_outcomes(trial, as_of)
@@ -165,7 +167,48 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
         for question in ("effects", "instruments", "survival"):
             if question not in results:
                 skipped[question] = not_comparable
+    results["multiplicity"] = _secondary_holm(results, design, treated, control)
     return TrialAnalysis(outcomes, results, skipped, seed)
+
+
+def secondary_tests(design: TrialDesign, treated: str, control: str) -> list[tuple[str, str, str]]:
+    """The pre-specified secondary comparisons as (result key, term, estimator).
+
+    The family Holm's adjustment runs over (``docs/methods.md``): the difference
+    in wage-value growth per month between arms (mixed model), the arm's effect on the
+    last ladder rung (proportional odds), and the employers' scale score by band.
+    """
+    tests = [("wage_value", f"growth_difference[instruments={treated} - {control}]", "lmm_reml"),
+             ("ladder_ordinal", f"instruments={treated} vs {control}",
+              "proportional_odds_logit")]
+    if len(design.strata) >= 2:
+        tests.append(("employers", f"scale_score:{design.strata[-1]} - {design.strata[0]}",
+                      "difference_in_means_welch"))
+    return tests
+
+
+def _secondary_holm(results: dict[str, AnalysisResult], design: TrialDesign, treated: str,
+                    control: str) -> AnalysisResult:
+    rows, absent = [], []
+    for key, term, estimator in secondary_tests(design, treated, control):
+        table = results[key].table if key in results else None
+        hit = None if table is None else table[(table["term"] == term)
+                                                & (table["estimator"] == estimator)]
+        if hit is None or len(hit) != 1 or pd.isna(hit["p_value"].iloc[0]):
+            absent.append(f"{key}: {term} ({estimator})")
+            continue
+        rows.append(hit.assign(term=f"{key}: {term}"))
+    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=list(TIDY_COLUMNS))
+    result = holm_adjust(frame)
+    notes = (*result.notes, "Family: the pre-specified secondary comparisons; the primary "
+             "outcome (regular-work outflow) is not adjusted.")
+    if design.allocation == "assigned":
+        notes += ("Allocation was assigned, not randomised: these are non-experimental "
+                  "comparisons.",)
+    if absent:
+        notes += ("Not available, so not in the family: " + "; ".join(absent) + ".",)
+    return dataclasses.replace(result, notes=notes)
 
 
 def _answers_by(trial: TrialData, as_of: dt.date) -> pd.DataFrame:

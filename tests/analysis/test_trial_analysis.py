@@ -17,6 +17,7 @@ from iedereen_doet_mee.simulation import SimulationParameters, simulate_trial
 
 SYNTHETIC = Path(__file__).resolve().parents[2] / "data" / "synthetic"
 QUESTIONS = {"target", "survival", "effects", "wage_value", "wage_value_within", "ladder",
+             "multiplicity",
              "ladder_ordinal", "missing", "instruments", "employers", "costs"}
 
 
@@ -71,3 +72,28 @@ def test_single_arm_caseload_answers_what_it_can():
                              n_bootstrap=50)
     assert "effects" not in analysis.results and "comparison" in analysis.skipped["effects"]
     assert analysis.results["target"].estimate("overall", "proportion_wilson")["n"] == 120
+
+
+def test_secondary_comparisons_are_holm_adjusted_together():
+    from iedereen_doet_mee.analysis.common import holm_p_values
+
+    trial = simulate_trial(TrialDesign(allocation="randomised", n_per_cell=50), seed=4)
+    analysis = analyse_trial(trial, n_draws=50, n_bootstrap=50)
+    family = analysis.results["multiplicity"]
+    raw = [analysis.results[key].estimate(term, estimator)["p_value"] for key, term, estimator
+           in (("wage_value", "growth_difference[instruments=yes - no]", "lmm_reml"),
+               ("ladder_ordinal", "instruments=yes vs no", "proportional_odds_logit"),
+               ("employers", "scale_score:60-80 - 40-60", "difference_in_means_welch"))]
+    assert family.table["p_value"].tolist() == pytest.approx(holm_p_values(raw).tolist())
+    assert all(e.endswith("_holm") for e in family.table["estimator"])
+    assert not any("non-experimental" in n for n in family.notes)
+
+
+@pytest.mark.parametrize("allocation", ["assigned", "randomised"])
+@pytest.mark.parametrize("n_per_cell", [1, 2, 5])
+def test_tiny_trials_never_crash(n_per_cell, allocation):
+    trial = simulate_trial(TrialDesign(n_per_cell=n_per_cell, allocation=allocation), seed=1)
+    analysis = analyse_trial(trial, n_draws=20, n_bootstrap=20)
+    assert "target" in analysis.results and "multiplicity" in analysis.results
+    reasons = [i.reason for r in analysis.results.values() for i in r.not_estimable]
+    assert all(isinstance(r, str) and r for r in reasons)
