@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 
+from .bands import equal_precision_band
 from .common import check_option
 from .curves import (
     DAYS_PER_MONTH,
@@ -185,6 +186,8 @@ def _curves(function, time, status, parts, conf_level) -> pd.DataFrame:
     frames = []
     for term, mask in parts:
         curve = function(time[mask], status[mask], conf_level=conf_level)
+        if function is kaplan_meier:
+            curve = equal_precision_band(curve, int(mask.sum()), conf_level=conf_level)
         frames.append(curve.assign(term=term, time_months=curve["time"] / DAYS_PER_MONTH))
     if not frames:
         frames = [function(np.array([]), np.array([], dtype=int)).assign(term="", time_months=0.0)]
@@ -298,6 +301,9 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
         f"The {arm} comparison is stratified by {band}; it estimates a causal effect only "
         f"if {arm} was randomised within {band}, otherwise it is an association.",
         f"Times in months of {DAYS_PER_MONTH} days; tau = {tau_months:g} months.",
+        "Kaplan-Meier curves (extras) carry pointwise log-log intervals (conf_low, "
+        "conf_high) and a simultaneous equal-precision log-log band (band_low, band_high) "
+        "from the fifth to the last event time (none with fewer than five events).",
     )
     return AnalysisResult("survival", "Time to regular work", tidy_table(rows), n=n,
                           notes=notes, not_estimable=tuple(log), extras=extras)
