@@ -60,6 +60,10 @@ def _combine(title: str, parts: Sequence[AnalysisResult], n: int,
                           notes=tuple(all_notes), not_estimable=missing, extras=extras)
 
 
+#: Under assigned allocation, exact tests are added up to this many participants.
+EXACT_TESTS_MAX_N = 2000
+
+
 def instrument_effects(data: pd.DataFrame, *, allocation: AllocationMethod,
                        design: TrialDesign | None = None, seed: int = 20140701,
                        n_draws: int = 2000, covariates: Sequence[str] | None = None,
@@ -110,7 +114,7 @@ def instrument_effects(data: pd.DataFrame, *, allocation: AllocationMethod,
     ...     ["participant_id", "age", "wage_value_estimate", "months_on_benefit"]])
     >>> result = instrument_effects(frame, allocation="assigned", design=trial.design)
     >>> sorted({e.rsplit("_", 1)[-1] for e in result.table["estimator"]})
-    ['adjusted', 'ipw']
+    ['adjusted', 'ipw', 'sided']
     """
     function = "instrument_effects"
     check_option(function, "allocation", allocation, AllocationMethod)
@@ -143,12 +147,19 @@ def instrument_effects(data: pd.DataFrame, *, allocation: AllocationMethod,
             caveats.append(f"{lost} participant(s) lost to follow-up count as not reaching the "
                            "outcome; see missing.outcome_bounds for best and worst cases.")
     if allocation == "assigned":
-        note = ("Allocation 'assigned': instruments were not randomised, so only "
+        note = ("Allocation 'assigned': instruments were not randomised, so the effects are "
                 "covariate-adjusted (g-computation, '_adjusted') and inverse-probability-"
-                "weighted ('_ipw') estimates are reported, all non-experimental.")
-        part = adjusted_effects(data, covariates=covariates, level=level, **kw)
+                "weighted ('_ipw') estimates, all non-experimental; the exact tests are "
+                "unadjusted comparisons, reported because they answer in small or empty "
+                "cells, and are associations, not effects.")
+        parts = [adjusted_effects(data, covariates=covariates, level=level, **kw)]
+        if checked.n <= EXACT_TESTS_MAX_N:
+            parts.append(exact_tests(data, level=level, **kw))
+        else:
+            caveats.append(f"Exact tests are left out above {EXACT_TESTS_MAX_N} participants "
+                           "(Boschloo's test is slow there, and large samples do not need it).")
         return _combine("Effect of instruments (assigned allocation: non-experimental)",
-                        [part], part.n, [note, *caveats], extras)
+                        parts, parts[0].n, [note, *caveats], extras)
     notes = ["Allocation 'randomised': unadjusted comparisons within band are effects; the "
              "randomisation test replays the design's allocation procedure."]
     parts = [risk_effects(data, level=level, **kw),

@@ -139,13 +139,20 @@ def _measures(trial: TrialData, people: pd.DataFrame) -> pd.DataFrame:
     meas = meas[meas["measured_on"] <= meas["known_until"]].sort_values(
         ["participant_id", "measured_on"], kind="stable")
     index = people["participant_id"]
-    rung = meas[meas["measure"] == "ladder_rung"].groupby("participant_id")
-    first_rung = rung["value"].first().reindex(index).to_numpy()
-    last_rung = rung["value"].last().reindex(index).to_numpy()
-    n_rung = rung.size().reindex(index).fillna(0).to_numpy()
-    out["ladder_intake"] = np.where(np.isnan(out["ladder_intake"]), first_rung,
-                                    out["ladder_intake"])
-    out["ladder_last"] = np.where(n_rung >= 2, last_rung, np.nan)
+    rungs = meas[meas["measure"] == "ladder_rung"]
+    first = rungs.groupby("participant_id")
+    first_rung = first["value"].first().reindex(index).to_numpy()
+    first_on = first["measured_on"].first().reindex(index)
+    recorded = ~np.isnan(out["ladder_intake"].to_numpy())
+    out["ladder_intake"] = np.where(recorded, out["ladder_intake"], first_rung)
+    # the intake moment: enrolment when the participants table records the intake rung,
+    # else the first measurement; the last rung is the last one measured after it
+    intake_on = pd.Series(np.where(recorded, people["enrolled_on"].to_numpy(),
+                                   first_on.to_numpy()), index=index).astype("datetime64[ns]")
+    later = rungs[rungs["measured_on"].to_numpy()
+                  > intake_on.reindex(rungs["participant_id"]).to_numpy()]
+    out["ladder_last"] = later.groupby("participant_id")["value"].last().reindex(
+        index).to_numpy()
     wage = meas[meas["measure"] == "wage_value"].groupby("participant_id")
     out["wage_first"] = wage["value"].first().reindex(index).to_numpy()
     last = wage["value"].last().reindex(index).to_numpy()

@@ -31,8 +31,13 @@ def randomised_frame() -> pd.DataFrame:
 def test_assigned_reports_only_adjusted_estimates_labelled_non_experimental():
     result = instrument_effects(SYNTHETIC, allocation="assigned", design=TrialDesign())
     estimators = set(result.table["estimator"])
-    assert all(e.endswith(("_adjusted", "_ipw")) for e in estimators)
+    # adjusted and IPW estimates, plus exact tests that answer with an empty cell
+    assert all(e.endswith(("_adjusted", "_ipw")) or e.startswith(("fisher_exact_",
+                                                                  "boschloo_exact_"))
+               for e in estimators)
     assert "risk_difference_hc2" not in estimators
+    exact = result.table[result.table["estimator"] == "fisher_exact_two_sided"]
+    assert exact["p_value"].notna().all()
     assert result.notes[0].startswith("Allocation 'assigned'")
     assert any(note.startswith("Non-experimental comparison") for note in result.notes)
     # interaction on both scales is part of the answer (NaN here: cell 60-80/no has no

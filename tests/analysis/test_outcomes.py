@@ -98,3 +98,15 @@ def test_result_object_contract():
         result.estimate("overall", "other")
     with pytest.raises(ValueError, match="columns"):
         AnalysisResult("x", "y", pd.DataFrame({"a": [1]}), n=1)
+
+
+def test_one_rung_measured_after_an_intake_recorded_in_participants_counts():
+    trial = _trial()
+    meas = trial.tables["measurements"]
+    # keep only A's later rung (2015-01-15); the intake rung 2 is in participants
+    later_only = meas[~((meas["participant_id"] == "A")
+                        & (meas["measured_on"] == pd.Timestamp("2014-08-01")))]
+    tables = {**trial.tables, "measurements": later_only.reset_index(drop=True)}
+    f = derive_outcomes(TrialData(DESIGN, tables)).frame.set_index("participant_id")
+    assert f.loc["A", "ladder_intake"] == 2 and f.loc["A", "ladder_last"] == 3
+    assert bool(f.loc["A", "ladder_up"]) is True

@@ -97,3 +97,22 @@ def test_tiny_trials_never_crash(n_per_cell, allocation):
     assert "target" in analysis.results and "multiplicity" in analysis.results
     reasons = [i.reason for r in analysis.results.values() for i in r.not_estimable]
     assert all(isinstance(r, str) and r for r in reasons)
+
+
+def test_under_assigned_allocation_every_arm_comparison_is_labelled(bundled):
+    frame = analyse_trial(bundled, n_draws=50, n_bootstrap=50).to_frame()
+    labelled = frame["estimator"].str.endswith("_non_experimental")
+    assert frame.loc[frame["question"] == "effects", "estimator"].str.endswith(
+        "_non_experimental").all()
+    comparisons = (frame["estimator"].str.startswith(("log_rank", "cox_ph", "rmst_difference",
+                                                      "risk_difference"))
+                   | frame["term"].str.startswith(("growth_difference[instruments",
+                                                   "instruments=yes vs")))
+    assert labelled[comparisons].all()
+    # descriptive rows keep their names; exact tests still answer with an empty cell
+    assert not labelled[frame["estimator"] == "proportion_wilson"].any()
+    exact = frame[frame["estimator"] == "fisher_exact_two_sided_non_experimental"]
+    assert exact["p_value"].notna().all() and len(exact) == 3
+    randomised = analyse_trial(simulate_trial(TrialDesign(allocation="randomised"), seed=2),
+                               n_draws=50, n_bootstrap=50).to_frame()
+    assert not randomised["estimator"].str.endswith("_non_experimental").any()
