@@ -24,6 +24,8 @@ from iedereen_doet_mee.analysis.curves import (
 from iedereen_doet_mee.analysis.results import TIDY_COLUMNS
 from iedereen_doet_mee.analysis.survival import time_to_regular_work
 
+from .frames import random_small_outcome_frame
+
 REF_DIR = Path(__file__).resolve().parents[1] / "reference"
 REF = json.loads((REF_DIR / "survival_reference.json").read_text(encoding="utf-8"))
 RTOL = 1e-6
@@ -252,12 +254,7 @@ def test_degenerate_data_never_crash_and_say_why(frame):
 def test_random_small_trials_never_crash_or_warn():
     rng = np.random.default_rng(7)
     for _ in range(40):
-        n = int(rng.integers(0, 12))
-        frame = pd.DataFrame({
-            "time_days": rng.integers(0, 800, n),
-            "event": rng.choice(["regular_work", "censored", "moved"], n),
-            "band": rng.choice(["40-60", "60-80"], n),
-            "instruments": rng.choice(["yes", "no"], n)})
+        frame = random_small_outcome_frame(rng, 12)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             result = time_to_regular_work(frame)

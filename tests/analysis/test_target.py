@@ -19,6 +19,8 @@ from scipy import stats
 from iedereen_doet_mee.analysis.results import TIDY_COLUMNS
 from iedereen_doet_mee.analysis.target import outflow_against_target
 
+from .frames import random_small_outcome_frame
+
 REF_DIR = Path(__file__).resolve().parents[1] / "reference"
 REF = json.loads((REF_DIR / "target_reference.json").read_text(encoding="utf-8"))
 RTOL = 1e-6
@@ -171,12 +173,7 @@ def test_bad_arguments_are_refused():
 def test_random_small_trials_never_crash_or_warn():
     rng = np.random.default_rng(11)
     for _ in range(40):
-        n = int(rng.integers(0, 10))
-        frame = pd.DataFrame({
-            "time_days": rng.integers(0, 800, n),
-            "event": rng.choice(["regular_work", "censored", "moved"], n),
-            "band": rng.choice(["40-60", "60-80"], n),
-            "instruments": rng.choice(["yes", "no"], n)})
+        frame = random_small_outcome_frame(rng, 10)
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             result = outflow_against_target(frame, horizon_months=float(rng.uniform(1, 30)))
