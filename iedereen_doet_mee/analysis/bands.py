@@ -57,14 +57,14 @@ def _stay_probability(c: float, length: float) -> float:
 
 
 def equal_precision_critical_value(a_low: float, a_high: float, *,
-                                   conf_level: float = 0.95) -> float:
+                                   level: float = 0.95) -> float:
     """Critical value :math:`c_\\alpha(a_L, a_U)` of the equal-precision band.
 
     Parameters
     ----------
     a_low, a_high : float
         The band's range on the bridge scale, ``0 < a_low < a_high < 1``.
-    conf_level : float
+    level : float
         Simultaneous coverage, ``1 - alpha``.
 
     Examples
@@ -81,22 +81,22 @@ def equal_precision_critical_value(a_low: float, a_high: float, *,
     # c grows smoothly with the square root of the length (like sqrt near 0, where the
     # process is rough): interpolate linearly in sqrt(length) between cached knots
     knot, weight = divmod(math.sqrt(length) / _KNOT, 1.0)
-    c0 = _critical_value(round((knot * _KNOT) ** 2, 9), float(conf_level))
+    c0 = _critical_value(round((knot * _KNOT) ** 2, 9), float(level))
     if weight < 1e-9:
         return c0
-    c1 = _critical_value(round(((knot + 1) * _KNOT) ** 2, 9), float(conf_level))
+    c1 = _critical_value(round(((knot + 1) * _KNOT) ** 2, 9), float(level))
     return c0 + weight * (c1 - c0)
 
 
 @functools.lru_cache(maxsize=1024)
-def _critical_value(length: float, conf_level: float) -> float:
-    """Root of P(stay within +-c over ``length``) = conf_level, to 1e-4."""
-    low = float(stats.norm.ppf(0.5 + conf_level / 2)) - 0.05
-    return float(optimize.brentq(lambda c: _stay_probability(c, length) - conf_level,
+def _critical_value(length: float, level: float) -> float:
+    """Root of P(stay within +-c over ``length``) = level, to 1e-4."""
+    low = float(stats.norm.ppf(0.5 + level / 2)) - 0.05
+    return float(optimize.brentq(lambda c: _stay_probability(c, length) - level,
                                  low, 8.0, xtol=1e-4))
 
 
-def equal_precision_band(curve: pd.DataFrame, n: int, *, conf_level: float = 0.95,
+def equal_precision_band(curve: pd.DataFrame, n: int, *, level: float = 0.95,
                          t_low: float | None = None, t_high: float | None = None,
                          min_events: int = 5) -> pd.DataFrame:
     """Add a simultaneous log-log equal-precision band to a Kaplan-Meier curve.
@@ -108,7 +108,7 @@ def equal_precision_band(curve: pd.DataFrame, n: int, *, conf_level: float = 0.9
         ``time, n_event, survival, std_error_log``).
     n : int
         Number of people the curve starts with.
-    conf_level : float
+    level : float
         Simultaneous coverage over ``[t_low, t_high]``.
     t_low, t_high : float, optional
         Range of the band; default from the time of the ``min_events``-th event to
@@ -155,7 +155,7 @@ def equal_precision_band(curve: pd.DataFrame, n: int, *, conf_level: float = 0.9
     inside[first:last + 1] = True
     inside &= (s > 0) & (s < 1) & np.isfinite(var) & (var > 0)
     a = n * var / (1 + n * var)
-    c = equal_precision_critical_value(float(a[first]), float(a[last]), conf_level=conf_level)
+    c = equal_precision_critical_value(float(a[first]), float(a[last]), level=level)
     with np.errstate(divide="ignore", invalid="ignore"):
         shift = c * np.sqrt(var) / np.log(s)
         one = s ** np.exp(shift)

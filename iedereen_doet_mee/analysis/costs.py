@@ -18,7 +18,9 @@ import pandas as pd
 
 from ..dates import DAYS_PER_MONTH
 from ..design import TrialDesign
+from .common import check_level
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+from .trial_inputs import accepts_trial
 
 __all__ = ["Exits", "benefit_months_saved", "costs_and_savings"]
 
@@ -66,8 +68,8 @@ def benefit_months_saved(frame: pd.DataFrame, *, exits: Exits = "any",
     return np.where(counted, np.clip(np.nan_to_num(days), 0, None), 0.0) / DAYS_PER_MONTH
 
 
-def _percentile(values: np.ndarray, confidence: float) -> tuple[float, float]:
-    tail = (1 - confidence) / 2
+def _percentile(values: np.ndarray, level: float) -> tuple[float, float]:
+    tail = (1 - level) / 2
     low, high = np.quantile(values, [tail, 1 - tail], method="inverted_cdf")
     return float(low), float(high)
 
@@ -82,11 +84,12 @@ def _bootstrap(cells: list[np.ndarray], arms_of_cells: list[str], values: dict[s
             for arm, parts in per_arm.items()}
 
 
+@accepts_trial("costs")
 def costs_and_savings(
     frame: pd.DataFrame, *, design: TrialDesign | None = None,
     benefit_cost_per_month: float | None = None, benefit_cost_source: str | None = None,
     control_arm: str | None = None, exits: Exits = "any", n_bootstrap: int = 2000,
-    seed: int | np.random.Generator = 20140701, confidence: float = 0.95,
+    seed: int | np.random.Generator = 20140701, level: float = 0.95,
     arm: str = "instruments", band: str = "band", exit_on: str = "exit_on",
     exit_reason: str = "exit_reason", returned_on: str = "returned_on",
     known_until: str = "known_until", cost: str = "instrument_cost",
@@ -96,9 +99,11 @@ def costs_and_savings(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame or TrialData
         One row per participant: ``derive_outcomes(trial).frame`` merged with
         ``trial.participants[["participant_id", "returned_on"]]``.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     design : TrialDesign, optional
         Supplies the benefit cost, its source and the control arm; default
         ``TrialDesign()``.
@@ -113,7 +118,7 @@ def costs_and_savings(
         Bootstrap replicates B (default 2000).
     seed : int or numpy.random.Generator
         Seed of the bootstrap (its first ``SeedSequence`` child is used) or a generator.
-    confidence : float
+    level : float
         Level of the intervals.
     arm, band, exit_on, exit_reason, returned_on, known_until, cost, outflow, participant : str
         Column names; ``outflow`` is the regular-work indicator.
@@ -157,8 +162,7 @@ def costs_and_savings(
     if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int) or n_bootstrap < 1:
         raise ValueError(f"costs_and_savings: n_bootstrap={n_bootstrap!r} must be a whole "
                          "number of at least 1")
-    if not 0 < confidence < 1:
-        raise ValueError(f"costs_and_savings: confidence={confidence!r} must lie in (0, 1)")
+    level = check_level("costs_and_savings", level)
     for column in (arm, band, exit_on, known_until, cost, outflow):
         if column not in frame:
             raise ValueError(f"costs_and_savings: column {column!r} is not in the frame")
@@ -225,7 +229,7 @@ def costs_and_savings(
         failed = int((gain <= 0).sum())
         replicates.update({f"{term}:{k}": v for k, v in reps.items()})
         summary.append((term, n_bootstrap, failed))
-        rows += _difference_rows(term, a, c, reps, costs_known, confidence, log)
+        rows += _difference_rows(term, a, c, reps, costs_known, level, log)
         if failed:
             notes.append(f"{term}: {failed} of {n_bootstrap} bootstrap replicates had no "
                          "additional regular-work outflow (not estimable; counted as an "
@@ -268,7 +272,7 @@ def _group_rows(term: str, group: pd.DataFrame, costs_known: bool,
 
 def _difference_rows(term: str, a: pd.DataFrame, c: pd.DataFrame,
                      reps: dict[str, np.ndarray], costs_known: bool,
-                     confidence: float, log: list[NotEstimable]) -> list[dict]:
+                     level: float, log: list[NotEstimable]) -> list[dict]:
     n = len(a) + len(c)
     rows = []
     for name, estimator in _DIFFS:
@@ -276,7 +280,7 @@ def _difference_rows(term: str, a: pd.DataFrame, c: pd.DataFrame,
             rows.append(not_estimable_row(term, estimator=estimator, n=n, log=log,
                                           reason="instrument costs are missing"))
             continue
-        low, high = _percentile(reps[name], confidence)
+        low, high = _percentile(reps[name], level)
         rows.append(tidy_row(term, a[name].mean() - c[name].mean(), estimator=estimator, n=n,
                              std_error=float(np.std(reps[name], ddof=1)) if len(reps[name]) > 1
                              else math.nan, conf_low=low, conf_high=high))
@@ -289,7 +293,7 @@ def _difference_rows(term: str, a: pd.DataFrame, c: pd.DataFrame,
             term, estimator=RATIO, n=n, log=log,
             reason=f"no additional regular-work outflow (share difference {gain:.3f})"))
     else:
-        low, high = _percentile(reps["ratio"], confidence)
+        low, high = _percentile(reps["ratio"], level)
         rows.append(tidy_row(term, (a["cost"].mean() - c["cost"].mean()) / gain,
                              estimator=RATIO, n=n, conf_low=low, conf_high=high))
     return rows

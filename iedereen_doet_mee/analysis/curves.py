@@ -65,7 +65,7 @@ def _loglog(p: np.ndarray, se_log: np.ndarray, z: float) -> tuple[np.ndarray, np
     return np.where(inside, np.minimum(a, b), np.nan), np.where(inside, np.maximum(a, b), np.nan)
 
 
-def kaplan_meier(time: np.ndarray, event: np.ndarray, *, conf_level: float = 0.95,
+def kaplan_meier(time: np.ndarray, event: np.ndarray, *, level: float = 0.95,
                  conf_type: ConfType = "log-log") -> pd.DataFrame:
     """Kaplan-Meier survival curve with Greenwood standard errors, as R's ``survfit``.
 
@@ -75,7 +75,7 @@ def kaplan_meier(time: np.ndarray, event: np.ndarray, *, conf_level: float = 0.9
         Time to event or censoring.
     event : array of bool
         True for the event of interest, False for censoring (competing exits too).
-    conf_level : float
+    level : float
         Level of the pointwise intervals.
     conf_type : {"log-log", "plain"}
         Interval type, as ``conf.type`` in R's ``survfit``.
@@ -110,7 +110,7 @@ def kaplan_meier(time: np.ndarray, event: np.ndarray, *, conf_level: float = 0.9
         greenwood = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event)), 0.0)
         se_log = np.where(surv > 0, np.sqrt(np.cumsum(greenwood)), np.nan)
         se = surv * se_log
-    z = stats.norm.ppf(0.5 + conf_level / 2)
+    z = stats.norm.ppf(0.5 + level / 2)
     if conf_type == "log-log":
         low, high = _loglog(surv, se_log, z)
     else:
@@ -133,7 +133,7 @@ def survival_at(curve: pd.DataFrame, t: float) -> dict[str, float]:
 
 
 def cumulative_incidence(time: np.ndarray, cause: np.ndarray, *,
-                         conf_level: float = 0.95) -> pd.DataFrame:
+                         level: float = 0.95) -> pd.DataFrame:
     """Aalen-Johansen cumulative incidence of cause 1 with Gray's variance (R ``cmprsk``).
 
     Parameters
@@ -141,7 +141,7 @@ def cumulative_incidence(time: np.ndarray, cause: np.ndarray, *,
     time : array of float
     cause : array of int
         1 the event of interest, 2 a competing event, 0 censored.
-    conf_level : float
+    level : float
 
     Returns
     -------
@@ -187,7 +187,7 @@ def cumulative_incidence(time: np.ndarray, cause: np.ndarray, *,
         est[j], var[j] = f, v
     se = np.sqrt(np.maximum(var, 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
-        low, high = _loglog(est, se / est, stats.norm.ppf(0.5 + conf_level / 2))
+        low, high = _loglog(est, se / est, stats.norm.ppf(0.5 + level / 2))
     return pd.DataFrame({"time": times, "n_risk": n_risk.astype(np.int64),
                          "n_event": d1.astype(np.int64), "n_competing": d2.astype(np.int64),
                          "n_censor": (n_all - d1 - d2).astype(np.int64), "estimate": est,

@@ -36,6 +36,7 @@ from .effects_logistic import logistic_effects
 from .effects_risk import mantel_haenszel, risk_effects, stratified_risk_difference
 from .randomisation_inference import randomisation_test
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_table
+from .trial_inputs import accepts_trial
 
 __all__ = [
     "adjusted_effects",
@@ -64,6 +65,7 @@ def _combine(title: str, parts: Sequence[AnalysisResult], n: int,
 EXACT_TESTS_MAX_N = 2000
 
 
+@accepts_trial("effects")
 def instrument_effects(data: pd.DataFrame, *, allocation: AllocationMethod,
                        design: TrialDesign | None = None, seed: int = 20140701,
                        n_draws: int = 2000, covariates: Sequence[str] | None = None,
@@ -75,9 +77,11 @@ def instrument_effects(data: pd.DataFrame, *, allocation: AllocationMethod,
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame or TrialData
         One row per participant: ``derive_outcomes(trial).frame``, merged with the
         baseline columns of ``trial.participants`` for the adjusted analysis.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     allocation : {"randomised", "assigned"}
         How instruments were allocated within band; must agree with ``design``.
     design : TrialDesign, optional

@@ -17,7 +17,9 @@ import pandas as pd
 from scipy import stats
 
 from ..design import TrialDesign
+from .common import check_level
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+from .trial_inputs import accepts_trial
 
 __all__ = ["cronbach_alpha", "employer_views"]
 
@@ -27,7 +29,7 @@ WELCH = "difference_in_means_welch"
 MWU = "mann_whitney_u_asymptotic_continuity"
 
 
-def cronbach_alpha(matrix: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+def cronbach_alpha(matrix: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
     """Cronbach's alpha of a responses x items matrix, with Feldt's interval.
 
     Notes
@@ -49,13 +51,13 @@ def cronbach_alpha(matrix: np.ndarray, confidence: float = 0.95) -> tuple[float,
     n, k = m.shape
     alpha = k / (k - 1) * (1 - m.var(axis=0, ddof=1).sum() / m.sum(axis=1).var(ddof=1))
     df1, df2 = n - 1, (n - 1) * (k - 1)
-    tail = (1 - confidence) / 2
+    tail = (1 - level) / 2
     alpha = float(alpha)
     return (alpha, 1 - (1 - alpha) * float(stats.f.ppf(1 - tail, df1, df2)),
             1 - (1 - alpha) * float(stats.f.ppf(tail, df1, df2)))
 
 
-def _mean_row(term: str, values: np.ndarray, confidence: float,
+def _mean_row(term: str, values: np.ndarray, level: float,
               log: list[NotEstimable]) -> dict:
     n = len(values)
     if n == 0:
@@ -68,12 +70,12 @@ def _mean_row(term: str, values: np.ndarray, confidence: float,
                                 else "all answers are equal: no interval"))
         return tidy_row(term, mean, estimator=MEAN, n=n)
     se = sd / math.sqrt(n)
-    q = float(stats.t.ppf(1 - (1 - confidence) / 2, n - 1))
+    q = float(stats.t.ppf(1 - (1 - level) / 2, n - 1))
     return tidy_row(term, mean, estimator=MEAN, n=n, std_error=se, conf_low=mean - q * se,
                     conf_high=mean + q * se)
 
 
-def _compare(term: str, x: np.ndarray, y: np.ndarray, confidence: float,
+def _compare(term: str, x: np.ndarray, y: np.ndarray, level: float,
              log: list[NotEstimable]) -> list[dict]:
     """Welch difference ``mean(x) - mean(y)`` and Mann-Whitney U of ``x`` against ``y``."""
     n = len(x) + len(y)
@@ -89,7 +91,7 @@ def _compare(term: str, x: np.ndarray, y: np.ndarray, confidence: float,
                 for e in (WELCH, MWU)]
     df = (vx + vy) ** 2 / (vx ** 2 / (len(x) - 1) + vy ** 2 / (len(y) - 1))
     diff = float(x.mean() - y.mean())
-    q = float(stats.t.ppf(1 - (1 - confidence) / 2, df))
+    q = float(stats.t.ppf(1 - (1 - level) / 2, df))
     rows = [tidy_row(term, diff, estimator=WELCH, n=n, std_error=se, statistic=diff / se,
                      p_value=2 * float(stats.t.sf(abs(diff / se), df)),
                      conf_low=diff - q * se, conf_high=diff + q * se)]
@@ -114,11 +116,12 @@ def _distribution(survey: pd.DataFrame, items: Sequence[str], item: str, answer:
     return pd.DataFrame(rows, columns=["item", "answer", "count", "share"])
 
 
+@accepts_trial("employers")
 def employer_views(
     survey: pd.DataFrame | None, people: pd.DataFrame | None = None, *,
     design: TrialDesign | None = None, likert_points: int | None = None,
     items: Sequence[str] | None = None, bands: Sequence[str] | None = None,
-    confidence: float = 0.95, participant: str = "participant_id", band: str = "band",
+    level: float = 0.95, participant: str = "participant_id", band: str = "band",
     employer: str = "employer_id",
     answered: str = "answered_on", item: str = "item", answer: str = "answer",
 ) -> AnalysisResult:
@@ -126,8 +129,10 @@ def employer_views(
 
     Parameters
     ----------
-    survey : pandas.DataFrame or None
+    survey : pandas.DataFrame or None or TrialData
         The ``employer_survey`` table (one row per answer); None when it is absent.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     people : pandas.DataFrame, optional
         Participants with their band (``trial.participants`` or an outcomes frame);
         not needed when ``survey`` has a ``band`` column.
@@ -141,7 +146,7 @@ def employer_views(
     bands : sequence of str, optional
         Bands to compare, the first is the reference; default ``design.strata`` when
         every observed band is one of them, else the observed bands sorted.
-    confidence : float
+    level : float
         Level of the intervals.
     participant, band, employer, answered, item, answer : str
         Column names.
@@ -178,8 +183,7 @@ def employer_views(
     """
     design = TrialDesign() if design is None else design
     points = design.likert_points if likert_points is None else likert_points
-    if not 0 < confidence < 1:
-        raise ValueError(f"employer_views: confidence={confidence!r} must lie in (0, 1)")
+    level = check_level("employer_views", level)
     columns = [employer, participant, answered, item, answer]
     notes: list[str] = []
     absent = survey is None
@@ -203,7 +207,7 @@ def employer_views(
                          "twice in one response (same employer, participant and date)")
     items = sorted(survey[item].unique()) if items is None else [str(i) for i in items]
     log: list[NotEstimable] = []
-    rows = [_mean_row(name, survey.loc[survey[item] == name, answer].to_numpy(), confidence,
+    rows = [_mean_row(name, survey.loc[survey[item] == name, answer].to_numpy(), level,
                       log) for name in items]
     wide = survey.pivot(index=key, columns=item, values=answer).reindex(columns=items)
     complete = wide.dropna()
@@ -217,7 +221,7 @@ def employer_views(
         rows.append(not_estimable_row("scale", estimator=ALPHA, n=len(complete), reason=reason,
                                       log=log))
     else:
-        alpha, low, high = cronbach_alpha(matrix, confidence)
+        alpha, low, high = cronbach_alpha(matrix, level)
         rows.append(tidy_row("scale", alpha, estimator=ALPHA, n=len(complete), conf_low=low,
                              conf_high=high))
     scores = complete.mean(axis=1).rename("scale_score").reset_index()
@@ -241,11 +245,11 @@ def employer_views(
     by_band = {b: scores.loc[scores[band].astype(str) == b, "scale_score"].to_numpy(dtype=float)
                for b in order}
     for name in order:
-        rows.append(_mean_row(f"scale_score:{name}", by_band[name], confidence, log))
+        rows.append(_mean_row(f"scale_score:{name}", by_band[name], level, log))
     reference = order[0] if order else ""
     for name in order[1:]:
         rows += _compare(f"scale_score:{name} - {reference}", by_band[name], by_band[reference],
-                         confidence, log)
+                         level, log)
     notes.append("Responses about the same participant or by the same employer are treated "
                  "as independent; only employers who answered are represented.")
     if absent:

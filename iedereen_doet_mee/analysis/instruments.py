@@ -24,8 +24,9 @@ from scipy.stats.contingency import odds_ratio
 
 from ..dates import parse_iso_date
 from ..design import TrialDesign
-from .common import check_option, holm_p_values, wilson_interval
+from .common import check_level, check_option, holm_p_values, wilson_interval
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+from .trial_inputs import accepts_trial
 
 __all__ = ["NoPlacement", "instrument_associations", "newcombe_interval"]
 
@@ -36,7 +37,7 @@ HOLM = "associational_fisher_exact_p_holm"
 
 
 def newcombe_interval(x1: int, n1: int, x0: int, n0: int,
-                      confidence: float = 0.95) -> tuple[float, float]:
+                      level: float = 0.95) -> tuple[float, float]:
     """Newcombe's hybrid-score interval for the difference ``x1/n1 - x0/n0``.
 
     Notes
@@ -55,7 +56,7 @@ def newcombe_interval(x1: int, n1: int, x0: int, n0: int,
     >>> [round(v, 4) for v in newcombe_interval(56, 70, 48, 80)]
     [0.0524, 0.3339]
     """
-    z = float(stats.norm.ppf(1 - (1 - confidence) / 2))
+    z = float(stats.norm.ppf(1 - (1 - level) / 2))
     p1, p0 = x1 / n1, x0 / n0
     l1, u1 = wilson_interval(x1, n1, z=z)
     l0, u0 = wilson_interval(x0, n0, z=z)
@@ -79,7 +80,7 @@ def _durable_status(frame: pd.DataFrame, durable: str, placement: str,
     return pd.Series(value, index=frame.index), unknown_placed, int(unplaced.sum())
 
 
-def _kind_rows(name: str, a: int, b: int, c: int, d: int, confidence: float,
+def _kind_rows(name: str, a: int, b: int, c: int, d: int, level: float,
                log: list[NotEstimable]) -> tuple[list[dict], float]:
     """Rows of one kind from its 2 x 2 table (received: a durable, b not; others: c, d)."""
     n1, n0, n = a + b, c + d, a + b + c + d
@@ -90,7 +91,7 @@ def _kind_rows(name: str, a: int, b: int, c: int, d: int, confidence: float,
         return [not_estimable_row(name, estimator=e, n=n, reason=reason, log=log)
                 for e in (RD, OR, HOLM)], math.nan
     p1, p0 = a / n1, c / n0
-    low, high = newcombe_interval(a, n1, c, n0, confidence)
+    low, high = newcombe_interval(a, n1, c, n0, level)
     se = math.sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0)
     rows = [tidy_row(name, p1 - p0, estimator=RD, n=n, std_error=se, conf_low=low,
                      conf_high=high)]
@@ -103,18 +104,19 @@ def _kind_rows(name: str, a: int, b: int, c: int, d: int, confidence: float,
                    "undefined (Fisher's exact p-value is 1)"))
     else:
         ratio = odds_ratio([[a, b], [c, d]], kind="conditional")
-        ci = ratio.confidence_interval(confidence_level=confidence)
+        ci = ratio.confidence_interval(confidence_level=level)
         rows.append(tidy_row(name, ratio.statistic, estimator=OR, n=n, p_value=p_value,
                              conf_low=ci.low, conf_high=ci.high))
     rows.append(tidy_row(name, math.nan, estimator=HOLM, n=n))  # filled in after Holm
     return rows, p_value
 
 
+@accepts_trial("instruments")
 def instrument_associations(
     frame: pd.DataFrame, instruments: pd.DataFrame | None, *,
     design: TrialDesign | None = None, control_arm: str | None = None,
     as_of: dt.date | str | None = None, kinds: Sequence[str] | None = None,
-    no_placement: NoPlacement = "not_durable", confidence: float = 0.95,
+    no_placement: NoPlacement = "not_durable", level: float = 0.95,
     participant: str = "participant_id", arm: str = "instruments",
     durable: str = "durable_placement", placement: str = "placement_on",
     known_until: str = "known_until", kind: str = "kind", started: str = "started_on",
@@ -123,8 +125,10 @@ def instrument_associations(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame or TrialData
         One row per participant, typically ``derive_outcomes(trial).frame``.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     instruments : pandas.DataFrame or None
         The instruments table (``trial.table("instruments")``); None when absent.
     design : TrialDesign, optional
@@ -141,7 +145,7 @@ def instrument_associations(
     no_placement : {"not_durable", "exclude"}
         Whether a participant without any placement counts as not durably placed
         (default) or is left out.
-    confidence : float
+    level : float
         Level of the intervals.
     participant, arm, durable, placement, known_until : str
         Column names in ``frame``.
@@ -181,8 +185,7 @@ def instrument_associations(
     True
     """
     check_option("instrument_associations", "no_placement", no_placement, NoPlacement)
-    if not 0 < confidence < 1:
-        raise ValueError(f"instrument_associations: confidence={confidence!r} must lie in (0, 1)")
+    level = check_level("instrument_associations", level)
     design = TrialDesign() if design is None else design
     control = design.control_arm if control_arm is None else control_arm
     for column in (participant, arm, durable, placement):
@@ -232,7 +235,7 @@ def instrument_associations(
                                            log=log) for e in (RD, OR, HOLM)]
             p_value = math.nan
         else:
-            kind_rows, p_value = _kind_rows(name, a, b, c, d, confidence, log)
+            kind_rows, p_value = _kind_rows(name, a, b, c, d, level, log)
         rows.append(kind_rows)
         p_values.append(p_value)
         counts.append((name, a + b, a, c + d, c, p_value))

@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .common import wilson_interval, z_value
+from .common import check_level, wilson_interval, z_value
 from .results import AnalysisResult, not_estimable_row, tidy_row, tidy_table
+from .trial_inputs import accepts_trial
 
 __all__ = ["ladder_ordinal", "ladder_steps_up"]
 
@@ -38,14 +39,12 @@ def _levels(column: pd.Series) -> list[str]:
     return sorted(column.dropna().astype(str).unique())
 
 
-def _check(frame: pd.DataFrame, columns: Sequence[str], caller: str, conf_level: float) -> None:
+def _check(frame: pd.DataFrame, columns: Sequence[str], caller: str, level: float) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{caller}: column(s) {missing} not in the frame; name them with the "
                          "keyword arguments")
-    if not 0 < conf_level < 1:
-        raise ValueError(f"{caller}: conf_level must lie strictly between 0 and 1, got "
-                         f"{conf_level!r}")
+    check_level(caller, level)
 
 
 def _rungs(frame: pd.DataFrame, column: str, rungs: Sequence[int], caller: str) -> pd.Series:
@@ -72,22 +71,25 @@ def _transitions(intake: pd.Series, last: pd.Series, rungs: Sequence[int]
     return counts, shares
 
 
+@accepts_trial("ladder")
 def ladder_steps_up(frame: pd.DataFrame, *, intake: str = "ladder_intake",
                     last: str = "ladder_last", up: str = "ladder_up", band: str = "band",
                     instruments: str = "instruments", rungs: Sequence[int] = RUNGS,
-                    conf_level: float = 0.95) -> AnalysisResult:
+                    level: float = 0.95) -> AnalysisResult:
     """Share of participants at least one rung up from intake to the last measurement.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame or TrialData
         One row per participant, e.g. ``derive_outcomes(trial).frame``.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     intake, last, up, band, instruments : str
         Column names: intake rung, last rung measured after intake, whether it is
         higher (missing without a later measurement), and the design factors.
     rungs : sequence of int
         The rungs of the ladder (the rows and columns of the transition matrix).
-    conf_level : float
+    level : float
         Level of the Wilson intervals.
 
     Returns
@@ -114,7 +116,7 @@ def ladder_steps_up(frame: pd.DataFrame, *, intake: str = "ladder_intake",
     0.3333333333333333
     """
     caller = "ladder_steps_up"
-    _check(frame, [intake, last, up, band, instruments], caller, conf_level)
+    _check(frame, [intake, last, up, band, instruments], caller, level)
     start, end = _rungs(frame, intake, rungs, caller), _rungs(frame, last, rungs, caller)
     went_up = pd.array(frame[up], dtype="boolean")
     has = ~np.asarray(pd.isna(went_up))
@@ -135,7 +137,7 @@ def ladder_steps_up(frame: pd.DataFrame, *, intake: str = "ladder_intake",
                                           "measured after intake"))
             continue
         p = events / n
-        low, high = wilson_interval(events, n, z=z_value(conf_level))
+        low, high = wilson_interval(events, n, z=z_value(level))
         rows.append(tidy_row(term, p, estimator="proportion_wilson", n=n, conf_low=low,
                              conf_high=high, std_error=math.sqrt(p * (1 - p) / n)))
     total = counts[-1]
@@ -169,30 +171,33 @@ def _covariates(frame: pd.DataFrame, used: np.ndarray, start: pd.Series,
         values = frame.loc[used, factor].astype(str)
         levels = _levels(frame[factor])
         present = [lv for lv in levels if (values == lv).any()]
-        for level in (lv for lv in levels if present and lv != present[0]):
-            term = f"{factor}={level} vs {present[0]}"
-            out.append((term, (values == level).to_numpy(dtype=float) if level in present
-                        else f"nobody with {factor}={level} has a last rung"))
+        for value in (lv for lv in levels if present and lv != present[0]):
+            term = f"{factor}={value} vs {present[0]}"
+            out.append((term, (values == value).to_numpy(dtype=float) if value in present
+                        else f"nobody with {factor}={value} has a last rung"))
     return out
 
 
+@accepts_trial("ladder_ordinal")
 def ladder_ordinal(frame: pd.DataFrame, *, intake: str = "ladder_intake",
                    last: str = "ladder_last", band: str = "band",
                    instruments: str = "instruments", rungs: Sequence[int] = RUNGS,
-                   conf_level: float = 0.95) -> AnalysisResult:
+                   level: float = 0.95) -> AnalysisResult:
     """Proportional-odds logit regression of the last rung on intake rung, band and instruments.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame or TrialData
         One row per participant, e.g. ``derive_outcomes(trial).frame``.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     intake, last, band, instruments : str
         Column names: intake rung (entered as a linear term), last rung (the ordinal
         outcome, observed levels only) and the two factors (treatment coding against
         the first level present).
     rungs : sequence of int
         The allowed rungs.
-    conf_level : float
+    level : float
         Level of the Wald intervals.
 
     Returns
@@ -220,7 +225,7 @@ def ladder_ordinal(frame: pd.DataFrame, *, intake: str = "ladder_intake",
     'intake_rung'
     """
     caller, estimator = "ladder_ordinal", "proportional_odds_logit"
-    _check(frame, [intake, last, band, instruments], caller, conf_level)
+    _check(frame, [intake, last, band, instruments], caller, level)
     start, end = _rungs(frame, intake, rungs, caller), _rungs(frame, last, rungs, caller)
     used = (start.notna() & end.notna()).to_numpy()
     n, log = int(used.sum()), []
@@ -272,7 +277,7 @@ def ladder_ordinal(frame: pd.DataFrame, *, intake: str = "ladder_intake",
             problem = ("no finite maximum likelihood estimate (non-convergence or "
                        "separation: a covariate level predicts the rung perfectly)")
             fit = None
-    rows, z = [], stats.norm.ppf(0.5 + conf_level / 2)
+    rows, z = [], stats.norm.ppf(0.5 + level / 2)
     fitted = dict(zip(terms + cuts, range(k), strict=True))
     for term, column in covariates + [(c, None) for c in cuts]:
         if isinstance(column, str) or fit is None:

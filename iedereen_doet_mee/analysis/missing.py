@@ -28,6 +28,7 @@ from .results import (
     tidy_row,
     tidy_table,
 )
+from .trial_inputs import accepts_trial
 
 __all__ = ["holm_adjust", "holm_p_values", "outcome_bounds"]
 
@@ -49,6 +50,7 @@ def _scenario(y: np.ndarray, t: np.ndarray, lost: np.ndarray, treated_success: b
     return np.where(lost, fill, y), np.ones(y.size, dtype=bool)
 
 
+@accepts_trial("missing")
 def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
                    lost: str = "lost_to_follow_up", stratum: str = "band",
                    arm: str = "instruments", control: str = "no", treated: str = "yes",
@@ -57,8 +59,10 @@ def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame or TrialData
         One row per participant, e.g. ``derive_outcomes(trial).frame``.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     outcome, lost : str
         The binary outcome and the flag of loss to follow-up; a lost participant's
         outcome counts as unknown whatever the outcome column says.

@@ -21,7 +21,7 @@ from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 
 from .bands import equal_precision_band
-from .common import check_option
+from .common import check_level, check_option
 from .curves import (
     DAYS_PER_MONTH,
     cumulative_incidence,
@@ -30,6 +30,7 @@ from .curves import (
     prepare,
 )
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+from .trial_inputs import accepts_trial
 
 __all__ = ["time_to_regular_work"]
 
@@ -161,7 +162,7 @@ def _comparison_rows(term, t, status, x, strata, z, transform, log) -> list[dict
     return rows
 
 
-def _arm_rows(term, t, cause, tau_months, conf_level, z, log) -> list[dict]:
+def _arm_rows(term, t, cause, tau_months, level, z, log) -> list[dict]:
     """Cumulative incidence and restricted mean of one arm at tau."""
     n, tau = len(t), tau_months * DAYS_PER_MONTH
     longest = float(t.max()) if n else math.nan
@@ -170,7 +171,7 @@ def _arm_rows(term, t, cause, tau_months, conf_level, z, log) -> list[dict]:
     if not (n and tau <= longest):
         return [not_estimable_row(term, estimator=name, n=n, reason=why, log=log)
                 for name in ("aalen_johansen_cumulative_incidence", "rmst_kaplan_meier")]
-    cif = cumulative_incidence(t, cause, conf_level=conf_level)
+    cif = cumulative_incidence(t, cause, level=level)
     i = int(np.searchsorted(cif["time"].to_numpy(), tau, side="right")) - 1
     r = cif.iloc[i] if i >= 0 else {"estimate": 0.0, "std_error": 0.0, "conf_low": math.nan,
                                     "conf_high": math.nan}
@@ -181,13 +182,13 @@ def _arm_rows(term, t, cause, tau_months, conf_level, z, log) -> list[dict]:
                      conf_low=est - z * se, conf_high=est + z * se)]
 
 
-def _curves(function, time, status, parts, conf_level) -> pd.DataFrame:
+def _curves(function, time, status, parts, level) -> pd.DataFrame:
     """Curves of ``function`` for each (term, mask), stacked, with time in days and months."""
     frames = []
     for term, mask in parts:
-        curve = function(time[mask], status[mask], conf_level=conf_level)
+        curve = function(time[mask], status[mask], level=level)
         if function is kaplan_meier:
-            curve = equal_precision_band(curve, int(mask.sum()), conf_level=conf_level)
+            curve = equal_precision_band(curve, int(mask.sum()), level=level)
         frames.append(curve.assign(term=term, time_months=curve["time"] / DAYS_PER_MONTH))
     if not frames:
         frames = [function(np.array([]), np.array([], dtype=int)).assign(term="", time_months=0.0)]
@@ -196,18 +197,21 @@ def _curves(function, time, status, parts, conf_level) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
+@accepts_trial("survival")
 def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: str = "event",
                          band: str = "band", arm: str = "instruments",
                          event_of_interest: str = "regular_work", censored: str = "censored",
                          treated: str = "yes", control: str = "no", tau_months: float = 12.0,
-                         conf_level: float = 0.95,
+                         level: float = 0.95,
                          ph_transform: PhTransform = "km") -> AnalysisResult:
     """Time to regular work: curves per cell and the arm comparison stratified by band.
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame or TrialData
         One row per participant, e.g. :attr:`Outcomes.frame`.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     time, event, band, arm : str
         Columns: time in days to the event or censoring; the event (``event_of_interest``,
         ``censored`` or any other exit, a competing event); the stratum; the arm.
@@ -217,7 +221,7 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
         The two values of ``arm``; effects are treated versus control.
     tau_months : float
         Horizon of the cumulative incidence and the restricted mean time.
-    conf_level : float
+    level : float
         Level of all intervals.
     ph_transform : {"km", "rank", "identity", "log"}
         Time scale g(t) of the proportional-hazards test (R ``cox.zph(transform=)``).
@@ -255,9 +259,10 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
     (2.92, 0.22)
     """
     check_option("time_to_regular_work", "ph_transform", ph_transform, PhTransform)
-    if not 0 < conf_level < 1 or not tau_months > 0:
-        raise ValueError(f"time_to_regular_work: need 0 < conf_level < 1 and tau_months > 0, "
-                         f"got conf_level={conf_level!r}, tau_months={tau_months!r}")
+    check_level("time_to_regular_work", level)
+    if not tau_months > 0:
+        raise ValueError(f"time_to_regular_work: need 0 < level < 1 and tau_months > 0, "
+                         f"got level={level!r}, tau_months={tau_months!r}")
     frame = prepare(data, {"band": band, "arm": arm, "event": event, "time": time},
                     "time_to_regular_work")
     unknown = sorted(set(frame["arm"]) - {treated, control})
@@ -268,15 +273,15 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
     status = (frame["event"] == event_of_interest).to_numpy()
     x, strata = (frame["arm"] == treated).to_numpy(), frame["band"].to_numpy()
     cause = np.where(status, 1, np.where(frame["event"] == censored, 0, 2))
-    z = float(stats.norm.ppf(0.5 + conf_level / 2))
+    z = float(stats.norm.ppf(0.5 + level / 2))
     log: list[NotEstimable] = []
     rows = _comparison_rows(f"{arm}={treated}", t, status, x, strata, z, ph_transform, log)
     rmst: dict[str, tuple[float, float]] = {}
-    for level in (control, treated):
-        m = (frame["arm"] == level).to_numpy()
-        rows += _arm_rows(f"{arm}={level}", t[m], cause[m], tau_months, conf_level, z, log)
+    for value in (control, treated):
+        m = (frame["arm"] == value).to_numpy()
+        rows += _arm_rows(f"{arm}={value}", t[m], cause[m], tau_months, level, z, log)
         if not np.isnan(rows[-1]["estimate"]):
-            rmst[level] = rows[-1]["estimate"], rows[-1]["std_error"]
+            rmst[value] = rows[-1]["estimate"], rows[-1]["std_error"]
     diff_term = f"{arm}={treated} - {arm}={control}"
     if len(rmst) == 2 and rmst[treated][1] ** 2 + rmst[control][1] ** 2 > 0:
         est = rmst[treated][0] - rmst[control][0]
@@ -289,10 +294,10 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
                                       reason="a restricted mean is missing, or neither arm "
                                       "has an event before tau"))
     parts = [p for p in groups(frame, band, arm, arms=True) if p[1].any()]
-    extras = {"kaplan_meier": _curves(kaplan_meier, t, status, parts, conf_level),
+    extras = {"kaplan_meier": _curves(kaplan_meier, t, status, parts, level),
               "cumulative_incidence": _curves(cumulative_incidence, t, cause, [
                   p for p in parts if p[0] == "overall" or p[0].startswith(f"{arm}=")],
-                  conf_level)}
+                  level)}
     notes = (
         f"Kaplan-Meier, log-rank, Cox and restricted mean treat exits other than "
         f"{event_of_interest!r} as censored (cause-specific); the cumulative incidence "

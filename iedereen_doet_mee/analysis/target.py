@@ -14,8 +14,10 @@ import math
 import pandas as pd
 from scipy import stats
 
+from .common import check_level
 from .curves import DAYS_PER_MONTH, groups, kaplan_meier, prepare, survival_at
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+from .trial_inputs import accepts_trial
 
 __all__ = ["outflow_against_target"]
 
@@ -30,13 +32,13 @@ def _beta_quantile(q: float, a: float, b: float, at_edge: float) -> float:
     return at_edge if a <= 0 or b <= 0 else float(stats.beta.ppf(q, a, b))
 
 
-def _binomial_rows(term: str, x: int, n: int, target: float, conf_level: float,
+def _binomial_rows(term: str, x: int, n: int, target: float, level: float,
                    log: list[NotEstimable]) -> list[dict]:
     """Proportion with Clopper-Pearson and Wilson intervals, one-sided tests, posterior."""
     if n == 0:
         return [not_estimable_row(term, estimator=name, n=0, reason="no participants", log=log)
                 for name in BINOMIAL_ESTIMATORS]
-    alpha, p = 1 - conf_level, x / n
+    alpha, p = 1 - level, x / n
     se = math.sqrt(p * (1 - p) / n)
     z = float(stats.norm.ppf(1 - alpha / 2))
     centre = (x + z * z / 2) / (n + z * z)
@@ -69,8 +71,9 @@ def _km_row(term: str, curve: pd.DataFrame, at_days: float, estimator: str, n: i
                     conf_high=1 - s["conf_low"])
 
 
+@accepts_trial("target")
 def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
-                           horizon_months: float = 24.0, conf_level: float = 0.95,
+                           horizon_months: float = 24.0, level: float = 0.95,
                            time: str = "time_days", event: str = "event", band: str = "band",
                            arm: str = "instruments",
                            event_of_interest: str = "regular_work") -> AnalysisResult:
@@ -78,13 +81,15 @@ def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
 
     Parameters
     ----------
-    data : pandas.DataFrame
+    data : pandas.DataFrame or TrialData
         One row per participant, e.g. :attr:`Outcomes.frame`.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     target : float
         The target share, strictly between 0 and 1.
     horizon_months : float
         Horizon of the Kaplan-Meier outflow, in months of 30.436875 days.
-    conf_level : float
+    level : float
         Level of the intervals (one-sided bounds for the one-sided tests).
     time, event, band, arm : str
         Columns: time in days to the event or censoring; the event; stratum; arm.
@@ -123,10 +128,11 @@ def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
     >>> float(row["estimate"]), round(float(row["conf_low"]), 3)
     (0.5, 0.068)
     """
-    if not 0 < target < 1 or not 0 < conf_level < 1 or not horizon_months > 0:
-        raise ValueError(f"outflow_against_target: need 0 < target < 1, 0 < conf_level < 1 "
+    check_level("outflow_against_target", level)
+    if not 0 < target < 1 or not horizon_months > 0:
+        raise ValueError(f"outflow_against_target: need 0 < target < 1, 0 < level < 1 "
                          f"and horizon_months > 0, got target={target!r}, "
-                         f"conf_level={conf_level!r}, horizon_months={horizon_months!r}")
+                         f"level={level!r}, horizon_months={horizon_months!r}")
     frame = prepare(data, {"band": band, "arm": arm, "event": event, "time": time},
                     "outflow_against_target")
     t = frame["time"].to_numpy()
@@ -137,13 +143,13 @@ def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
     for term, mask in groups(frame, band, arm, arms=False):
         n, x = int(mask.sum()), int(status[mask].sum())
         counts.append((term, n, x, int((frame["event"][mask] != event_of_interest).sum())))
-        rows += _binomial_rows(term, x, n, target, conf_level, log)
+        rows += _binomial_rows(term, x, n, target, level, log)
         if n == 0:
             rows.append(not_estimable_row(term, estimator="kaplan_meier_outflow", n=0,
                                           reason="no participants", log=log))
             horizons.append((term, n, math.nan, math.nan, 0))
             continue
-        curve = kaplan_meier(t[mask], status[mask], conf_level=conf_level)
+        curve = kaplan_meier(t[mask], status[mask], level=level)
         longest = float(t[mask].max()) / DAYS_PER_MONTH
         if horizon <= t[mask].max():
             rows.append(_km_row(term, curve, horizon, "kaplan_meier_outflow", n))

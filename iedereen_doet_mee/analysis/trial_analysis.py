@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import warnings
 from collections.abc import Callable
 
@@ -25,17 +26,14 @@ from .employers import employer_views
 from .instruments import instrument_associations
 from .ladder import ladder_ordinal, ladder_steps_up
 from .missing import holm_adjust, outcome_bounds
-from .outcomes import Outcomes, derive_outcomes
+from .outcomes import Outcomes
 from .results import TIDY_COLUMNS, AnalysisResult
 from .survival import time_to_regular_work
 from .target import outflow_against_target
-from .wage_value import wage_value_long, wage_value_mixed_model, wage_value_within
+from .trial_inputs import TrialInputs
+from .wage_value import wage_value_mixed_model, wage_value_within
 
 __all__ = ["TrialAnalysis", "analyse_trial"]
-
-#: Baseline columns of the participants table carried into the effects analysis.
-BASELINE_COLUMNS = ("wage_value_estimate", "ladder_rung_intake", "age", "months_on_benefit",
-                    "sex", "education", "household", "migrant_background", "disability")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,43 +105,27 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
     ['costs', 'effects', 'employers', 'instruments', 'ladder', 'ladder_ordinal', 'missing',
      'multiplicity', 'survival', 'target', 'wage_value', 'wage_value_within']
     """
-    design = trial.design
-    outcomes = derive_outcomes(trial, as_of)
-    frame = outcomes.frame
-    baseline = [c for c in BASELINE_COLUMNS if c in trial.participants
-                and c not in frame]
-    with_baseline = frame.merge(trial.participants[["participant_id", *baseline]],
-                                on="participant_id", how="left")
-    cache: dict[str, pd.DataFrame] = {}
-    # the comparison of arms: control against the other arm; a single arm compares
-    # nothing (its curves and shares still answer)
-    control = design.control_arm if design.control_arm is not None else "(no control arm)"
-    treated = next((a for a in design.arms if a != design.control_arm), design.arms[0])
-
-    def long() -> pd.DataFrame:
-        if "long" not in cache:
-            cache["long"] = wage_value_long(trial, outcomes.as_of)
-        return cache["long"]
-
-    steps: dict[str, tuple[str | None, Callable[[], AnalysisResult]]] = {
-        "target": (None, lambda: outflow_against_target(frame, target=design.target_outflow)),
-        "survival": (None, lambda: time_to_regular_work(frame, treated=treated,
-                                                        control=control)),
-        "effects": (None, lambda: instrument_effects(
-            with_baseline, allocation=design.allocation, design=design, seed=seed,
-            n_draws=n_draws)),
-        "wage_value": ("measurements", lambda: wage_value_mixed_model(long())),
-        "wage_value_within": ("measurements", lambda: wage_value_within(long())),
-        "ladder": (None, lambda: ladder_steps_up(frame)),
-        "ladder_ordinal": (None, lambda: ladder_ordinal(frame)),
-        "missing": (None, lambda: outcome_bounds(frame, control=control, treated=treated)),
-        "instruments": ("employment", lambda: instrument_associations(
-            frame, trial.table("instruments"), design=design, as_of=outcomes.as_of)),
-        "employers": ("employer_survey", lambda: employer_views(
-            _answers_by(trial, outcomes.as_of), trial.participants, design=design)),
-        "costs": (None, lambda: costs_and_savings(frame, design=design, seed=seed,
-                                                  n_bootstrap=n_bootstrap)),
+    inputs = TrialInputs(trial, as_of)
+    design, outcomes = trial.design, inputs.outcomes
+    treated, control = inputs.treated, inputs.control
+    functions: dict[str, Callable[..., AnalysisResult]] = {
+        "target": outflow_against_target, "survival": time_to_regular_work,
+        "effects": functools.partial(instrument_effects, n_draws=n_draws),
+        "wage_value": wage_value_mixed_model, "wage_value_within": wage_value_within,
+        "ladder": ladder_steps_up, "ladder_ordinal": ladder_ordinal, "missing": outcome_bounds,
+        "instruments": instrument_associations, "employers": employer_views,
+        "costs": functools.partial(costs_and_savings, n_bootstrap=n_bootstrap),
     }
+    needs = {"wage_value": "measurements", "wage_value_within": "measurements",
+             "instruments": "employment", "employers": "employer_survey"}
+
+    def runner(question: str) -> Callable[[], AnalysisResult]:
+        def run() -> AnalysisResult:
+            args, options = inputs.for_question(question, seed=seed)
+            return functions[question](*args, **options)
+        return run
+
+    steps = {q: (needs.get(q), runner(q)) for q in functions}
     not_comparable = None
     if design.is_single_arm:
         not_comparable = "a single-arm design has no comparison"
@@ -253,8 +235,3 @@ def _secondary_holm(results: dict[str, AnalysisResult], design: TrialDesign, tre
         notes += ("Not available, so not in the family: " + "; ".join(absent) + ".",)
     return dataclasses.replace(result, notes=notes)
 
-
-def _answers_by(trial: TrialData, as_of: dt.date) -> pd.DataFrame:
-    """Employer answers given on or before ``as_of``."""
-    survey = trial.tables["employer_survey"]
-    return survey[survey["answered_on"] <= pd.Timestamp(as_of)]

@@ -21,8 +21,10 @@ from scipy import stats
 
 from ..data.loading import TrialData
 from ..dates import DAYS_PER_MONTH
+from .common import check_level
 from .outcomes import derive_outcomes
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+from .trial_inputs import accepts_trial
 
 __all__ = ["wage_value_long", "wage_value_mixed_model", "wage_value_within"]
 _Cell = tuple[str, str]
@@ -83,16 +85,14 @@ def _in(d: pd.DataFrame, cell: _Cell) -> pd.Series:
     return (d["band"] == cell[0]) & (d["arm"] == cell[1])
 
 
-def _prepare(long: pd.DataFrame, columns: dict[str, str], conf_level: float,
+def _prepare(long: pd.DataFrame, columns: dict[str, str], level: float,
              caller: str) -> tuple[pd.DataFrame, list[_Cell]]:
     """Checked columns renamed to ``pid, band, arm, time, value``; the design's cells."""
     missing = [c for c in columns.values() if c not in long.columns]
     if missing:
         raise ValueError(f"wage_value_{caller}: column(s) {missing} not in the frame; name "
                          f"them with the keyword arguments {sorted(columns)}")
-    if not 0 < conf_level < 1:
-        raise ValueError(f"wage_value_{caller}: conf_level must lie strictly between 0 and 1, got "
-                         f"{conf_level!r}")
+    check_level(f"wage_value_{caller}", level)
     cells = [(b, a) for b in _levels(long[columns["band"]])
              for a in _levels(long[columns["instruments"]])]
     d = pd.DataFrame({key: long[columns[name]].astype(str).to_numpy() for key, name in
@@ -129,12 +129,12 @@ def _contrasts(cells: list[_Cell], band: str, instruments: str
 
 
 def _growth_rows(fit: dict | None, cells: list[_Cell], n_cell: dict[_Cell, int], n_all: int,
-                 *, names: tuple[str, str], estimator: str, df: float, conf_level: float,
+                 *, names: tuple[str, str], estimator: str, df: float, level: float,
                  missing_reason: dict[_Cell, str], log: list[NotEstimable]) -> list[dict]:
     """Rows for each cell's growth per month and the contrasts between cells."""
     slopes = fit["slope"] if fit else {}
     dist = stats.norm if math.isinf(df) else stats.t(df)
-    quantile = dist.ppf(0.5 + conf_level / 2)
+    quantile = dist.ppf(0.5 + level / 2)
     wanted = [(f"growth_per_month[{names[0]}={b}:{names[1]}={a}]", {(b, a): 1.0})
               for b, a in cells]
     rows = []
@@ -226,9 +226,9 @@ def _variance_rows(fit: dict | None, n: int, reason: str, log: list[NotEstimable
 
 
 def _trajectories(fit: dict | None, d: pd.DataFrame, cells: list[_Cell],
-                  months: Sequence[float], names: tuple[str, str], conf_level: float
+                  months: Sequence[float], names: tuple[str, str], level: float
                   ) -> pd.DataFrame:
-    quantile, rows = stats.norm.ppf(0.5 + conf_level / 2), []
+    quantile, rows = stats.norm.ppf(0.5 + level / 2), []
     for c in cells:
         part = d[_in(d, c)]
         for m in months:
@@ -244,22 +244,25 @@ def _trajectories(fit: dict | None, d: pd.DataFrame, cells: list[_Cell],
     return pd.DataFrame(rows)
 
 
+@accepts_trial("wage_value")
 def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participant_id",
                            time: str = "time", value: str = "value", band: str = "band",
                            instruments: str = "instruments",
                            months: Sequence[float] = (0, 6, 12, 18, 24),
-                           conf_level: float = 0.95) -> AnalysisResult:
+                           level: float = 0.95) -> AnalysisResult:
     """Growth of wage value per month by cell, from a linear mixed model fitted by REML.
 
     Parameters
     ----------
-    long : pandas.DataFrame
+    long : pandas.DataFrame or TrialData
         One row per measurement, e.g. from :func:`wage_value_long`.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     participant, time, value, band, instruments : str
         Column names (participant, months since enrolment, wage value, the two factors).
     months : sequence of float
         Months since enrolment of the predicted mean trajectories.
-    conf_level : float
+    level : float
         Level of the Wald intervals (normal quantiles).
 
     Returns
@@ -288,7 +291,7 @@ def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participan
     """
     names, log = (band, instruments), []
     d, cells = _prepare(long, {"participant": participant, "time": time, "value": value,
-                               "band": band, "instruments": instruments}, conf_level,
+                               "band": band, "instruments": instruments}, level,
                         "mixed_model")
     reasons = _missing_reasons(d, cells, within=False)
     with_data = [c for c in cells if _in(d, c).any()]
@@ -318,9 +321,9 @@ def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participan
     else:
         notes += [f"REML fit: {w}" for w in fit["warnings"]]
     rows = _growth_rows(fit, cells, n_cell, n_all, names=names, estimator="lmm_reml",
-                        df=math.inf, conf_level=conf_level, missing_reason=reasons, log=log)
+                        df=math.inf, level=level, missing_reason=reasons, log=log)
     rows += _variance_rows(fit, n_all, problem, log)
-    trajectories = _trajectories(fit, d, cells, months, names, conf_level)
+    trajectories = _trajectories(fit, d, cells, months, names, level)
     if trajectories["extrapolated"].any():
         notes.append("Trajectory points outside the observed times of a cell are "
                      "extrapolations (column extrapolated).")
@@ -329,19 +332,22 @@ def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participan
                           {"trajectories": trajectories})
 
 
+@accepts_trial("wage_value_within")
 def wage_value_within(long: pd.DataFrame, *, participant: str = "participant_id",
                       time: str = "time", value: str = "value", band: str = "band",
-                      instruments: str = "instruments", conf_level: float = 0.95
+                      instruments: str = "instruments", level: float = 0.95
                       ) -> AnalysisResult:
     """Growth of wage value per month by cell, within participants (fixed effects).
 
     Parameters
     ----------
-    long : pandas.DataFrame
+    long : pandas.DataFrame or TrialData
         One row per measurement, e.g. from :func:`wage_value_long`.
+        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
+        (keyword ``as_of``, default the cut-off), with the options its design implies.
     participant, time, value, band, instruments : str
         Column names, as in :func:`wage_value_mixed_model`.
-    conf_level : float
+    level : float
         Level of the intervals (t with G - 1 degrees of freedom, G participants used).
 
     Returns
@@ -368,7 +374,7 @@ def wage_value_within(long: pd.DataFrame, *, participant: str = "participant_id"
     from linearmodels.panel import PanelOLS
 
     d, cells = _prepare(long, {"participant": participant, "time": time, "value": value,
-                               "band": band, "instruments": instruments}, conf_level, "within")
+                               "band": band, "instruments": instruments}, level, "within")
     reasons = _missing_reasons(d, cells, within=True)
     used = d[d.groupby("pid")["time"].transform("nunique") > 1]
     with_slope = [c for c in cells if c not in reasons]
@@ -394,7 +400,7 @@ def wage_value_within(long: pd.DataFrame, *, participant: str = "participant_id"
     reasons = reasons if fit else {c: reasons.get(c, problem) for c in cells}
     rows = _growth_rows(fit, cells, n_cell, groups, names=(band, instruments),
                         estimator="within_ols_cluster", df=max(groups - 1, 1),
-                        conf_level=conf_level, missing_reason=reasons, log=log)
+                        level=level, missing_reason=reasons, log=log)
     return AnalysisResult("wage_value", "Growth of wage value per month within participants "
                           "(fixed effects, clustered SE)", tidy_table(rows), groups,
                           tuple(notes), tuple(log))

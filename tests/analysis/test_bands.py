@@ -24,7 +24,7 @@ from iedereen_doet_mee.analysis.curves import kaplan_meier
 
 @pytest.mark.parametrize("level", [0.90, 0.95, 0.99])
 def test_one_point_gives_the_normal_quantile(level):
-    c = equal_precision_critical_value(0.4, 0.4 + 1e-13, conf_level=level)
+    c = equal_precision_critical_value(0.4, 0.4 + 1e-13, level=level)
     assert c == pytest.approx(stats.norm.ppf(0.5 + level / 2), abs=1e-3)
 
 

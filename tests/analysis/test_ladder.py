@@ -146,7 +146,7 @@ def test_bad_values_and_options_are_refused():
     frame = _frame([2, 3], [3, 7])
     with pytest.raises(ValueError, match=r"ladder_last.*7"):
         ladder_steps_up(frame)
-    with pytest.raises(ValueError, match="conf_level"):
-        ladder_ordinal(_frame([2, 3], [3, 4]), conf_level=95)
+    with pytest.raises(ValueError, match="level"):
+        ladder_ordinal(_frame([2, 3], [3, 4]), level=95)
     with pytest.raises(ValueError, match="not in the frame"):
         ladder_ordinal(_frame([2, 3], [3, 4]), band="stratum")

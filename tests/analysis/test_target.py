@@ -62,7 +62,7 @@ def _check_binomial(result, term: str, ref: dict) -> None:
                          f"c{r['conf']}")
 def test_binomial_rows_match_r_binom_test_prop_test_and_pbeta(ref):
     result = outflow_against_target(_frame(ref["x"], ref["n"]), target=ref["target"],
-                                    conf_level=ref["conf"], horizon_months=12)
+                                    level=ref["conf"], horizon_months=12)
     _check_binomial(result, "overall", ref)
 
 

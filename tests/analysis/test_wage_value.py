@@ -199,8 +199,8 @@ def test_people_with_one_measurement_or_one_time_do_not_crash():
 
 def test_bad_options_and_columns_are_refused_and_results_are_reproducible():
     long = _synthetic()
-    with pytest.raises(ValueError, match="conf_level"):
-        wage_value_mixed_model(long, conf_level=1.5)
+    with pytest.raises(ValueError, match="level"):
+        wage_value_mixed_model(long, level=1.5)
     with pytest.raises(ValueError, match="keyword arguments"):
         wage_value_within(long.rename(columns={"time": "months"}))
     renamed = long.rename(columns={"time": "months", "participant_id": "client"})

@@ -1,0 +1,139 @@
+"""Turn a validated trial into the inputs of each question's analysis.
+
+Every public analysis function takes a tidy frame with named columns, so it serves
+other trials too. Given a :class:`~iedereen_doet_mee.data.loading.TrialData`
+instead, it first derives that frame here, exactly as :func:`analyse_trial` does:
+:func:`accepts_trial` wraps each function so that ``f(trial, as_of=..., **options)``
+means ``f(*inputs, **defaults_from_design, **options)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from ..data.loading import TrialData
+
+__all__ = ["BASELINE_COLUMNS", "TrialInputs", "accepts_trial"]
+
+#: Baseline columns of the participants table carried into the effects analysis.
+BASELINE_COLUMNS = ("wage_value_estimate", "ladder_rung_intake", "age", "months_on_benefit",
+                    "sex", "education", "household", "migrant_background", "disability")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class TrialInputs:
+    """The frames of one trial as of one date, each built once on first use.
+
+    Parameters
+    ----------
+    trial : TrialData
+        A validated trial.
+    as_of : date or ISO str, optional
+        Default: the design's cut-off.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> inputs = TrialInputs(simulate_trial(seed=1))
+    >>> args, options = inputs.for_question("target")
+    >>> len(args[0]), options
+    (100, {'target': 0.4})
+    """
+
+    def __init__(self, trial: TrialData, as_of: dt.date | str | None = None) -> None:
+        from .outcomes import derive_outcomes
+
+        self.trial = trial
+        self.design = trial.design
+        self.outcomes = derive_outcomes(trial, as_of)
+        design = self.design
+        self.control = (design.control_arm if design.control_arm is not None
+                        else "(no control arm)")
+        self.treated = next((a for a in design.arms if a != design.control_arm),
+                            design.arms[0])
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per enrolled participant (:func:`derive_outcomes`)."""
+        return self.outcomes.frame
+
+    @property
+    def with_baseline(self) -> pd.DataFrame:
+        """The outcomes with the baseline covariates of :data:`BASELINE_COLUMNS`."""
+        if "with_baseline" not in self._cache:
+            people = self.trial.participants
+            baseline = [c for c in BASELINE_COLUMNS if c in people and c not in self.frame]
+            self._cache["with_baseline"] = self.frame.merge(
+                people[["participant_id", *baseline]], on="participant_id", how="left")
+        return self._cache["with_baseline"]
+
+    @property
+    def wage_long(self) -> pd.DataFrame:
+        """Wage-value measurements in long form (:func:`wage_value_long`)."""
+        from .wage_value import wage_value_long
+
+        if "wage_long" not in self._cache:
+            self._cache["wage_long"] = wage_value_long(self.trial, self.outcomes.as_of)
+        return self._cache["wage_long"]
+
+    @property
+    def answers(self) -> pd.DataFrame | None:
+        """Employer answers given on or before the as-of date (None without the table)."""
+        survey = self.trial.table("employer_survey")
+        if survey is None:
+            return None
+        return survey[survey["answered_on"] <= pd.Timestamp(self.outcomes.as_of)]
+
+    def for_question(self, question: str, *, seed: int | None = None
+                     ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """Positional inputs and design-derived options of one question's function."""
+        design = self.design
+        arms = {"treated": self.treated, "control": self.control}
+        seeded = {} if seed is None else {"seed": seed}
+        table = {
+            "target": ((self.frame,), {"target": design.target_outflow}),
+            "survival": ((self.frame,), arms),
+            "effects": ((self.with_baseline,), {"allocation": design.allocation,
+                                                "design": design, **seeded}),
+            "wage_value": ((self.wage_long,), {}),
+            "wage_value_within": ((self.wage_long,), {}),
+            "ladder": ((self.frame,), {}),
+            "ladder_ordinal": ((self.frame,), {}),
+            "missing": ((self.frame,), arms),
+            "instruments": ((self.frame, self.trial.table("instruments")),
+                            {"design": design, "as_of": self.outcomes.as_of}),
+            "employers": ((self.answers, self.trial.participants), {"design": design}),
+            "costs": ((self.frame,), {"design": design, **seeded}),
+        }
+        if question not in table:
+            raise ValueError(f"no analysis question {question!r}; known: {', '.join(table)}")
+        return table[question]
+
+
+def accepts_trial(question: str) -> Callable[[F], F]:
+    """Let an analysis function take a validated trial in place of its frame.
+
+    ``f(trial, as_of=None, **options)`` builds the frame(s) with :class:`TrialInputs`
+    and fills in the options the design implies (target, arms, allocation, ...);
+    options given explicitly win.
+    """
+    def wrap(function: F) -> F:
+        @functools.wraps(function)
+        def run(data: Any, *args: Any, **options: Any) -> Any:
+            if not isinstance(data, TrialData):
+                return function(data, *args, **options)
+            if args:
+                raise TypeError(f"{function.__name__}: given a trial, pass the other "
+                                "options by keyword")
+            inputs = TrialInputs(data, options.pop("as_of", None))
+            positional, implied = inputs.for_question(question, seed=options.get("seed"))
+            return function(*positional, **{**implied, **options})
+        return run  # type: ignore[return-value]
+    return wrap

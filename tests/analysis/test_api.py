@@ -1,0 +1,85 @@
+"""The public analysis functions share one spelling for their options, and each takes
+a validated trial as well as a tidy frame."""
+
+from __future__ import annotations
+
+import inspect
+
+import pandas as pd
+import pytest
+
+import iedereen_doet_mee.analysis as analysis
+from iedereen_doet_mee.analysis.trial_inputs import TrialInputs
+from iedereen_doet_mee.simulation import simulate_trial
+
+#: Public function and the key of its result in analyse_trial.
+QUESTIONS = {
+    "costs_and_savings": "costs", "employer_views": "employers",
+    "instrument_associations": "instruments", "instrument_effects": "effects",
+    "ladder_ordinal": "ladder_ordinal", "ladder_steps_up": "ladder", "outcome_bounds": "missing",
+    "outflow_against_target": "target", "time_to_regular_work": "survival",
+    "wage_value_mixed_model": "wage_value", "wage_value_within": "wage_value_within",
+}
+FAST = {"n_draws": 100, "n_bootstrap": 100}
+
+
+@pytest.fixture(scope="module")
+def trial():
+    return simulate_trial(seed=5)
+
+
+@pytest.fixture(scope="module")
+def everything(trial):
+    return analysis.analyse_trial(trial, as_of="2016-01-01", **FAST)
+
+
+def _options(name: str) -> dict:
+    parameters = inspect.signature(getattr(analysis, name)).parameters
+    return {k: v for k, v in FAST.items() if k in parameters}
+
+
+@pytest.mark.parametrize("name", sorted(QUESTIONS))
+def test_confidence_level_keyword_is_level(name):
+    parameters = inspect.signature(getattr(analysis, name)).parameters
+    assert parameters["level"].default == 0.95
+    assert parameters["level"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert not {"conf_level", "confidence", "alpha"} & set(parameters)
+
+
+@pytest.mark.parametrize("name", sorted(QUESTIONS))
+def test_every_function_refuses_a_level_outside_zero_one(name, trial):
+    with pytest.raises(ValueError, match=r"level=1\.5"):
+        getattr(analysis, name)(trial, level=1.5)
+
+
+@pytest.mark.parametrize("name", sorted(QUESTIONS))
+def test_a_trial_gives_what_analyse_trial_gives(name, trial, everything):
+    result = getattr(analysis, name)(trial, as_of="2016-01-01", **_options(name))
+    expected = everything.results[QUESTIONS[name]]
+    if expected.table["estimator"].str.endswith("_non_experimental").any():
+        expected_table = expected.table.assign(
+            estimator=expected.table["estimator"].str.removesuffix("_non_experimental"))
+    else:
+        expected_table = expected.table
+    pd.testing.assert_frame_equal(result.table, expected_table)
+
+
+def test_explicit_options_win_over_the_design(trial):
+    from scipy import stats
+
+    table = analysis.outflow_against_target(trial, target=0.25).table
+    row = table[(table["term"] == "overall")
+                & (table["estimator"] == "binomial_exact_one_sided_target_met")].iloc[0]
+    x = round(row["estimate"] * row["n"])
+    expected = stats.binomtest(x, int(row["n"]), 0.25, alternative="greater").pvalue
+    assert row["p_value"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_positional_options_with_a_trial_are_refused(trial):
+    with pytest.raises(TypeError, match="by keyword"):
+        analysis.instrument_associations(trial, None)
+
+
+def test_unknown_question_is_named():
+    with pytest.raises(ValueError, match="no analysis question 'nope'"):
+        TrialInputs(simulate_trial(seed=1)).for_question("nope")
