@@ -202,7 +202,9 @@ def wald_row(term: str, estimate: float, std_error: float, *, estimator: str, n:
         return not_estimable_row(term, estimator=estimator, n=n, log=log,
                                  reason=why or "estimate is not finite")
     shown = math.exp(estimate) if exponentiate else estimate
-    if not math.isfinite(std_error) or std_error <= 0:
+    # a least-squares fit of a cell without variation leaves rounding noise (about
+    # 1e-17) where the standard error is 0: treat it as 0, not as certainty
+    if not math.isfinite(std_error) or std_error <= 1e-10 * max(1.0, abs(estimate)):
         log.append(NotEstimable(term, estimator, why or (
             "no variance estimate: no variation in the outcome or an arm of one person; "
             "the exact tests still answer")))

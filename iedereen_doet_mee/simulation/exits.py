@@ -27,7 +27,8 @@ from ..design.trial_design import EXIT_REASONS, TrialDesign
 from .parameters import SimulationParameters
 from .population import Population, correlated_normal
 
-__all__ = ["ExitTimes", "draw_exits", "truncated_weibull"]
+__all__ = ["ExitTimes", "draw_exits", "draw_exits_from_shares", "exit_share_table",
+           "truncated_weibull"]
 
 HORIZON_MONTHS = 24.0
 
@@ -41,6 +42,7 @@ class ExitTimes:
     dropout_time: np.ndarray
     loss_time: np.ndarray
     project_end_time: np.ndarray
+    reason_index: np.ndarray  # position of the reason in EXIT_REASONS
 
 
 def truncated_weibull(u: np.ndarray, shape: float, scale: float, upper: float) -> np.ndarray:
@@ -60,16 +62,40 @@ def _rate_from_share(share: float, months: float) -> float:
     return -np.log1p(-share) / months if share < 1 else np.inf
 
 
+def exit_share_table(design: TrialDesign, params: SimulationParameters) -> np.ndarray:
+    """Share by 24 months of each exit reason (columns, in ``EXIT_REASONS`` order) for
+    each cell of the design (rows, in ``design.cells`` order).
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.simulation.parameters import SimulationParameters
+    >>> exit_share_table(TrialDesign(), SimulationParameters())[:, 0].tolist()
+    [0.12, 0.18, 0.2, 0.3]
+    """
+    shares = params.exit_shares(design)
+    return np.asarray([[shares[(c.stratum, c.arm)][r] for r in EXIT_REASONS]
+                       for c in design.cells], dtype=float)
+
+
 def draw_exits(design: TrialDesign, params: SimulationParameters, people: Population,
                rng: np.random.Generator) -> ExitTimes:
     """Draw exit reason and time, dropout, loss to follow-up and end of trajectory."""
-    n = people.ids.size
-    shares = params.exit_shares(design)
-    table = np.zeros((n, len(EXIT_REASONS)))
-    for (stratum, arm), row in shares.items():
-        mask = (people.stratum == stratum) & (people.arm == arm)
-        table[mask] = [row[r] for r in EXIT_REASONS]
-    work = ndtr(correlated_normal(people.prognosis, params.prognosis_correlation, rng))
+    cells = exit_share_table(design, params)
+    table = np.zeros((people.ids.size, len(EXIT_REASONS)))
+    for k, cell in enumerate(design.cells):
+        table[(people.stratum == cell.stratum) & (people.arm == cell.arm)] = cells[k]
+    return draw_exits_from_shares(table, people.prognosis, params, rng)
+
+
+def draw_exits_from_shares(table: np.ndarray, prognosis: np.ndarray,
+                           params: SimulationParameters, rng: np.random.Generator) -> ExitTimes:
+    """Draw exits given each person's row of exit shares and latent prognosis.
+
+    The core of :func:`draw_exits`, shared with the design diagnosis, which simulates
+    many trials at once and looks the shares up by cell index.
+    """
+    n = prognosis.size
+    work = ndtr(correlated_normal(prognosis, params.prognosis_correlation, rng))
     other = rng.random(n)
     p_reg, p_sub = table[:, 0], table[:, 1]
     index = np.full(n, -1)
@@ -102,4 +128,4 @@ def draw_exits(design: TrialDesign, params: SimulationParameters, people: Popula
     loss = rng.exponential(1.0, size=n) / _rate_from_share(params.loss_to_follow_up_24m, 24.0) \
         if params.loss_to_follow_up_24m > 0 else np.full(n, np.inf)
     project_end = np.minimum.reduce([time, dropout, np.full(n, float(params.trajectory_months))])
-    return ExitTimes(reason, time, dropout, loss, project_end)
+    return ExitTimes(reason, time, dropout, loss, project_end, index)

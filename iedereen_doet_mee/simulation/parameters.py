@@ -291,6 +291,13 @@ class SimulationParameters:
             shares[(cell.stratum, cell.arm)] = {r: row[r] for r in EXIT_REASONS}
         return shares
 
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickle by field values (mapping proxies cannot be pickled), e.g. for a process
+        pool or a Dask cluster running a design diagnosis."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        plain = {k: dict(v) if isinstance(v, Mapping) else v for k, v in fields.items()}
+        return (_parameters_from_fields, (plain,))
+
     def to_dict(self) -> dict[str, Any]:
         """Plain values (mappings as dicts, tuples as lists), e.g. for a manifest."""
         def plain(v: Any) -> Any:
@@ -300,6 +307,10 @@ class SimulationParameters:
                 return [plain(x) for x in v]
             return v
         return {f.name: plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+
+def _parameters_from_fields(fields: dict[str, Any]) -> SimulationParameters:
+    return SimulationParameters(**fields)
 
 
 def parameters_markdown() -> str:
