@@ -1,0 +1,1 @@
+"""Building blocks of the funder report: disclosure control, ESF indicators, tables, figures."""
