@@ -20,7 +20,7 @@ import dataclasses
 import numpy as np
 
 from ..design.trial_design import EXIT_REASONS, TrialDesign
-from ..simulation.exits import HORIZON_MONTHS, draw_exits_from_shares, exit_share_table
+from ..simulation.exits import HORIZON_MONTHS, draw_exits_by_cell, exit_share_table
 from ..simulation.parameters import SimulationParameters
 from ..simulation.population import correlated_normal
 from ..simulation.simulate import _days
@@ -74,8 +74,7 @@ def _stratum_order(design: TrialDesign, n_trials: int, rng: np.random.Generator)
     """Strata in enrolment order: the planned totals shuffled in every trial."""
     totals = [sum(design.planned_size(s, a) for a in design.arms) for s in design.strata]
     template = np.repeat(np.arange(len(design.strata)), totals)
-    order = np.argsort(rng.random((n_trials, template.size)), axis=1, kind="stable")
-    return template[order]
+    return rng.permuted(np.broadcast_to(template, (n_trials, template.size)), axis=1)
 
 
 def _positions(stratum: np.ndarray, s: int) -> np.ndarray:
@@ -97,16 +96,25 @@ def _permuted_blocks(ratio: tuple[int, ...], multiples: tuple[int, ...], count: 
         return np.zeros((n_trials, 0), dtype=np.int64)
     n_blocks = -(-count // (base * min(multiples)))
     mult = rng.choice(np.asarray(multiples), size=(n_trials, n_blocks)).ravel()
-    sizes = mult * base
-    block = np.repeat(np.arange(sizes.size), sizes)  # every slot of every block, in order
-    block_start = np.cumsum(sizes) - sizes
-    position = np.arange(block.size) - block_start[block]
+    # every block padded to the largest size: arm slots first, then padding (-1), each
+    # row shuffled by sorting random keys (padding keys sort last), padding dropped
+    width = base * max(multiples)
+    slot = np.arange(width)[None, :]
     cut = np.cumsum(ratio)
-    arm = (position[:, None] >= cut[None, :] * mult[block][:, None]).sum(axis=1)
-    order = np.argsort(block + rng.random(block.size), kind="stable")  # shuffle within blocks
-    arm = arm[order]
-    trial_start = block_start[::n_blocks]
-    return arm[trial_start[:, None] + np.arange(count)[None, :]]
+    arm = (slot[:, :, None] >= cut[None, None, :] * mult[:, None, None]).sum(axis=2)
+    arm = np.where(slot < (mult * base)[:, None], arm, -1)
+    keys = np.where(arm >= 0, rng.random(arm.shape), 2.0)
+    arm = np.take_along_axis(arm, np.argsort(keys, axis=1, kind="stable"), axis=1)
+    sequence = arm.reshape(n_trials, -1)
+    real = sequence >= 0
+    return sequence[real].reshape(n_trials, -1)[:, :count] if len(set(multiples)) == 1 else \
+        _first_slots(sequence, real, count)
+
+
+def _first_slots(sequence: np.ndarray, real: np.ndarray, count: int) -> np.ndarray:
+    """The first ``count`` real (non-padding) slots of every row."""
+    order = np.argsort(~real, axis=1, kind="stable")[:, :count]
+    return np.take_along_axis(sequence, order, axis=1)
 
 
 def _allocate(design: TrialDesign, params: SimulationParameters, stratum: np.ndarray,
@@ -173,8 +181,8 @@ def simulate_outcomes(design: TrialDesign, parameters: SimulationParameters, n_t
               - np.datetime64(design.enrolment_start, "D")).astype(int)
     days_to_cutoff = cutoff - offset
     cell = stratum * len(design.arms) + arm
-    shares = exit_share_table(design, parameters)[cell.ravel()]
-    exits = draw_exits_from_shares(shares, z.ravel(), parameters, rng)
+    exits = draw_exits_by_cell(exit_share_table(design, parameters), cell.ravel(), z.ravel(),
+                               parameters, rng)
     regular = (exits.reason_index == EXIT_REASONS.index("regular_work")).reshape(z.shape)
     if full_follow_up:
         outflow = regular & (exits.exit_time.reshape(z.shape) <= HORIZON_MONTHS)

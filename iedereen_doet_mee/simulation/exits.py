@@ -27,7 +27,7 @@ from ..design.trial_design import EXIT_REASONS, TrialDesign
 from .parameters import SimulationParameters
 from .population import Population, correlated_normal
 
-__all__ = ["ExitTimes", "draw_exits", "draw_exits_from_shares", "exit_share_table",
+__all__ = ["ExitTimes", "draw_exits", "draw_exits_by_cell", "exit_share_table",
            "truncated_weibull"]
 
 HORIZON_MONTHS = 24.0
@@ -80,47 +80,48 @@ def exit_share_table(design: TrialDesign, params: SimulationParameters) -> np.nd
 def draw_exits(design: TrialDesign, params: SimulationParameters, people: Population,
                rng: np.random.Generator) -> ExitTimes:
     """Draw exit reason and time, dropout, loss to follow-up and end of trajectory."""
-    cells = exit_share_table(design, params)
-    table = np.zeros((people.ids.size, len(EXIT_REASONS)))
-    for k, cell in enumerate(design.cells):
-        table[(people.stratum == cell.stratum) & (people.arm == cell.arm)] = cells[k]
-    return draw_exits_from_shares(table, people.prognosis, params, rng)
+    cell = np.zeros(people.ids.size, dtype=np.int64)
+    for k, c in enumerate(design.cells):
+        cell[(people.stratum == c.stratum) & (people.arm == c.arm)] = k
+    return draw_exits_by_cell(exit_share_table(design, params), cell, people.prognosis,
+                              params, rng)
 
 
-def draw_exits_from_shares(table: np.ndarray, prognosis: np.ndarray,
-                           params: SimulationParameters, rng: np.random.Generator) -> ExitTimes:
-    """Draw exits given each person's row of exit shares and latent prognosis.
+def draw_exits_by_cell(shares: np.ndarray, cell: np.ndarray, prognosis: np.ndarray,
+                       params: SimulationParameters, rng: np.random.Generator) -> ExitTimes:
+    """Draw exits given each person's cell (a row of ``shares``) and latent prognosis.
 
     The core of :func:`draw_exits`, shared with the design diagnosis, which simulates
-    many trials at once and looks the shares up by cell index.
+    many trials at once and knows every person's cell by index.
     """
     n = prognosis.size
     work = ndtr(correlated_normal(prognosis, params.prognosis_correlation, rng))
     other = rng.random(n)
-    p_reg, p_sub = table[:, 0], table[:, 1]
+    no_regular = 1 - shares[:, 0]
+    no_work = no_regular - shares[:, 1]
     index = np.full(n, -1)
-    index[work > 1 - p_reg] = 0
-    index[(index < 0) & (work > 1 - p_reg - p_sub)] = 1
-    rest = index < 0
-    non_work = table[:, 2:]
-    cumulative = np.cumsum(non_work, axis=1)
-    scaled = other * (1 - p_reg - p_sub)
-    pick = (scaled[:, None] >= cumulative).sum(axis=1)  # 0..4; 4 means no exit by 24 months
-    index[rest & (pick < non_work.shape[1])] = 2 + pick[rest & (pick < non_work.shape[1])]
+    index[work > no_regular[cell]] = 0
+    index[(index < 0) & (work > no_work[cell])] = 1
+    rest = np.flatnonzero(index < 0)
+    cumulative = np.cumsum(shares[:, 2:], axis=1)
+    scaled = other[rest] * no_work[cell[rest]]
+    pick = (scaled[:, None] >= cumulative[cell[rest]]).sum(axis=1)  # 4: no exit by 24 months
+    exits = pick < cumulative.shape[1]
+    index[rest[exits]] = 2 + pick[exits]
     time = np.full(n, np.nan)
     u = rng.random(n)
     for k, reason in enumerate(EXIT_REASONS):
         mask = index == k
         shape, scale = params.exit_time_shapes[reason]
         time[mask] = truncated_weibull(u[mask], shape, scale, HORIZON_MONTHS)
-    late = index < 0
+    late = np.flatnonzero(index < 0)
     rate = _rate_from_share(params.exit_rate_after_24m_per_year, 12.0)
     late_time = HORIZON_MONTHS + rng.exponential(1.0 / rate, size=n) if np.isfinite(rate) and \
         rate > 0 else np.full(n, np.inf)
-    weights = table / np.maximum(table.sum(axis=1, keepdims=True), 1e-300)
-    late_pick = (rng.random(n)[:, None] >= np.cumsum(weights, axis=1)).sum(axis=1)
-    late_pick = np.minimum(late_pick, len(EXIT_REASONS) - 1)
-    index[late] = late_pick[late]
+    weights = np.cumsum(shares / np.maximum(shares.sum(axis=1, keepdims=True), 1e-300), axis=1)
+    late_u = rng.random(n)[late]
+    late_pick = (late_u[:, None] >= weights[cell[late]]).sum(axis=1)
+    index[late] = np.minimum(late_pick, len(EXIT_REASONS) - 1)
     time[late] = late_time[late]
     reason = np.asarray(EXIT_REASONS, dtype=object)[index]
     dropout = rng.exponential(1.0, size=n) / _rate_from_share(params.dropout_24m, 24.0) \
