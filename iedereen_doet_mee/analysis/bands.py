@@ -53,7 +53,10 @@ def _stay_probability(c: float, length: float) -> float:
     grid = -barrier + h * (np.arange(m) + 0.5)
     kernel = stats.norm.pdf((grid[None, :] - math.exp(-delta) * grid[:, None]) / sigma) * h / sigma
     start = stats.norm.pdf(grid) * h
-    return float(start @ np.linalg.matrix_power(kernel, steps) @ np.ones(m))
+    density = start
+    for _ in range(steps):  # vector times matrix: m^2 work a step, not m^3 for a power
+        density = density @ kernel
+    return float(density.sum())
 
 
 def equal_precision_critical_value(a_low: float, a_high: float, *,
