@@ -1,0 +1,207 @@
+"""The protection engine of disclosure control: cells, secondary suppression, the audit.
+
+Package-internal: :mod:`.disclosure_tables` and :mod:`.disclosure_results` describe what a
+reader of a published table knows as :class:`_Cells` (shown and hidden numbers and the
+sums between them) and call :func:`_protect`, which adds complements to the primary
+suppressions greedily until :func:`_audit` finds no hidden number that can be pinned down
+exactly, by linear algebra (the sums alone) or by integer programming (whole counts >= 0,
+a count never above its people). The public functions are in
+:mod:`iedereen_doet_mee.reporting.disclosure`; the method is in ``docs/disclosure.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy.linalg import null_space
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+
+@dataclasses.dataclass
+class _Cells:
+    """What a reader knows: cells, the sums between them, and which cells go together.
+
+    A cell with ``group >= 0`` is shown unless its group is suppressed (all cells of a
+    group are shown or suppressed together); ``group == -1`` is a latent cell, never
+    shown (an implied remainder), which must not become derivable when ``guard``.
+    ``pairs`` are (count, people) pairs with 0 <= count <= people.
+    """
+
+    values: list[float] = dataclasses.field(default_factory=list)
+    integer: list[bool] = dataclasses.field(default_factory=list)
+    group: list[int] = dataclasses.field(default_factory=list)
+    guard: list[bool] = dataclasses.field(default_factory=list)
+    rank: list[int] = dataclasses.field(default_factory=list)
+    part: list[int] = dataclasses.field(default_factory=list)
+    equations: list[tuple[int, tuple[int, ...]]] = dataclasses.field(default_factory=list)
+    pairs: list[tuple[int, int]] = dataclasses.field(default_factory=list)
+
+    def add(self, value: float, *, group: int, part: int, integer: bool = True,
+            guard: bool = False, rank: int = 0) -> int:
+        self.values.append(float(value))
+        self.integer.append(integer)
+        self.group.append(group)
+        self.guard.append(guard)
+        self.rank.append(rank)
+        self.part.append(part)
+        return len(self.values) - 1
+
+
+def _protect(cells: _Cells, primary: np.ndarray) -> np.ndarray:
+    """Suppressed groups: ``primary`` plus complements until nothing is derivable.
+
+    First every line (a total and its parts) with exactly one hidden sensitive member
+    gets the shown member with the smallest value as complement (ties: parts before
+    totals, then position); then the audit looks for a number a reader can still pin
+    down, and the smallest shown cell on a line through it is suppressed; repeat.
+    """
+    suppressed = np.asarray(primary, dtype=bool).copy()
+    group = np.asarray(cells.group, dtype=np.int64)
+    n_cells = len(cells.values)
+    order = {c: (cells.values[c], cells.rank[c], c) for c in range(n_cells)}
+    parts = {p: [c for c in range(n_cells) if cells.part[c] == p] for p in set(cells.part)}
+    cache: dict[tuple, tuple[int, ...] | None] = {}
+
+    def shown(c: int) -> bool:
+        return bool(group[c] >= 0 and not suppressed[group[c]])
+
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for total, members in cells.equations:
+                line = (total, *members)
+                hidden = [c for c in line if not shown(c)]
+                if len(hidden) == 1 and (group[hidden[0]] >= 0 or cells.guard[hidden[0]]):
+                    candidates = [c for c in line if shown(c)]
+                    if candidates:
+                        suppressed[group[min(candidates, key=order.__getitem__)]] = True
+                        changed = True
+        pinned = None
+        for p in sorted(parts):
+            pinned = _audit(cells, parts[p], suppressed, cache)
+            if pinned is not None:
+                break
+        if pinned is None:
+            return suppressed
+        near = {m for total, members in cells.equations for m in (total, *members)
+                if set(pinned) & {total, *members} and shown(m)}
+        near = near or {c for c in parts[cells.part[pinned[0]]] if shown(c)}
+        if not near:  # cannot happen: with every cell hidden nothing is pinned
+            return suppressed
+        suppressed[group[min(near, key=order.__getitem__)]] = True
+
+
+def _audit(cells: _Cells, index: list[int], suppressed: np.ndarray,
+           cache: dict[tuple, tuple[int, ...] | None]) -> tuple[int, ...] | None:
+    """Cells of the first hidden number a reader can pin down exactly, or None.
+
+    The reader knows the shown values, every sum, that counts are whole numbers >= 0 and
+    that a count never exceeds its people. Each hidden number (and people - count) is
+    minimised and maximised by integer programming (HiGHS); pinned when max == min.
+    """
+    position = {c: i for i, c in enumerate(index)}
+    group = np.asarray(cells.group, dtype=np.int64)[index]
+    shown = np.array([g >= 0 and not suppressed[g] for g in group], dtype=bool)
+    values = np.asarray(cells.values, dtype=float)[index]
+    equations = [(position[t], tuple(position[m] for m in ms)) for t, ms in cells.equations
+                 if t in position]
+    pairs = [(position[x], position[n]) for x, n in cells.pairs if x in position]
+    integer = tuple(cells.integer[c] for c in index)
+    guard = tuple(cells.guard[c] or group[i] >= 0 for i, c in enumerate(index))
+    key = (tuple(np.where(shown, values, np.nan).tolist()), tuple(shown), integer, guard,
+           tuple(equations), tuple(pairs))
+    if key not in cache:
+        cache[key] = _pinned(values, shown, integer, guard, equations, pairs)
+    found = cache[key]
+    return None if found is None else tuple(index[i] for i in found)
+
+
+def _pinned(values: np.ndarray, shown: np.ndarray, integer: tuple[bool, ...],
+            guard: tuple[bool, ...], equations: list[tuple[int, tuple[int, ...]]],
+            pairs: list[tuple[int, int]]) -> tuple[int, ...] | None:
+    hidden = np.flatnonzero(~shown)
+    if hidden.size == 0:
+        return None
+    where = {int(c): j for j, c in enumerate(hidden)}
+    matrix = np.zeros((len(equations), len(values)))
+    for row, (total, members) in enumerate(equations):
+        matrix[row, total] += 1.0
+        for m in members:
+            matrix[row, m] -= 1.0
+    a_eq = matrix[:, hidden]
+    b_eq = -matrix[:, shown] @ values[shown]
+    lower, upper = np.zeros(hidden.size), np.full(hidden.size, np.inf)
+    a_pair = []
+    targets: list[tuple[tuple[int, ...], np.ndarray]] = []
+    for c in hidden:
+        if guard[c]:
+            targets.append(((int(c),), np.eye(hidden.size)[where[int(c)]]))
+    for x, n in pairs:
+        if x in where and n in where:
+            row = np.zeros(hidden.size)
+            row[where[n]], row[where[x]] = 1.0, -1.0
+            a_pair.append(row)
+            targets.append(((x, n), row))
+        elif x in where:
+            upper[where[x]] = min(upper[where[x]], values[n])
+        elif n in where:
+            lower[where[n]] = max(lower[where[n]], values[x])
+    a_ub = np.array(a_pair).reshape(-1, hidden.size)
+    basis = null_space(a_eq) if len(equations) else np.eye(hidden.size)
+    for support, f in targets:  # fixed by the sums alone: linear recovery
+        if basis.size == 0 or np.abs(f @ basis).max() < 1e-9:
+            return support
+    # Beyond the sums, only whole counts >= 0 (and count <= people) can pin a number; a
+    # sum of real values (a mean's total) is pinned only linearly, as checked above.
+    targets = [(support, f) for support, f in targets if all(integer[c] for c in support)]
+    if not targets:
+        return None
+    kinds = np.array([integer[c] for c in hidden], dtype=float)
+    lower[kinds == 0] = -np.inf
+    problem = (a_eq, b_eq, a_ub, kinds, lower, upper)
+    # Feasible points the reader cannot exclude: the truth (when known) and every optimum
+    # found; a count taking two values on them is not pinned, so most need no solve.
+    points = [values[hidden]] if np.isfinite(values[hidden]).all() else []
+    for direction in (1.0, -1.0):
+        point = _optimum(direction * kinds, *problem)
+        points += [] if point is None else [point]
+    for support, f in targets:
+        for direction in (1.0, -1.0):  # the smallest value, then the largest
+            seen = [float(p @ f) for p in points]
+            if seen and max(seen) - min(seen) >= 0.5:
+                break
+            point = _optimum(direction * f, *problem)
+            if point is None:  # no finite bound: not pinned
+                break
+            points.append(point)
+        else:
+            seen = [float(p @ f) for p in points]
+            if max(seen) - min(seen) < 0.5:
+                return support
+    return None
+
+
+def _optimum(f: np.ndarray, a_eq: np.ndarray, b_eq: np.ndarray, a_ub: np.ndarray,
+             integrality: np.ndarray, lower: np.ndarray, upper: np.ndarray
+             ) -> np.ndarray | None:
+    """A point minimising ``f @ v`` over what the reader cannot exclude; None: unbounded."""
+    constraints = []
+    if a_eq.shape[0]:
+        constraints.append(LinearConstraint(a_eq, b_eq, b_eq))
+    if a_ub.shape[0]:
+        constraints.append(LinearConstraint(a_ub, 0.0, np.inf))
+    result = milp(c=f, constraints=constraints, integrality=integrality,
+                  bounds=Bounds(lower, upper))
+    if result.status == 0:
+        return np.where(integrality > 0, np.round(result.x), result.x)
+    relaxed = linprog(f, A_ub=-a_ub if a_ub.shape[0] else None,
+                      b_ub=np.zeros(a_ub.shape[0]) if a_ub.shape[0] else None,
+                      A_eq=a_eq if a_eq.shape[0] else None,
+                      b_eq=b_eq if a_eq.shape[0] else None,
+                      bounds=list(zip(lower, upper, strict=True)), method="highs")
+    if relaxed.status == 3:
+        return None
+    raise RuntimeError(f"disclosure audit could not solve a feasibility problem: "
+                       f"{result.message}")
