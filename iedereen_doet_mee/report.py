@@ -1,77 +1,85 @@
-"""Command line: ``python -m iedereen_doet_mee.report``.
+"""Command line: ``python -m iedereen_doet_mee.report`` writes the funder report.
 
-Interim version, until the funder report is built (issue 5): it simulates the
-default trial and prints a short summary of what was simulated. The counts are as
-observed at the cut-off, without adjustment for censoring: they describe the
-synthetic data, they are not the trial's analysis.
+With no arguments it reports on the bundled synthetic trial into ``report/``: a
+self-contained ``report.html``, ``report.pdf``, ``results.json``,
+``indicators.xlsx`` and every figure as SVG and PNG under ``figures/``. The data are
+validated first; invalid data print the problems, exit with status 1 and write
+nothing. A run that fails leaves any previous report untouched.
+
+Exit status: 0 written, 1 invalid data, 2 invalid option or design, 3 unexpected error.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
-
-import pandas as pd
+from pathlib import Path
 
 from .cli import run_command
-from .data.loading import TrialData
-from .design.toml_io import read_design
-from .simulation.simulate import DEFAULT_SEED, simulate_trial
+from .dates import parse_iso_date
+from .errors import TrialDataError
+from .simulation.simulate import DEFAULT_SEED
 
-__all__ = ["main", "summarise_trial"]
+__all__ = ["main"]
 
 
-def summarise_trial(trial: TrialData) -> str:
-    """Short text summary of a trial's data: size per cell and exits by the cut-off.
-
-    Examples
-    --------
-    >>> print(summarise_trial(simulate_trial(seed=1)).splitlines()[0])
-    Iedereen doet mee: 100 participants, allocation 'assigned', cut-off 2016-07-01
-    """
-    design = trial.design
-    people = trial.participants
-    lines = [f"{design.name}: {len(people)} participants, allocation {design.allocation!r}, "
-             f"cut-off {design.cutoff}"]
-    follow_up = (pd.Timestamp(design.cutoff) - people["enrolled_on"]).dt.days / 30.44
-    lines.append(f"Follow-up to the cut-off: median {follow_up.median():.1f} months "
-                 f"(range {follow_up.min():.1f}-{follow_up.max():.1f})")
-    lines.append("")
-    lines.append(f"{'cell':<14}{'n':>5}{'regular work':>14}{'other exit':>12}{'on benefit':>12}")
-    for cell in design.cells:
-        mine = people[(people["band"] == cell.stratum) & (people["instruments"] == cell.arm)]
-        regular = int((mine["exit_reason"] == "regular_work").sum())
-        other = int(mine["exit_reason"].notna().sum()) - regular
-        lines.append(f"{cell.stratum + '/' + cell.arm:<14}{len(mine):>5}{regular:>14}"
-                     f"{other:>12}{len(mine) - regular - other:>12}")
-    regular_all = int((people["exit_reason"] == "regular_work").sum())
-    lines.append(f"{'all':<14}{len(people):>5}{regular_all:>14}")
-    lines.append("")
-    lines.append(f"Observed regular-work outflow by the cut-off: {regular_all / len(people):.0%} "
-                 f"(target {design.target_outflow:.0%}); not adjusted for censoring.")
-    return "\n".join(lines)
+def _date(text: str) -> str:
+    try:
+        return parse_iso_date(text).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m iedereen_doet_mee.report",
-        description="Interim: simulate the default trial and print a short summary. The "
-        "funder report itself is not built yet.",
-    )
+        description="Write the funder report (HTML, PDF, results.json, indicators.xlsx, "
+        "figures) of a trial directory; default: the bundled synthetic trial.")
+    parser.add_argument("--data", metavar="DIR", type=Path,
+                        help="trial directory in the data model (docs/data-model.md)")
+    parser.add_argument("--design", metavar="FILE", type=Path,
+                        help="design TOML; overrides the data directory's design.toml")
+    parser.add_argument("--out", metavar="DIR", type=Path, default=Path("report"),
+                        help="report folder to write (default: report/)")
+    parser.add_argument("--as-of", type=_date, metavar="DATE",
+                        help="interim report: everything as if the data ended that day")
+    parser.add_argument("--lang", choices=("nl", "en"), default="nl",
+                        help="language of the report (default nl)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"seed of the simulated trial (default {DEFAULT_SEED})")
-    parser.add_argument("--design", metavar="FILE", help="design TOML (default: the trial's)")
+                        help=f"seed of every random step (default {DEFAULT_SEED})")
+    parser.add_argument("--suppress-below", type=int, default=10, metavar="N",
+                        help="suppress counts below N (zero included) and statistics over "
+                        "fewer than N people (default 10; at least 1)")
     return parser
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from .reporting.build import ReportSettings, build_report
+
     args = _parser().parse_args(argv)
-    design = read_design(args.design) if args.design else None
-    trial = simulate_trial(design, seed=args.seed)
-    print("iedereen_doet_mee.report (interim): the funder report is not built yet; this is a "
-          "summary of a simulated trial.\n")
-    print(summarise_trial(trial))
+    if args.suppress_below < 1:
+        print("report: --suppress-below must be at least 1", file=sys.stderr)
+        return 2
+    settings = ReportSettings(data=args.data, design=args.design, out=args.out,
+                              as_of=args.as_of, lang=args.lang, seed=args.seed,
+                              suppress_below=args.suppress_below)
+    start = time.monotonic()
+
+    def log(step: str) -> None:
+        print(f"report: {step} ({time.monotonic() - start:.0f} s)", file=sys.stderr, flush=True)
+
+    try:
+        out = build_report(settings, log=log)
+    except TrialDataError as exc:
+        print(exc.report.summary(), file=sys.stderr)
+        print("report: the data are invalid; no report was written", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 2
+    print(f"report: wrote {out} in {time.monotonic() - start:.0f} s")
     return 0
 
 

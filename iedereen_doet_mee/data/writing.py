@@ -118,10 +118,10 @@ def _write_xlsx(frame: pd.DataFrame, table: str, path: Path) -> None:
     book.properties.modified = fixed
     buffer = io.BytesIO()
     book.save(buffer)
-    path.write_bytes(_normalise_zip(buffer.getvalue()))
+    path.write_bytes(normalise_zip(buffer.getvalue()))
 
 
-def _normalise_zip(data: bytes) -> bytes:
+def normalise_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed entry timestamps and fixed document dates."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()

@@ -1,0 +1,275 @@
+"""The report's descriptive tables as text, after disclosure control.
+
+CONSORT counts, the baseline table and the ESF indicators are counts of people; each
+goes through :mod:`~iedereen_doet_mee.reporting.disclosure` (primary and secondary
+suppression over its published margins) before it is formatted. Also: which analysis
+estimators are proportions, means, dependent statistics or contrasts (for
+:func:`~iedereen_doet_mee.reporting.disclosure.suppress_results`), and the
+limitations paragraph built from the design diagnosis.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..design.trial_design import TrialDesign
+from .consort import ALL, ConsortCounts
+from .disclosure import suppress_statistics, suppress_table
+from .texts import Language, fmt_number, fmt_percent, text
+
+__all__ = ["baseline_text_table", "consort_suppression", "consort_text_table",
+           "esf_text_table", "limitations", "record_classes"]
+
+
+def record_classes(records: pd.DataFrame) -> dict[str, list[str]]:
+    """Sort the analysis estimators into the kinds disclosure control distinguishes.
+
+    Proportions reveal their count (estimate x n); means over n people need n people;
+    statistics computed from one group's count follow that group (dependent);
+    comparisons of groups follow the groups they compare (contrast).
+    """
+    names = sorted(set(records["estimator"]))
+    proportion, mean, dependent, contrast = [], [], [], []
+    for name in names:
+        if name.startswith(("proportion_", "share_", "regular_work_share")) and \
+                "difference" not in name:
+            proportion.append(name)
+        elif name.startswith(("mean_t_interval", "mean_instrument", "mean_benefit",
+                              "mean_net_savings_eur")):
+            mean.append(name)
+        elif name.startswith(("jeffreys", "binomial_exact", "kaplan_meier", "aalen_johansen",
+                              "rmst_kaplan_meier", "total_", "net_savings_eur")):
+            dependent.append(name)
+        elif name.startswith(("risk_", "odds_ratio", "ratio_of_odds", "fisher", "boschloo",
+                              "log_rank", "cox_", "rmst_difference", "ph_test",
+                              "randomisation_test", "average_marginal", "associational_",
+                              "mean_cost_difference", "mean_savings_difference",
+                              "mean_net_savings_difference", "cost_per_additional",
+                              "regular_work_share_difference")):
+            contrast.append(name)
+    return {"proportion_estimators": proportion, "mean_estimators": mean,
+            "dependent_estimators": dependent, "contrast_estimators": contrast}
+
+
+def consort_suppression(counts: ConsortCounts, threshold: int
+                        ) -> dict[tuple[str, str, str], bool]:
+    """Which CONSORT counts to hide: per count, its 2x2 with band and arm margins."""
+    hidden: dict[tuple[str, str, str], bool] = {}
+    table = counts.table
+    for name in dict.fromkeys(table["count"]):
+        part = table[table["count"] == name]
+        if part["n"].isna().any():
+            hidden.update({(name, b, a): False for b, a in zip(part["band"], part["instruments"],
+                                                               strict=True)})
+            continue
+        if set(part["band"]) == {ALL} and set(part["instruments"]) == {ALL}:
+            hidden[(name, ALL, ALL)] = bool(int(part["n"].iloc[0]) < threshold)
+            continue
+        grid = part.pivot(index="band", columns="instruments", values="n").astype(int)
+        grid = grid.loc[[*counts.strata, ALL], [*counts.arms, ALL]]
+        mask = suppress_table(grid, threshold=threshold, total_row=ALL, total_column=ALL).mask
+        for band in grid.index:
+            for arm in grid.columns:
+                hidden[(name, band, arm)] = bool(mask.loc[band, arm])
+    return hidden
+
+
+def consort_text_table(counts: ConsortCounts, hidden: dict[tuple[str, str, str], bool],
+                       lang: Language) -> pd.DataFrame:
+    """One row per CONSORT count, one column per cell and the total."""
+    table = counts.table
+    columns = [(b, a) for b in counts.strata for a in counts.arms] + [(ALL, ALL)]
+    rows = []
+    for name in dict.fromkeys(table["count"]):
+        row = [name.replace("_", " ")]
+        for band, arm in columns:
+            try:
+                value = counts.count(name, band, arm)
+            except KeyError:  # counted for the whole trial only
+                row.append("")
+                continue
+            if value is None:
+                row.append("-")
+            elif hidden.get((name, band, arm), False):
+                row.append(text("suppressed", lang))
+            else:
+                row.append(str(value))
+        rows.append(row)
+    header = [""] + [f"{b}/{a}" if b != ALL else ("totaal" if lang == "nl" else "total")
+                     for b, a in columns]
+    return pd.DataFrame(rows, columns=header)
+
+
+def baseline_text_table(long: pd.DataFrame, threshold: int, lang: Language) -> pd.DataFrame:
+    """Cells and overall per characteristic: n (%) or mean (SD), and the standardised
+    difference between arms; counts and the percentages that reveal them suppressed."""
+    cells = long[long["column_type"].isin(["cell", "overall"])]
+    columns = list(dict.fromkeys(cells["column"]))
+    smd = long[(long["column_type"] == "smd") | long["statistic"].astype(str).str.contains(
+        "standardised")] if "column_type" in long else long.iloc[0:0]
+    rows = []
+    for (characteristic, level, statistic), part in cells.groupby(
+            ["label", "level", "statistic"], sort=False, dropna=False):
+        part = part.set_index("column").reindex(columns)
+        shown = []
+        if str(statistic).startswith("n ("):
+            counts = part["count"].astype("Int64").fillna(0).astype(int)
+            mask = suppress_table(counts, threshold=threshold).mask
+            for column in columns:
+                if mask[column]:
+                    shown.append(text("suppressed", lang))
+                else:
+                    share = counts[column] / part.loc[column, "denominator"]
+                    shown.append(f"{counts[column]} ({fmt_percent(share, lang, 0)})")
+        else:
+            people = part["denominator"].astype(float)
+            result = suppress_statistics(part["value"].astype(float), people=people,
+                                         threshold=threshold)
+            for column in columns:
+                if result.mask[column]:
+                    shown.append(text("suppressed", lang))
+                elif statistic == "median [IQR]":
+                    shown.append(f"{fmt_number(part.loc[column, 'value'], lang, 1)} "
+                                 f"[{fmt_number(part.loc[column, 'q1'], lang, 1)}-"
+                                 f"{fmt_number(part.loc[column, 'q3'], lang, 1)}]")
+                else:
+                    shown.append(f"{fmt_number(part.loc[column, 'value'], lang, 1)} "
+                                 f"({fmt_number(part.loc[column, 'sd'], lang, 1)})")
+        label = f"{characteristic}: {level}" if isinstance(level, str) and level else \
+            f"{characteristic}, {statistic}"
+        difference = smd[(smd["label"] == characteristic) & (smd["column"].astype(str).str
+                                                            .startswith("smd:instruments"))]
+        value = difference["value"].iloc[0] if len(difference) else math.nan
+        rows.append([label, *shown, fmt_number(value, lang, 2)])
+    smd_name = "gestand. verschil" if lang == "nl" else "std. difference"
+    header = [_short(c, lang) for c in columns]
+    return pd.DataFrame(rows, columns=["", *header, smd_name])
+
+
+def _short(column: str, lang: Language) -> str:
+    """``band=40-60:instruments=yes`` as ``40-60/yes``; ``overall`` in the language."""
+    if column == "overall":
+        return "totaal" if lang == "nl" else "total"
+    return "/".join(part.split("=", 1)[-1] for part in column.split(":"))
+
+
+def esf_text_table(esf: pd.DataFrame, threshold: int, lang: Language
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ESF indicators as text (for the report) and with suppressed counts as None
+    (for ``indicators.xlsx``); indicators the data cannot support say why."""
+    name = "indicator_nl" if lang == "nl" else "indicator"
+    sexes = ["men", "women"] + (["sex_other_or_unknown"]
+                                if esf["sex_other_or_unknown"].fillna(0).sum() > 0 else [])
+    rows, sheet = [], []
+    for _, r in esf.iterrows():
+        if not r["available"]:
+            reason = text("not_available", lang, reason=r["reason"])
+            rows.append([r["code"], r[name], "-", "-", "-", reason])
+            sheet.append({"code": r["code"], "indicator": r[name], **dict.fromkeys(
+                [*sexes, "total"]), "available": False, "reason": r["reason"]})
+            continue
+        counts = pd.Series({s: int(r[s]) for s in sexes} | {"total": int(r["total"])})
+        mask = suppress_table(counts, threshold=threshold, total="total").mask
+        shown = {k: (text("suppressed", lang) if mask[k] else str(v)) for k, v in counts.items()}
+        rows.append([r["code"], r[name], shown["men"], shown["women"], shown["total"], ""])
+        sheet.append({"code": r["code"], "indicator": r[name],
+                      **{k: (None if mask[k] else int(v)) for k, v in counts.items()},
+                      "available": True, "reason": None})
+    header = ["code", "indicator", "mannen" if lang == "nl" else "men",
+              "vrouwen" if lang == "nl" else "women", "totaal" if lang == "nl" else "total",
+              ""]
+    return pd.DataFrame(rows, columns=header), pd.DataFrame(sheet)
+
+
+def design_records(diagnosis, mde: pd.Series | None) -> pd.DataFrame:
+    """Power, probability of meeting the target and the MDE as result records."""
+    rows = []
+    for key in ("overall|risk_difference_block_weighted", "pooled|fisher_exact_two_sided",
+                "overall|binomial_exact_one_sided_target_met"):
+        part = diagnosis.table[(diagnosis.table["estimator_key"] == key)
+                               & (diagnosis.table["diagnosand"] == "power")]
+        if len(part):
+            term, estimator = key.split("|")
+            value, se = float(part["value"].iloc[0]), float(part["mc_se"].iloc[0])
+            rows.append(("design_diagnosis", "power", term, f"{estimator}:power", value, se,
+                         math.nan, math.nan, math.nan, diagnosis.settings["sims"]))
+    share, se = diagnosis.target_met
+    rows.append(("design_diagnosis", "regular_work", "overall", "probability_target_met",
+                 share, se, math.nan, math.nan, math.nan, diagnosis.settings["sims"]))
+    if mde is not None:
+        rows.append(("design_diagnosis", "minimum_detectable_effect", "overall",
+                     "risk_difference_block_weighted:mde_80_simulated", float(mde["mde"]),
+                     math.nan, float(mde["mde_low"]), float(mde["mde_high"]), math.nan,
+                     diagnosis.settings["sims"]))
+        rows.append(("design_diagnosis", "minimum_detectable_effect", "overall",
+                     "risk_difference_block_weighted:mde_80_closed_form",
+                     float(mde["closed_form_mde"]), math.nan, math.nan, math.nan, math.nan,
+                     None))
+    from .records import RECORD_FIELDS
+
+    frame = pd.DataFrame(rows, columns=list(RECORD_FIELDS))
+    frame["n"] = frame["n"].astype("Int64")
+    frame["suppressed"] = False
+    return frame
+
+
+def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
+                lang: Language) -> tuple[str, ...]:
+    """Power and the probability of meeting the target (from the design diagnosis), the
+    allocation method and multiplicity, as paragraphs."""
+    def value(key: str, diagnosand: str) -> float:
+        try:
+            return diagnosis.value(key, diagnosand)
+        except KeyError:
+            return math.nan
+
+    sims = diagnosis.settings["sims"]
+    power = value("overall|risk_difference_block_weighted", "power")
+    fisher = value("pooled|fisher_exact_two_sided", "power")
+    met, _ = diagnosis.target_met
+    if lang == "nl":
+        lines = [f"Onderscheidend vermogen (ontwerpdiagnose, {sims} gesimuleerde trials onder "
+                 f"de standaardaannames): de kans om een effect van instrumenten aan te tonen "
+                 f"is {fmt_percent(power, lang, 0)} (gewogen risicoverschil) en "
+                 f"{fmt_percent(fisher, lang, 0)} (exacte toets van Fisher); de kans dat het "
+                 f"project het doel haalt is {fmt_percent(met, lang, 0)}.",
+                 "Toewijzing: " + ("door loting binnen loonwaardeband (gestratificeerde "
+                                   "permuterende blokken)." if design.allocation ==
+                                   "randomised" else "door klantmanagers, niet geloot; "
+                                   "vergelijkingen tussen de groepen zijn gecorrigeerd voor "
+                                   "kenmerken bij de start maar blijven verbanden."),
+                 "Meervoudig toetsen: de secundaire vergelijkingen zijn volgens Holm "
+                 "gecorrigeerd; de primaire uitkomst (uitstroom naar regulier werk) niet."]
+    else:
+        lines = [f"Power (design diagnosis, {sims} simulated trials under the default "
+                 f"assumptions): the probability of showing an effect of instruments is "
+                 f"{fmt_percent(power, lang, 0)} (block-weighted risk difference) and "
+                 f"{fmt_percent(fisher, lang, 0)} (Fisher's exact test); the probability that "
+                 f"the project meets its target is {fmt_percent(met, lang, 0)}.",
+                 "Allocation: " + ("randomised within wage-value band (stratified permuted "
+                                   "blocks)." if design.allocation == "randomised" else
+                                   "by caseworkers, not randomised; comparisons of the groups "
+                                   "are adjusted for baseline characteristics but remain "
+                                   "associations."),
+                 "Multiplicity: the secondary comparisons are Holm-adjusted; the primary "
+                 "outcome (regular-work outflow) is not."]
+    if mde is not None and mde["status"] == "found":
+        low, high = fmt_percent(mde["mde_low"], lang, 0), fmt_percent(mde["mde_high"], lang, 0)
+        closed = fmt_percent(mde["closed_form_mde"], lang, 0)
+        if lang == "nl":
+            lines.insert(1, f"Kleinste aantoonbare effect (80% onderscheidend vermogen, "
+                         f"gewogen risicoverschil, ontwerp zoals uitgevoerd): "
+                         f"{fmt_percent(mde['mde'], lang, 0)} (Monte-Carlo-interval {low} tot "
+                         f"{high}); de formule voor volledige follow-up en loting (Cohen's h) "
+                         f"geeft {closed}.")
+        else:
+            lines.insert(1, f"Minimum detectable effect (80% power, block-weighted risk "
+                         f"difference, the design as run): {fmt_percent(mde['mde'], lang, 0)} "
+                         f"(Monte Carlo interval {low} to {high}); the formula for full "
+                         f"follow-up and randomisation (Cohen's h) gives {closed}.")
+    elif mde is not None:
+        lines.insert(1, ("Kleinste aantoonbare effect: " if lang == "nl" else
+                         "Minimum detectable effect: ") + str(mde["status"]) + ".")
+    return tuple(lines)

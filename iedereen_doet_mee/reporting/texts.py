@@ -1,0 +1,128 @@
+"""Words and number formats of the funder report, in Dutch (default) and English."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+__all__ = ["Language", "fmt_number", "fmt_percent", "text"]
+
+Language = Literal["nl", "en"]
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Eindrapportage {name}", "Final report {name}"),
+    "interim_title": ("Tussenrapportage {name}", "Interim report {name}"),
+    "subtitle": ("Stand per {as_of}; ESF-project, re-integratie van langdurig "
+                 "bijstandsgerechtigden", "As of {as_of}; ESF project, re-integration of "
+                 "long-term social-assistance recipients"),
+    "summary": ("Samenvatting voor de subsidiegever", "Summary for the funder"),
+    "consort": ("Deelnemersstroom", "Participant flow"),
+    "baseline": ("Kenmerken bij de start", "Characteristics at entry"),
+    "target": ("Uitstroom naar regulier werk en het doel van {target}",
+               "Regular-work outflow and the {target} target"),
+    "effects": ("Effect van instrumenten per loonwaardeband",
+                "Effect of instruments by wage-value band"),
+    "survival": ("Tijd tot regulier werk", "Time to regular work"),
+    "wage_value": ("Loonwaarde in de tijd", "Wage value over time"),
+    "ladder": ("Participatieladder", "Participation ladder"),
+    "instruments": ("Instrumenten en duurzame plaatsingen",
+                    "Instruments and durable placements"),
+    "employers": ("Oordeel van werkgevers", "Employers' view"),
+    "costs": ("Kosten en besparingen", "Costs and savings"),
+    "esf": ("ESF-indicatoren (Verordening (EU) nr. 1304/2013, bijlage I)",
+            "ESF common indicators (Regulation (EU) No 1304/2013, Annex I)"),
+    "limitations": ("Beperkingen", "Limitations"),
+    "appendix": ("Reproduceerbaarheid", "Reproducibility"),
+    "not_available": ("Niet beschikbaar: {reason}.", "Not available: {reason}."),
+    "suppressed": ("onderdrukt", "suppressed"),
+    "term": ("onderdeel", "term"),
+    "estimator": ("schatter", "estimator"),
+    "estimate": ("schatting", "estimate"),
+    "interval": ("95%-BI", "95% CI"),
+    "p_value": ("p", "p"),
+    "n": ("n", "n"),
+    "table_note": ("Aantallen onder {threshold} (ook 0), percentages over minder dan "
+                   "{threshold} personen en de cellen waaruit die terug te rekenen zijn, "
+                   "zijn onderdrukt.", "Counts below {threshold} (zero included), "
+                   "percentages over fewer than {threshold} people and the cells from "
+                   "which they could be recovered are suppressed."),
+    "non_experimental": ("De instrumenten zijn door klantmanagers toegewezen, niet geloot: "
+                         "vergelijkingen tussen de groepen met en zonder instrumenten zijn "
+                         "verbanden, geen bewezen effecten (schatters eindigend op "
+                         "'_non_experimental').", "Instruments were assigned by "
+                         "caseworkers, not randomised: comparisons of the groups with and "
+                         "without instruments are associations, not proven effects "
+                         "(estimators ending in '_non_experimental')."),
+    "target_met": ("Het doel van {target} uitstroom naar regulier werk is gehaald.",
+                   "The target of {target} outflow to regular work was met."),
+    "target_not_met": ("Het doel van {target} uitstroom naar regulier werk is niet gehaald.",
+                       "The target of {target} outflow to regular work was not met."),
+    "target_line": ("{x} van de {n} deelnemers ({share}) stroomden uit naar regulier werk "
+                    "(95%-betrouwbaarheidsinterval {low} tot {high}, Clopper-Pearson).",
+                    "{x} of the {n} participants ({share}) left for regular work (95% "
+                    "confidence interval {low} to {high}, Clopper-Pearson)."),
+    "posterior_line": ("De kans dat de werkelijke uitstroom minstens {target} is "
+                       "(Jeffreys-prior): {prob}.", "The probability that the true outflow "
+                       "is at least {target} (Jeffreys prior): {prob}."),
+    "interim_line": ("Dit is een tussenstand: deelnemers die nog in het traject zitten, "
+                     "kunnen nog uitstromen.", "This is an interim result: participants "
+                     "still in the programme may still leave for work."),
+    "figure": ("Figuur", "Figure"),
+    "fig_consort": ("Deelnemersstroom per cel (CONSORT)", "Participant flow per cell (CONSORT)"),
+    "fig_outflow_target": ("Uitstroom naar regulier werk per cel met 95%-BI en het doel",
+                           "Regular-work outflow per cell with 95% CI and the target"),
+    "fig_kaplan_meier": ("Cumulatieve uitstroom naar regulier werk (Kaplan-Meier) met "
+                         "simultane banden", "Cumulative regular-work outflow (Kaplan-Meier) "
+                         "with simultaneous bands"),
+    "fig_cumulative_incidence": ("Cumulatieve incidentie van regulier werk, andere uitstroom "
+                                 "als concurrerende gebeurtenis", "Cumulative incidence of "
+                                 "regular work with other exits as competing events"),
+    "fig_wage_value": ("Voorspelde loonwaarde in de tijd per band en groep",
+                       "Predicted wage value over time by band and group"),
+    "fig_ladder_transitions": ("Participatieladder: trede bij intake en laatste meting",
+                               "Participation ladder: rung at intake and last measurement"),
+    "fig_instrument_effects": ("Verschil in uitstroom met en zonder instrumenten per band",
+                               "Difference in outflow with and without instruments by band"),
+    "fig_costs": ("Kosten en besparingen per deelnemer", "Costs and savings per participant"),
+}
+
+
+def text(key: str, lang: Language, **values: object) -> str:
+    """A sentence or label in the report's language, with ``values`` filled in.
+
+    Examples
+    --------
+    >>> text("target_met", "nl", target="40%")
+    'Het doel van 40% uitstroom naar regulier werk is gehaald.'
+    """
+    nl, en = _TEXT[key]
+    return (nl if lang == "nl" else en).format(**values)
+
+
+def fmt_number(value: float | None, lang: Language, digits: int = 2) -> str:
+    """A number with a decimal comma in Dutch and a point in English; '-' when missing.
+
+    Examples
+    --------
+    >>> fmt_number(0.1234, "nl"), fmt_number(0.1234, "en", 3), fmt_number(float("nan"), "nl")
+    ('0,12', '0.123', '-')
+    """
+    if value is None or not math.isfinite(value):
+        return "-"
+    shown = f"{value:,.{digits}f}"
+    if lang == "nl":
+        shown = shown.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return shown
+
+
+def fmt_percent(share: float | None, lang: Language, digits: int = 1) -> str:
+    """A share as a percentage.
+
+    Examples
+    --------
+    >>> fmt_percent(0.125, "nl"), fmt_percent(0.4, "en", 0)
+    ('12,5%', '40%')
+    """
+    if share is None or not math.isfinite(share):
+        return "-"
+    return fmt_number(100 * share, lang, digits) + "%"
