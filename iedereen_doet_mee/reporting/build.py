@@ -31,7 +31,7 @@ from ..provenance import environment_versions
 from ..simulation.directory import simulate_to_directory
 from ..simulation.simulate import DEFAULT_SEED
 from .content import ReportInputs, build_document
-from .disclosure import DEFAULT_THRESHOLD, check_threshold, suppress_results
+from .disclosure import DEFAULT_THRESHOLD, check_publishable, check_threshold, suppress_results
 from .html import render_html
 from .records import RECORD_FIELDS, analysis_records, records_to_json
 from .report_tables import (
@@ -107,6 +107,32 @@ def _provenance(trial: TrialData, settings: ReportSettings, as_of: dt.date,
     return rows
 
 
+def _identifiers(trial: TrialData) -> set[str]:
+    """Every participant and employer id of the data: none may reach an output."""
+    ids = set(trial.participants["participant_id"].astype(str))
+    for name in ("employment", "employer_survey"):
+        table = trial.table(name)
+        if table is not None and "employer_id" in table:
+            ids |= set(table["employer_id"].dropna().astype(str))
+    return ids
+
+
+def _as_published(analysis, records: pd.DataFrame):
+    """The analysis with each result's table replaced by its rows after disclosure
+    control (suppressed numbers missing), so the figures show what the tables show."""
+    results = {}
+    for question, result in analysis.results.items():
+        rows = records[records["question"] == question].reset_index(drop=True)
+        table = result.table.reset_index(drop=True).copy()
+        if len(rows) == len(table) and "suppressed" in rows:
+            hidden = rows["suppressed"].to_numpy(dtype=bool)
+            for column in ("estimate", "std_error", "statistic", "p_value", "conf_low",
+                           "conf_high"):
+                table.loc[hidden, column] = float("nan")
+        results[question] = dataclasses.replace(result, table=table)
+    return dataclasses.replace(analysis, results=results)
+
+
 def _minimum_detectable_effect(design, settings: ReportSettings) -> pd.Series | None:
     """MDE at 80% power of the block-weighted risk difference, the design as declared."""
     from ..diagnosis.redesign import minimum_detectable_effect, redesign
@@ -155,12 +181,16 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
     figures_dir = staging / "figures"
     figures_dir.mkdir()
     figures = {"consort": consort_figure(counts, lang=lang, suppressed=consort_hidden)}
-    figures.update(report_figures(analysis, lang=lang))
+    figures.update(report_figures(_as_published(analysis, records), lang=lang))
     captions = {}
     for stem, figure in figures.items():
         save_figure(figure, figures_dir, stem)
         captions[stem] = text(f"fig_{stem}", lang)
     log(f"[7/{total}] writing results.json and indicators.xlsx")
+    identifiers = _identifiers(trial)
+    for name, frame in {**tables, "records": records, "esf": esf_shown}.items():
+        check_publishable(frame, name=name, identifiers=identifiers,
+                          allow=("term", "estimator", "n", "estimate"))
     provenance = _provenance(trial, settings, as_of, source)
     header = {"design": design.name, "allocation": design.allocation,
               "as_of": as_of.isoformat(), "seed": settings.seed, "language": lang,

@@ -144,6 +144,8 @@ def _question_section(inputs: ReportInputs, key: str, questions: tuple[str, ...]
     lang = inputs.lang
     title = text(key, lang, target=fmt_percent(inputs.target, lang, 0))
     blocks: list[Block] = []
+    if key == "effects":
+        blocks.append(Paragraph(text("factorial", lang)))
     for question in questions:
         if question in inputs.skipped or not (inputs.records["question"] == question).any():
             reason = inputs.skipped.get(question, "no result")

@@ -68,12 +68,29 @@ _TEXT: dict[str, tuple[str, str]] = {
                      "kunnen nog uitstromen.", "This is an interim result: participants "
                      "still in the programme may still leave for work."),
     "figure": ("Figuur", "Figure"),
+    "factorial": ("Factorieel ontwerp (CONSORT-uitbreiding voor factoriële trials): "
+                  "deelnemers zijn ingedeeld naar loonwaardeband (40-60 / 60-80) en naar "
+                  "instrumenten (ja / nee), omdat het project wil weten of instrumenten helpen "
+                  "en in welke band. Een interactie werd niet uitgesloten: het effect van "
+                  "instrumenten wordt per band gerapporteerd, met de interactie (verschil van "
+                  "de risicoverschillen en verhouding van de odds ratio's) en haar "
+                  "betrouwbaarheidsinterval; absolute (risicoverschil) en relatieve "
+                  "(risicoverhouding, odds ratio) effecten staan naast elkaar.",
+                  "Factorial design (CONSORT extension for factorial trials): participants "
+                  "were grouped by wage-value band (40-60 / 60-80) and by instruments (yes / "
+                  "no), because the project wants to know whether instruments help and in "
+                  "which band. An interaction was not ruled out: the effect of instruments "
+                  "is reported per band, with the interaction (difference of the risk "
+                  "differences and ratio of the odds ratios) and its confidence interval; "
+                  "absolute (risk difference) and relative (risk ratio, odds ratio) effects "
+                  "stand side by side."),
     "fig_consort": ("Deelnemersstroom per cel (CONSORT)", "Participant flow per cell (CONSORT)"),
     "fig_outflow_target": ("Uitstroom naar regulier werk per cel met 95%-BI en het doel",
                            "Regular-work outflow per cell with 95% CI and the target"),
-    "fig_kaplan_meier": ("Cumulatieve uitstroom naar regulier werk (Kaplan-Meier) met "
-                         "simultane banden", "Cumulative regular-work outflow (Kaplan-Meier) "
-                         "with simultaneous bands"),
+    "fig_kaplan_meier": ("Cumulatieve uitstroom naar regulier werk per band en groep "
+                         "(Kaplan-Meier) met 95%-betrouwbaarheidsinterval",
+                         "Cumulative regular-work outflow by band and group (Kaplan-Meier) "
+                         "with 95% confidence interval"),
     "fig_cumulative_incidence": ("Cumulatieve incidentie van regulier werk, andere uitstroom "
                                  "als concurrerende gebeurtenis", "Cumulative incidence of "
                                  "regular work with other exits as competing events"),

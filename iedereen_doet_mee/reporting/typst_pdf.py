@@ -28,15 +28,27 @@ def _string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+#: Column headers of text columns (left-aligned, wider) in any language.
+_TEXT_HEADERS = {"", "term", "onderdeel", "estimator", "schatter", "code", "indicator"}
+
+
+def _breakable(value: str) -> str:
+    """Let long snake_case names wrap after their underscores (zero-width spaces)."""
+    return value.replace("_", "_\u200b")
+
+
 def _table(block: Table) -> str:
     frame = block.frame
-    cells = [f"[*#{_string(str(c))}*]" for c in frame.columns]
+    text_column = [i == 0 or str(c).strip().lower() in _TEXT_HEADERS
+                   for i, c in enumerate(frame.columns)]
+    cells = [f"[*#{_string(_breakable(str(c)))}*]" for c in frame.columns]
     for row in frame.itertuples(index=False):
-        cells += [f"[#{_string(v)}]" for v in row]
-    align = "(" + ", ".join(["left"] + ["right"] * (frame.shape[1] - 1)) + ",)"
-    widths = "(" + ", ".join(["2fr"] + ["1fr"] * (frame.shape[1] - 1)) + ",)"
+        cells += [f"[#{_string(_breakable(v))}]" for v in row]
+    align = "(" + ", ".join("left" if t else "right" for t in text_column) + ",)"
+    widths = "(" + ", ".join("2.2fr" if t else "1fr" for t in text_column) + ",)"
+    size = "7pt" if frame.shape[1] >= 6 else "8pt"
     table = (f"#figure(kind: table, caption: [#{_string(block.caption)}], "
-             f"text(size: 8pt, table(columns: {widths}, align: {align}, "
+             f"text(size: {size}, table(columns: {widths}, align: {align}, "
              f"stroke: 0.4pt + gray, inset: 3pt, {', '.join(cells)})))")
     note = f"\n#text(size: 8pt)[#{_string(block.note)}]" if block.note else ""
     return table + note
