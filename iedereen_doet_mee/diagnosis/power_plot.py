@@ -24,7 +24,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from ..analysis.common import check_level, check_option, z_value
-from ..reporting.figures import FULL_WIDTH, OKABE_ITO, house_style, new_figure
+from ..reporting.figures import FULL_WIDTH, OKABE_ITO, house_style, new_figure, stable_svg_ids
 from .redesign import DEFAULT_ESTIMATOR, closed_form_power
 
 __all__ = ["ESTIMATOR_NAMES", "power_curve_figure", "save_power_plot"]
@@ -218,5 +218,7 @@ def save_power_plot(fig: Figure, path: str | Path) -> str:
         buffer = io.BytesIO()
         fig.savefig(buffer, format=suffix, metadata=metadata)
     data = buffer.getvalue()
+    if suffix == "svg":
+        data = stable_svg_ids(data, "power")
     path.write_bytes(data)
     return hashlib.sha256(data).hexdigest()

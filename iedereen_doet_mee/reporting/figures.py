@@ -307,6 +307,33 @@ def new_figure(width: float = FULL_WIDTH, height: float = 3.6, *,
 _STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
+_SVG_ID = re.compile(rb'\bid="([^"]+)"')
+
+
+def stable_svg_ids(svg: bytes, prefix: str) -> bytes:
+    """Renumber the element ids of a matplotlib SVG in order of appearance.
+
+    matplotlib derives some ids (clip paths) from the ``repr`` of transform objects,
+    which holds their memory address, so they differ from run to run; renumbered ids
+    are the same in every run, and the prefix keeps them unique when several figures
+    are inlined in one HTML page.
+
+    Examples
+    --------
+    >>> stable_svg_ids(b'<clipPath id="p9f3a"/><g clip-path="url(#p9f3a)"/>', "fig")
+    b'<clipPath id="fig-1"/><g clip-path="url(#fig-1)"/>'
+    """
+    mapping: dict[bytes, bytes] = {}
+    for match in _SVG_ID.finditer(svg):
+        mapping.setdefault(match.group(1), f"{prefix}-{len(mapping) + 1}".encode())
+    if not mapping:
+        return svg
+    pattern = re.compile(rb'(id="|#)(' + b"|".join(re.escape(k) for k in
+                                                   sorted(mapping, key=len, reverse=True))
+                         + rb')(?=[")])')
+    return pattern.sub(lambda m: m.group(1) + mapping[m.group(2)], svg)
+
+
 def save_figure(fig: Figure, directory: str | Path, stem: str) -> dict[str, str]:
     """Write ``stem.svg`` and ``stem.png`` deterministically; return their SHA-256.
 
@@ -369,6 +396,8 @@ def save_figure(fig: Figure, directory: str | Path, stem: str) -> dict[str, str]
             buffer = io.BytesIO()
             fig.savefig(buffer, format=suffix, dpi=_DPI, metadata=metadata)
             data = buffer.getvalue()
+            if suffix == "svg":
+                data = stable_svg_ids(data, stem)
             name = f"{stem}.{suffix}"
             (out / name).write_bytes(data)
             written[name] = hashlib.sha256(data).hexdigest()
