@@ -199,11 +199,13 @@ def _label_non_experimental(key: str, result: AnalysisResult) -> AnalysisResult:
 def secondary_tests(design: TrialDesign, treated: str, control: str) -> list[tuple[str, str, str]]:
     """The pre-specified secondary comparisons as (result key, term, estimator).
 
-    The family Holm's adjustment runs over (``docs/methods.md``): the difference
-    in wage-value growth per month between arms (mixed model), the arm's effect on the
-    last ladder rung (proportional odds), and the employers' scale score by band.
+    The family Holm's adjustment runs over (``docs/methods.md``): the difference in
+    wage-value growth per month between arms (mixed model, t with Satterthwaite degrees
+    of freedom), the arm's effect on the last ladder rung (proportional odds), and the
+    employers' scale score by band.
     """
-    tests = [("wage_value", f"growth_difference[instruments={treated} - {control}]", "lmm_reml"),
+    tests = [("wage_value", f"growth_difference[instruments={treated} - {control}]",
+              "lmm_reml_satterthwaite"),
              ("ladder_ordinal", f"instruments={treated} vs {control}",
               "proportional_odds_logit")]
     if len(design.strata) >= 2:

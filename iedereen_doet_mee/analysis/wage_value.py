@@ -3,9 +3,10 @@
 :func:`wage_value_long` gives one row per measurement with ``time`` in months since
 enrolment; :func:`wage_value_mixed_model` (REML, random intercept and slope per
 participant, predicted trajectories in ``extras``) and :func:`wage_value_within`
-(participant fixed effects, clustered SE) estimate one slope per band x instruments cell,
-i.e. ``value ~ time * band * instruments``, and contrasts of the slopes
-(``docs/methods.md``).
+(participant fixed effects, cluster-robust CR2 SE) estimate one slope per band x
+instruments cell, i.e. ``value ~ time * band * instruments``, and contrasts of the slopes.
+Small-sample intervals (Satterthwaite df; CR2 with Bell-McCaffrey df) come from
+:mod:`~iedereen_doet_mee.analysis.wage_value_small_sample`; see ``docs/methods.md``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..data.loading import TrialData
 from ..dates import DAYS_PER_MONTH
@@ -25,6 +25,7 @@ from .common import check_level
 from .outcomes import derive_outcomes
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
+from .wage_value_small_sample import lmm_satterthwaite, within_cr2
 
 __all__ = ["wage_value_long", "wage_value_mixed_model", "wage_value_within"]
 _Cell = tuple[str, str]
@@ -129,12 +130,12 @@ def _contrasts(cells: list[_Cell], band: str, instruments: str
 
 
 def _growth_rows(fit: dict | None, cells: list[_Cell], n_cell: dict[_Cell, int], n_all: int,
-                 *, names: tuple[str, str], estimator: str, df: float, level: float,
-                 missing_reason: dict[_Cell, str], log: list[NotEstimable]) -> list[dict]:
-    """Rows for each cell's growth per month and the contrasts between cells."""
+                 *, names: tuple[str, str], estimator: str, level: float,
+                 missing_reason: dict[_Cell, str], log: list[NotEstimable],
+                 df: float | None = None) -> list[dict]:
+    """Rows for each cell's growth per month and the contrasts between cells; ``df``
+    overrides the fit's small-sample degrees of freedom (``inf``: normal quantiles)."""
     slopes = fit["slope"] if fit else {}
-    dist = stats.norm if math.isinf(df) else stats.t(df)
-    quantile = dist.ppf(0.5 + level / 2)
     wanted = [(f"growth_per_month[{names[0]}={b}:{names[1]}={a}]", {(b, a): 1.0})
               for b, a in cells]
     rows = []
@@ -146,14 +147,14 @@ def _growth_rows(fit: dict | None, cells: list[_Cell], n_cell: dict[_Cell, int],
                                           .join(f"{c[0]}/{c[1]}: {missing_reason[c]}"
                                                 for c in absent)))
             continue
-        vec = np.zeros(fit["beta"].size)
+        vec = np.zeros(fit["inference"].beta.size)
         for c, w in weights.items():
             vec[slopes[c]] = w
-        est, se = float(vec @ fit["beta"]), float(np.sqrt(max(vec @ fit["cov"] @ vec, 0.0)))
-        z = est / se if se > 0 else math.nan
-        rows.append(tidy_row(term, est, estimator=estimator, n=n, std_error=se, statistic=z,
-                             p_value=float(2 * dist.sf(abs(z))), conf_low=est - quantile * se,
-                             conf_high=est + quantile * se))
+        row = fit["inference"].combination(vec, level, df=df)
+        if not row.pop("df") > 0:  # nan: the degrees of freedom cannot be computed
+            log.append(NotEstimable(term, estimator, "no interval: the small-sample degrees "
+                                    "of freedom are not computable (singular information)"))
+        rows.append(tidy_row(term, estimator=estimator, n=n, **row))
     return rows
 
 
@@ -199,11 +200,8 @@ def _lmm_fit(d: pd.DataFrame, with_data: list[_Cell], with_slope: list[_Cell]) -
     if sd.min() < 1e-4 * sd.max() or abs(g[0, 1]) > 0.999 * sd.prod():
         messages.append("boundary (singular) fit: a random-effect SD near 0 or their "
                         "correlation near +-1 (lme4: isSingular)")
-    info = np.zeros((x.shape[1], x.shape[1]))
-    for rows in pd.RangeIndex(len(d)).groupby(d["pid"].to_numpy()).values():
-        zi, xi = z[rows], x[rows]
-        info += xi.T @ np.linalg.solve(zi @ g @ zi.T + s2 * np.eye(len(rows)), xi)
-    return {"beta": np.asarray(fit.fe_params, dtype=float), "cov": np.linalg.inv(info),
+    small = lmm_satterthwaite(x, z, d["value"].to_numpy(), d["pid"].to_numpy(), g, s2)
+    return {"inference": small._replace(beta=np.asarray(fit.fe_params, dtype=float)),
             "g": g, "s2": s2, "converged": bool(fit.converged),
             "icpt": {c: i for i, c in enumerate(with_data)},
             "slope": {c: len(with_data) + i for i, c in enumerate(with_slope)},
@@ -228,18 +226,17 @@ def _variance_rows(fit: dict | None, n: int, reason: str, log: list[NotEstimable
 def _trajectories(fit: dict | None, d: pd.DataFrame, cells: list[_Cell],
                   months: Sequence[float], names: tuple[str, str], level: float
                   ) -> pd.DataFrame:
-    quantile, rows = stats.norm.ppf(0.5 + level / 2), []
+    rows, keys = [], ("estimate", "std_error", "df", "conf_low", "conf_high")
     for c in cells:
         part = d[_in(d, c)]
         for m in months:
-            est = se = math.nan
+            row = dict.fromkeys(keys, math.nan)
             if fit is not None and c in fit["slope"]:
-                vec = np.zeros(fit["beta"].size)
+                vec = np.zeros(fit["inference"].beta.size)
                 vec[fit["icpt"][c]], vec[fit["slope"][c]] = 1.0, float(m)
-                est, se = vec @ fit["beta"], np.sqrt(max(vec @ fit["cov"] @ vec, 0.0))
-            rows.append({names[0]: c[0], names[1]: c[1], "month": float(m), "estimate": est,
-                         "std_error": se, "conf_low": est - quantile * se, "conf_high": est
-                         + quantile * se, "participants": int(part["pid"].nunique()),
+                row = fit["inference"].combination(vec, level)
+            rows.append({names[0]: c[0], names[1]: c[1], "month": float(m),
+                         **{k: row[k] for k in keys}, "participants": int(part["pid"].nunique()),
                          "extrapolated": not part["time"].min() <= m <= part["time"].max()})
     return pd.DataFrame(rows)
 
@@ -263,24 +260,28 @@ def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participan
     months : sequence of float
         Months since enrolment of the predicted mean trajectories.
     level : float
-        Level of the Wald intervals (normal quantiles).
+        Level of the intervals.
 
     Returns
     -------
     AnalysisResult
         Rows ``growth_per_month[...]`` per cell, ``growth_difference[...]`` and
-        ``growth_interaction[...]`` (estimator ``lmm_reml``), and the variance components
-        (``lmm_reml_variance_component``, no standard errors). ``extras["trajectories"]``
-        holds the predicted mean per cell at ``months`` with intervals.
+        ``growth_interaction[...]`` twice: estimator ``lmm_reml_satterthwaite`` (t
+        intervals and p-values with Satterthwaite degrees of freedom: use these) and
+        ``lmm_reml`` (normal quantiles, as lme4 prints them; too narrow with little data).
+        Then the variance components (``lmm_reml_variance_component``, no standard
+        errors). ``extras["trajectories"]`` holds the predicted mean per cell at
+        ``months`` with Satterthwaite t intervals (column ``df``).
 
     Notes
     -----
     Model: :math:`y_{ij} = \\alpha_{c(i)} + \\beta_{c(i)} t_{ij} + u_{0i} + u_{1i} t_{ij}
     + \\varepsilon_{ij}`, :math:`(u_{0i}, u_{1i}) \\sim N(0, G)`, :math:`\\varepsilon \\sim
     N(0, \\sigma^2)`; the same model as ``lme4::lmer(value ~ time * band * instruments +
-    (1 + time | participant_id), REML = TRUE)`` in cell-means form. Standard errors are
-    :math:`(X' \\hat V^{-1} X)^{-1}` (as lme4 and nlme). Laird & Ware (1982), Biometrics
-    38:963-974.
+    (1 + time | participant_id), REML = TRUE)`` in cell-means form (Laird & Ware 1982,
+    Biometrics 38:963-974). Covariance :math:`(X' \\hat V^{-1} X)^{-1}` (as lme4) and
+    Satterthwaite df (as R ``lmerTest``): see
+    :func:`~iedereen_doet_mee.analysis.wage_value_small_sample.lmm_satterthwaite`.
 
     Examples
     --------
@@ -300,8 +301,9 @@ def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participan
     n_all, spread = int(d["pid"].nunique()), d.groupby("pid")["time"].nunique()
     notes = [f"{n_all} participants with {len(d)} measurements; {int((spread == 1).sum())} "
              "with measurements at a single time contribute to intercepts only.",
-             "Missing measurements are assumed missing at random given the model. With about "
-             "25 per cell the intervals are a little narrow (93% coverage in simulation).",
+             "Missing measurements are assumed missing at random given the model. Use the "
+             "lmm_reml_satterthwaite intervals (t with Satterthwaite df); the lmm_reml ones "
+             "(normal quantiles) are slightly too narrow with about 25 per cell.",
              "band is a baseline stratum: differences between bands are descriptive."]
     fit, problem = None, ""
     if (repeated := int((spread > 1).sum())) < 3:
@@ -320,8 +322,10 @@ def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participan
         reasons = {c: reasons.get(c, problem) for c in cells}
     else:
         notes += [f"REML fit: {w}" for w in fit["warnings"]]
-    rows = _growth_rows(fit, cells, n_cell, n_all, names=names, estimator="lmm_reml",
-                        df=math.inf, level=level, missing_reason=reasons, log=log)
+    rows = [row for estimator, df in (("lmm_reml_satterthwaite", None), ("lmm_reml", math.inf))
+            for row in _growth_rows(fit, cells, n_cell, n_all, names=names, level=level,
+                                    estimator=estimator, df=df, missing_reason=reasons,
+                                    log=log)]
     rows += _variance_rows(fit, n_all, problem, log)
     trajectories = _trajectories(fit, d, cells, months, names, level)
     if trajectories["extrapolated"].any():
@@ -341,66 +345,54 @@ def wage_value_within(long: pd.DataFrame, *, participant: str = "participant_id"
 
     Parameters
     ----------
-    long : pandas.DataFrame or TrialData
-        One row per measurement, e.g. from :func:`wage_value_long`.
-        Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
-        (keyword ``as_of``, default the cut-off), with the options its design implies.
-    participant, time, value, band, instruments : str
-        Column names, as in :func:`wage_value_mixed_model`.
+    long, participant, time, value, band, instruments
+        The frame or trial and its column names, as in :func:`wage_value_mixed_model`.
     level : float
-        Level of the intervals (t with G - 1 degrees of freedom, G participants used).
+        Level of the intervals (t with Bell-McCaffrey degrees of freedom).
 
     Returns
     -------
     AnalysisResult
         Rows ``growth_per_month[...]``, ``growth_difference[...]`` and
-        ``growth_interaction[...]`` with estimator ``within_ols_cluster``.
+        ``growth_interaction[...]`` with estimator ``within_ols_cr2_satterthwaite``.
 
     Notes
     -----
     :math:`y_{ij} = a_i + \\beta_{c(i)} t_{ij} + e_{ij}` by OLS on data demeaned per
-    participant (``PanelOLS``, entity effects; participants measured at one time only
-    drop out); covariance clustered by participant times :math:`G/(G-1) \\cdot
-    (N-1)/(N-K)` (Stata ``xtreg, fe vce(cluster)``; ``plm::vcovHC(type = "sss")``).
-    Cameron & Miller (2015), J. Human Resources 50:317-372.
+    participant (participants measured at one time only drop out); CR2 covariance
+    clustered by participant (Bell & McCaffrey 2002) and t intervals with Bell-McCaffrey
+    degrees of freedom per contrast (Pustejovsky & Tipton 2018; R ``clubSandwich``): see
+    :func:`~iedereen_doet_mee.analysis.wage_value_small_sample.within_cr2`.
 
     Examples
     --------
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> result = wage_value_within(wage_value_long(simulate_trial(seed=1)))
     >>> result.table["estimator"].iloc[0]
-    'within_ols_cluster'
+    'within_ols_cr2_satterthwaite'
     """
-    from linearmodels.panel import PanelOLS
-
     d, cells = _prepare(long, {"participant": participant, "time": time, "value": value,
                                "band": band, "instruments": instruments}, level, "within")
     reasons = _missing_reasons(d, cells, within=True)
-    used = d[d.groupby("pid")["time"].transform("nunique") > 1]
+    used = d[d.groupby("pid")["time"].transform("nunique") > 1].reset_index(drop=True)
     with_slope = [c for c in cells if c not in reasons]
     n_cell = {c: int(used.loc[_in(used, c), "pid"].nunique()) for c in cells}
     groups, log = int(used["pid"].nunique()), []
     notes = [f"{groups} of {d['pid'].nunique()} participants were measured at different times; "
-             "only they contribute. SE clustered by participant, factor G/(G-1)*(N-1)/(N-K); "
-             f"t intervals with G-1 = {max(groups - 1, 0)} degrees of freedom; with about 25 "
-             "per cell they are too narrow (90% coverage in simulation)."]
+             "only they contribute. SE clustered by participant (CR2); t intervals with "
+             "Bell-McCaffrey degrees of freedom per row (often far fewer than G - 1)."]
     fit, problem = None, f"{groups} participant(s) measured at different times, 2 needed"
     if groups >= 2 and with_slope:
-        index = pd.MultiIndex.from_arrays([used["pid"], used.groupby("pid").cumcount()])
-        exog = pd.DataFrame({f"slope_{i}": _in(used, c) * used["time"]
-                             for i, c in enumerate(with_slope)})
         try:
-            res = PanelOLS(used["value"].set_axis(index), exog.set_axis(index),
-                           entity_effects=True).fit(cov_type="clustered", cluster_entity=True,
-                                                    debiased=True, group_debias=True)
-            fit = {"beta": res.params.to_numpy(), "cov": res.cov.to_numpy(),
+            x = np.column_stack([_in(used, c) * used["time"] for c in with_slope])
+            fit = {"inference": within_cr2(x, used["value"].to_numpy(), used["pid"].to_numpy()),
                    "slope": {c: i for i, c in enumerate(with_slope)}}
-        except Exception as error:  # any failure of the fit must not stop a report
-            problem = f"the within fit failed ({type(error).__name__}: {error})"
+        except np.linalg.LinAlgError as error:
+            problem = f"the within fit failed ({error})"
     reasons = reasons if fit else {c: reasons.get(c, problem) for c in cells}
-    rows = _growth_rows(fit, cells, n_cell, groups, names=(band, instruments),
-                        estimator="within_ols_cluster", df=max(groups - 1, 1),
-                        level=level, missing_reason=reasons, log=log)
+    rows = _growth_rows(fit, cells, n_cell, groups, names=(band, instruments), level=level,
+                        estimator="within_ols_cr2_satterthwaite", missing_reason=reasons,
+                        log=log)
     return AnalysisResult("wage_value", "Growth of wage value per month within participants "
-                          "(fixed effects, clustered SE)", tidy_table(rows), groups,
+                          "(fixed effects, CR2 SE)", tidy_table(rows), groups,
                           tuple(notes), tuple(log))
