@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_ruff_clean():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "iedereen_doet_mee", "tests",
-                             "tools", "benchmarks"], cwd=ROOT, capture_output=True, text=True,
-                            check=False)
+                             "tools", "benchmarks", "analyses"], cwd=ROOT,
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

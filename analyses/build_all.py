@@ -1,0 +1,99 @@
+"""Build every figure and table of the funder report from a trial directory.
+
+    python analyses/build_all.py [--data DIR] [--out DIR] [--lang nl|en] [--as-of DATE]
+                                 [--seed N] [--check | --update-manifest]
+
+The pipeline is thin on purpose: it validates and loads the data, then calls
+``iedereen_doet_mee.reporting.parts.compute_parts`` and ``write_artifacts``, the same
+functions the report (``python -m iedereen_doet_mee.report``) uses, so a figure here
+is byte for byte the figure in the report. Output: ``OUT/figures/*.svg|png`` and
+``OUT/tables/*.csv``.
+
+``--check`` compares every file with ``analyses/figures.sha256`` (the reviewed
+manifest, in ``sha256sum`` format) and exits 1 listing what changed; CI runs it on the
+bundled synthetic trial, so a changed figure is always a visible, reviewed change.
+``--update-manifest`` rewrites the manifest on purpose after such a review.
+
+Exit status: 0 built (and matching), 1 invalid data or a mismatch, 2 bad option.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+MANIFEST = HERE / "figures.sha256"
+DEFAULTS = dict(n_draws=2000, n_bootstrap=2000, diagnosis_sims=2000, threshold=10)
+
+
+def read_manifest(path: Path) -> dict[str, str]:
+    """``sha256sum``-format lines as path -> digest."""
+    entries = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            entries[name.strip()] = digest
+    return entries
+
+
+def write_manifest(path: Path, digests: dict[str, str]) -> None:
+    path.write_text("".join(f"{d}  {name}\n" for name, d in sorted(digests.items())),
+                    encoding="utf-8")
+
+
+def compare(expected: dict[str, str], built: dict[str, str]) -> list[str]:
+    """Every difference between the manifest and the files built, one line each."""
+    problems = [f"changed: {n}" for n in sorted(set(expected) & set(built))
+                if expected[n] != built[n]]
+    problems += [f"new, not in the manifest: {n}" for n in sorted(set(built) - set(expected))]
+    problems += [f"in the manifest, not built: {n}" for n in sorted(set(expected) - set(built))]
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    from iedereen_doet_mee.data.loading import load_trial
+    from iedereen_doet_mee.errors import TrialDataError
+    from iedereen_doet_mee.reporting.parts import compute_parts, write_artifacts
+    from iedereen_doet_mee.simulation.simulate import DEFAULT_SEED
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT / "data" / "synthetic")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "analyses")
+    parser.add_argument("--lang", choices=("nl", "en"), default="nl")
+    parser.add_argument("--as-of", default=None)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true",
+                      help="compare with analyses/figures.sha256; exit 1 on a difference")
+    mode.add_argument("--update-manifest", action="store_true",
+                      help="rewrite analyses/figures.sha256 from this build")
+    args = parser.parse_args(argv)
+    try:
+        trial = load_trial(args.data)
+    except TrialDataError as exc:
+        print(exc.report.summary(), file=sys.stderr)
+        return 1
+    parts = compute_parts(trial, as_of=args.as_of, lang=args.lang, seed=args.seed,
+                          log=lambda step: print(step, file=sys.stderr), **DEFAULTS)
+    built = write_artifacts(parts, args.out)
+    print(f"built {len(built)} files in {args.out}")
+    if args.update_manifest:
+        write_manifest(MANIFEST, built)
+        print(f"wrote {MANIFEST}")
+    elif args.check:
+        problems = compare(read_manifest(MANIFEST), built)
+        if problems:
+            print("\n".join(problems), file=sys.stderr)
+            print(f"{len(problems)} difference(s) from {MANIFEST.name}; if intended, review "
+                  "them and run: python analyses/build_all.py --update-manifest",
+                  file=sys.stderr)
+            return 1
+        print(f"all {len(built)} files match {MANIFEST.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Regenerate requirements-lock.txt: install ".[test]" into a fresh virtual environment
+# and freeze what pip resolved. Review the diff, then rebuild the figure manifest
+# (python analyses/build_all.py --update-manifest) in the same change.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+venv="$(mktemp -d)/venv"
+trap 'rm -rf "$(dirname "$venv")"' EXIT
+python3 -m venv "$venv"
+# shellcheck disable=SC1091
+source "$venv/bin/activate"
+python -m pip install --quiet --upgrade pip
+pip install --quiet ".[test]"
+{
+  echo "# Exact versions CI installs (.ci/run) so that figure bytes are stable; pyproject.toml"
+  echo "# keeps ranges for users. Regenerate on purpose with tools/update_lock.sh and review the"
+  echo "# figure manifest (analyses/figures.sha256) in the same change."
+  pip freeze --exclude-editable | grep -v -i '^iedereen'
+} > requirements-lock.txt
+echo "wrote requirements-lock.txt ($(grep -c '==' requirements-lock.txt) pinned packages)"
