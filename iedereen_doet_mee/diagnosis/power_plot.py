@@ -11,7 +11,6 @@ fixed SVG hash salt, no date, no software stamp). No ``pyplot``, no global state
 from __future__ import annotations
 
 import hashlib
-import io
 import math
 import textwrap
 from pathlib import Path
@@ -24,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from ..analysis.common import check_level, check_option, z_value
-from ..reporting.figures import FULL_WIDTH, OKABE_ITO, house_style, new_figure, stable_svg_ids
+from ..reporting.figures import FULL_WIDTH, OKABE_ITO, figure_bytes, house_style, new_figure
 from .redesign import DEFAULT_ESTIMATOR, closed_form_power
 
 __all__ = ["ESTIMATOR_NAMES", "power_curve_figure", "save_power_plot"]
@@ -210,15 +209,6 @@ def save_power_plot(fig: Figure, path: str | Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if suffix not in ("svg", "png"):
         raise ValueError(f"save_power_plot: {str(path)!r} must end in .svg or .png")
-    metadata = {"Date": None, "Creator": _CREATOR} if suffix == "svg" else {"Software": None}
-    with house_style():
-        if fig.get_layout_engine() is not None:
-            fig.draw_without_rendering()  # lay out once, then freeze (as save_figure does)
-            fig.set_layout_engine("none")
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=suffix, metadata=metadata)
-    data = buffer.getvalue()
-    if suffix == "svg":
-        data = stable_svg_ids(data, "power")
+    data = figure_bytes(fig, suffix, id_prefix="power")
     path.write_bytes(data)
     return hashlib.sha256(data).hexdigest()

@@ -334,6 +334,36 @@ def stable_svg_ids(svg: bytes, prefix: str) -> bytes:
     return pattern.sub(lambda m: m.group(1) + mapping[m.group(2)], svg)
 
 
+def figure_bytes(fig: Figure, suffix: str, *, id_prefix: str) -> bytes:
+    """The figure as SVG or PNG bytes, the same in every run (see :func:`save_figure`).
+
+    Examples
+    --------
+    >>> with house_style():
+    ...     fig = new_figure(2, 1)
+    ...     _ = fig.add_subplot().plot([0, 1], [0, 1])
+    >>> figure_bytes(fig, "svg", id_prefix="x") == figure_bytes(fig, "svg", id_prefix="x")
+    True
+    """
+    if suffix not in ("svg", "png"):
+        raise ValueError(f"figure_bytes: suffix {suffix!r} is not allowed; use 'svg' or 'png'")
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    metadata = {"Date": None, "Creator": _CREATOR} if suffix == "svg" else {"Software": None}
+    with house_style():
+        if fig.get_layout_engine() is not None:
+            # lay out at the PNG's dpi (hinted text is wider there than at 100 dpi) and
+            # freeze: constrained layout is not idempotent to the last bit (a second
+            # draw moves axes by ~1e-13, which changes the SVG clip ids)
+            fig.set_dpi(_DPI)
+            fig.draw_without_rendering()
+            fig.set_layout_engine("none")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=suffix, dpi=_DPI, metadata=metadata)
+    data = buffer.getvalue()
+    return stable_svg_ids(data, id_prefix) if suffix == "svg" else data
+
+
 def save_figure(fig: Figure, directory: str | Path, stem: str) -> dict[str, str]:
     """Write ``stem.svg`` and ``stem.png`` deterministically; return their SHA-256.
 
@@ -380,25 +410,10 @@ def save_figure(fig: Figure, directory: str | Path, stem: str) -> dict[str, str]
                          "'_', '.' and '-' (no path separators), starting with a letter or digit")
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
-    if not isinstance(fig.canvas, FigureCanvasAgg):
-        FigureCanvasAgg(fig)
     written: dict[str, str] = {}
-    with house_style():
-        if fig.get_layout_engine() is not None:
-            # lay out at the PNG's dpi (hinted text is wider there than at 100 dpi) and
-            # freeze: constrained layout is not idempotent to the last bit (a second
-            # draw moves axes by ~1e-13, which changes the SVG clip ids)
-            fig.set_dpi(_DPI)
-            fig.draw_without_rendering()
-            fig.set_layout_engine("none")
-        for suffix, metadata in (("svg", {"Date": None, "Creator": _CREATOR}),
-                                 ("png", {"Software": None})):
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format=suffix, dpi=_DPI, metadata=metadata)
-            data = buffer.getvalue()
-            if suffix == "svg":
-                data = stable_svg_ids(data, stem)
-            name = f"{stem}.{suffix}"
-            (out / name).write_bytes(data)
-            written[name] = hashlib.sha256(data).hexdigest()
+    for suffix in ("svg", "png"):
+        data = figure_bytes(fig, suffix, id_prefix=stem)
+        name = f"{stem}.{suffix}"
+        (out / name).write_bytes(data)
+        written[name] = hashlib.sha256(data).hexdigest()
     return written

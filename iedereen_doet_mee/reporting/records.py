@@ -18,7 +18,7 @@ import pandas as pd
 from ..analysis.trial_analysis import TrialAnalysis
 
 __all__ = ["OUTCOME_OF_QUESTION", "RECORD_FIELDS", "analysis_records", "count_records",
-           "records_to_json"]
+           "plain_value", "records_to_json"]
 
 RECORD_FIELDS = ("question", "outcome", "term", "estimator", "estimate", "std_error",
                  "conf_low", "conf_high", "p_value", "n")
@@ -73,7 +73,15 @@ def count_records(question: str, outcome: str, counts: Mapping[str, Any], *,
     return pd.DataFrame(rows, columns=list(RECORD_FIELDS))
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A value as plain Python: NaN and NA as None, numpy scalars as Python numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plain_value(np.float64("nan")), plain_value(np.int64(3))
+    (None, 3)
+    """
     if value is None:
         return None
     if isinstance(value, float | int) and not isinstance(value, bool):
@@ -86,7 +94,7 @@ def _plain(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     if hasattr(value, "item"):
-        return _plain(value.item())
+        return plain_value(value.item())
     return value
 
 
@@ -101,5 +109,5 @@ def records_to_json(frames: Iterable[pd.DataFrame]) -> list[dict[str, Any]]:
     out = []
     for frame in frames:
         for row in frame.to_dict(orient="records"):
-            out.append({key: _plain(value) for key, value in row.items()})
+            out.append({key: plain_value(value) for key, value in row.items()})
     return out

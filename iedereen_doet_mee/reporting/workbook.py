@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 from pathlib import Path
 
 import pandas as pd
 
 from ..data.writing import normalise_zip
+from .records import plain_value
 
 __all__ = ["write_workbook"]
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
@@ -48,7 +33,7 @@ def write_workbook(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
         sheet = book.create_sheet(name[:31])
         sheet.append([str(c) for c in frame.columns])
         for row in frame.itertuples(index=False):
-            sheet.append([_cell(v) for v in row])
+            sheet.append([plain_value(v) for v in row])
     fixed = dt.datetime(2000, 1, 1)
     book.properties.created = fixed
     book.properties.modified = fixed
