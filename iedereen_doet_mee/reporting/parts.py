@@ -91,6 +91,17 @@ def _minimum_detectable_effect(design: TrialDesign, sims: int, seed: int
     return minimum_detectable_effect(frame).iloc[0]
 
 
+def _null_rejection(design: TrialDesign, sims: int, seed: int) -> float:
+    """Share of simulated trials of the assigned design in which the unadjusted
+    block-weighted comparison rejects although instruments have no effect."""
+    from ..diagnosis.redesign import redesign
+
+    frame = redesign(design, grid={"effect": [0.0]}, sims=sims, seed=seed)
+    hit = frame[(frame["estimator_key"] == "overall|risk_difference_block_weighted")
+                & (frame["diagnosand"] == "power")]
+    return float(hit["value"].iloc[0])
+
+
 def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                   lang: Language = "nl", seed: int, threshold: int, n_draws: int = 2000,
                   n_bootstrap: int = 2000, diagnosis_sims: int = 2000,
@@ -108,8 +119,15 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                              n_bootstrap=n_bootstrap)
     as_of = analysis.outcomes.as_of
     log(f"[3/{TOTAL_STEPS}] diagnosing the design (power, minimum detectable effect)")
-    diagnosis = diagnose_design(design, sims=diagnosis_sims, seed=seed)
-    mde = _minimum_detectable_effect(design, diagnosis_sims, seed)
+    # power is stated for the design with randomised instruments: under assigned
+    # allocation the unadjusted comparison is biased by selection, so its "power" is not
+    # power; how often it rejects without any effect is reported beside it
+    diagnosed = design.replace(allocation="randomised") if len(design.arms) == 2 else design
+    diagnosis = diagnose_design(diagnosed, sims=diagnosis_sims, seed=seed)
+    mde = _minimum_detectable_effect(diagnosed, diagnosis_sims, seed)
+    if mde is not None and design.allocation == "assigned":
+        mde = mde.copy()
+        mde["null_rejection_assigned"] = _null_rejection(design, diagnosis_sims, seed)
     log(f"[4/{TOTAL_STEPS}] CONSORT flow, baseline table, ESF indicators")
     counts = consort_counts(trial, as_of=as_of)
     consort_hidden = consort_suppression(counts, threshold)
