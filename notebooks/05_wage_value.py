@@ -89,12 +89,16 @@ display(measured.round(1))
 mixed = wage_value_mixed_model(trial, as_of=AS_OF)
 within = wage_value_within(trial, as_of=AS_OF)
 columns = ["estimate", "conf_low", "conf_high", "p_value"]
-primary = mixed.table[mixed.table["estimator"] == "lmm_reml_satterthwaite"]
+# under assigned allocation the comparisons of arms carry the suffix "_non_experimental"
+def rows_of(table, estimator):
+    return table[table["estimator"].str.removesuffix("_non_experimental") == estimator]
+
+
+primary = rows_of(mixed.table, "lmm_reml_satterthwaite")
 side = pd.concat({
     "mixed model (REML, Satterthwaite)": primary.set_index("term")[columns],
     "within participant (CR2, Satterthwaite)":
-        within.table[within.table["estimator"] == "within_ols_cr2_satterthwaite"]
-        .set_index("term")[columns],
+        rows_of(within.table, "within_ols_cr2_satterthwaite").set_index("term")[columns],
 }, axis=1)
 display(side.round(3))
 

@@ -22,6 +22,7 @@ only chooses and combines them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import pandas as pd
@@ -34,6 +35,7 @@ from .effects_data import binary_effect_data
 from .effects_exact import exact_tests
 from .effects_logistic import logistic_effects
 from .effects_risk import mantel_haenszel, risk_effects, stratified_risk_difference
+from .labels import NON_EXPERIMENTAL
 from .randomisation_inference import randomisation_test
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_table
 from .trial_inputs import accepts_trial
@@ -117,7 +119,8 @@ def instrument_effects(data: pd.DataFrame, *, allocation: AllocationMethod,
     >>> frame = derive_outcomes(trial).frame.merge(trial.participants[
     ...     ["participant_id", "age", "wage_value_estimate", "months_on_benefit"]])
     >>> result = instrument_effects(frame, allocation="assigned", design=trial.design)
-    >>> sorted({e.rsplit("_", 1)[-1] for e in result.table["estimator"]})
+    >>> sorted({e.removesuffix("_non_experimental").rsplit("_", 1)[-1]
+    ...         for e in result.table["estimator"]})
     ['adjusted', 'ipw', 'sided']
     """
     function = "instrument_effects"
@@ -162,8 +165,12 @@ def instrument_effects(data: pd.DataFrame, *, allocation: AllocationMethod,
         else:
             caveats.append(f"Exact tests are left out above {EXACT_TESTS_MAX_N} participants "
                            "(Boschloo's test is slow there, and large samples do not need it).")
-        return _combine("Effect of instruments (assigned allocation: non-experimental)",
-                        parts, parts[0].n, [note, *caveats], extras)
+        combined = _combine("Effect of instruments (assigned allocation: non-experimental)",
+                            parts, parts[0].n, [note, *caveats], extras)
+        table = combined.table.assign(estimator=[
+            e if e.endswith(NON_EXPERIMENTAL) else e + NON_EXPERIMENTAL
+            for e in combined.table["estimator"]])
+        return dataclasses.replace(combined, table=table)
     notes = ["Allocation 'randomised': unadjusted comparisons within band are effects; the "
              "randomisation test replays the design's allocation procedure."]
     parts = [risk_effects(data, level=level, **kw),

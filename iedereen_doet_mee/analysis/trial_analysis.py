@@ -24,6 +24,7 @@ from .costs import costs_and_savings
 from .effects import instrument_effects
 from .employers import employer_views
 from .instruments import instrument_associations
+from .labels import label_non_experimental
 from .ladder import ladder_ordinal, ladder_steps_up
 from .missing import holm_adjust, outcome_bounds
 from .outcomes import Outcomes
@@ -151,49 +152,8 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
                 skipped[question] = not_comparable
     results["multiplicity"] = _secondary_holm(results, design, treated, control)
     if design.allocation == "assigned":
-        results = {key: _label_non_experimental(key, result) for key, result in results.items()}
+        results = {key: label_non_experimental(key, result) for key, result in results.items()}
     return TrialAnalysis(outcomes, results, skipped, seed)
-
-
-#: Rows comparing arms, per result: (term prefixes, estimator prefixes); a row matches
-#: when its term or its estimator starts with one of them. ``None`` marks every row.
-_ARM_COMPARISONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {
-    "effects": None,
-    "survival": ((), ("log_rank", "cox_ph", "rmst_difference")),
-    "missing": ((), ("risk_difference",)),
-    "wage_value": (("growth_difference[instruments", "growth_interaction"), ()),
-    "wage_value_within": (("growth_difference[instruments", "growth_interaction"), ()),
-    "ladder_ordinal": (("instruments=",), ()),
-    "multiplicity": (("wage_value:", "ladder_ordinal:"), ()),
-}
-NON_EXPERIMENTAL = "_non_experimental"
-
-
-def _label_non_experimental(key: str, result: AnalysisResult) -> AnalysisResult:
-    """Under assigned allocation, mark every comparison of arms as non-experimental.
-
-    The estimator name gains ``_non_experimental`` (so the label survives in any table
-    built from the results) and a note says why.
-    """
-    if key not in _ARM_COMPARISONS:
-        return result
-    spec = _ARM_COMPARISONS[key]
-    table = result.table.copy()
-    if spec is None:
-        rows = pd.Series(True, index=table.index)
-    else:
-        terms, estimators = spec
-        rows = table["term"].astype(str).str.startswith(terms) if terms else False
-        rows = rows | (table["estimator"].astype(str).str.startswith(estimators)
-                       if estimators else False)
-    rows = pd.Series(rows, index=table.index).astype(bool)
-    if not rows.any():
-        return result
-    table.loc[rows, "estimator"] = table.loc[rows, "estimator"] + NON_EXPERIMENTAL
-    note = ("Allocation was assigned, not randomised: rows whose estimator ends in "
-            f"'{NON_EXPERIMENTAL}' compare arms that were not randomised; they are "
-            "associations, not effects of instruments.")
-    return dataclasses.replace(result, table=table, notes=(*result.notes, note))
 
 
 def secondary_tests(design: TrialDesign, treated: str, control: str) -> list[tuple[str, str, str]]:

@@ -134,6 +134,11 @@ def accepts_trial(question: str) -> Callable[[F], F]:
                                 "options by keyword")
             inputs = TrialInputs(data, options.pop("as_of", None))
             positional, implied = inputs.for_question(question, seed=options.get("seed"))
-            return function(*positional, **{**implied, **options})
+            result = function(*positional, **{**implied, **options})
+            if data.design.allocation == "assigned":
+                from .labels import label_non_experimental
+
+                result = label_non_experimental(question, result)
+            return result
         return run  # type: ignore[return-value]
     return wrap

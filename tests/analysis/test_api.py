@@ -54,14 +54,18 @@ def test_every_function_refuses_a_level_outside_zero_one(name, trial):
 
 @pytest.mark.parametrize("name", sorted(QUESTIONS))
 def test_a_trial_gives_what_analyse_trial_gives(name, trial, everything):
+    # the same table, non-experimental labels included (the trial's allocation is assigned)
     result = getattr(analysis, name)(trial, as_of="2016-01-01", **_options(name))
-    expected = everything.results[QUESTIONS[name]]
-    if expected.table["estimator"].str.endswith("_non_experimental").any():
-        expected_table = expected.table.assign(
-            estimator=expected.table["estimator"].str.removesuffix("_non_experimental"))
-    else:
-        expected_table = expected.table
-    pd.testing.assert_frame_equal(result.table, expected_table)
+    pd.testing.assert_frame_equal(result.table, everything.results[QUESTIONS[name]].table)
+
+
+def test_effects_of_assigned_instruments_are_labelled_from_a_frame_too():
+    from iedereen_doet_mee.analysis.trial_inputs import TrialInputs
+
+    inputs = TrialInputs(simulate_trial(seed=5))
+    args, options = inputs.for_question("effects", seed=1)
+    table = analysis.instrument_effects(*args, **{**options, "n_draws": 50}).table
+    assert table["estimator"].str.endswith("_non_experimental").all()
 
 
 def test_explicit_options_win_over_the_design(trial):

@@ -30,13 +30,15 @@ def randomised_frame() -> pd.DataFrame:
 
 def test_assigned_reports_only_adjusted_estimates_labelled_non_experimental():
     result = instrument_effects(SYNTHETIC, allocation="assigned", design=TrialDesign())
-    estimators = set(result.table["estimator"])
+    labelled = set(result.table["estimator"])
+    assert all(e.endswith("_non_experimental") for e in labelled)  # in every output
+    estimators = {e.removesuffix("_non_experimental") for e in labelled}
     # adjusted and IPW estimates, plus exact tests that answer with an empty cell
     assert all(e.endswith(("_adjusted", "_ipw")) or e.startswith(("fisher_exact_",
                                                                   "boschloo_exact_"))
                for e in estimators)
     assert "risk_difference_hc2" not in estimators
-    exact = result.table[result.table["estimator"] == "fisher_exact_two_sided"]
+    exact = result.table[result.table["estimator"] == "fisher_exact_two_sided_non_experimental"]
     assert exact["p_value"].notna().all()
     assert result.notes[0].startswith("Allocation 'assigned'")
     assert any(note.startswith("Non-experimental comparison") for note in result.notes)

@@ -69,7 +69,8 @@ def test_adjusted_estimates_are_closer_to_the_truth_under_assigned_allocation(se
          "months_on_benefit"]])
     unadjusted = stratified_risk_difference(frame).table["estimate"].iloc[0]
     result = instrument_effects(frame, allocation="assigned", design=design)
-    for estimator in ("risk_difference_gcomputation_adjusted", "risk_difference_ipw"):
+    for estimator in ("risk_difference_gcomputation_adjusted_non_experimental",
+                      "risk_difference_ipw_non_experimental"):
         adjusted = result.estimate("overall", estimator)["estimate"]
         assert abs(adjusted - TRUTH["overall"]) < abs(unadjusted - TRUTH["overall"]), estimator
         assert adjusted < unadjusted
