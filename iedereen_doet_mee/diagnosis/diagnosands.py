@@ -100,7 +100,7 @@ def diagnosands(sums: np.ndarray, estimand: float) -> dict[str, tuple[float, flo
     ...                    np.array([-0.1, 0.1]), np.array([0.3, 0.5]),
     ...                    np.array([0.3, 0.01]), np.array([True, True]), "")
     >>> out = diagnosands(chunk_sums(d, 0.2, 0.05), 0.2)
-    >>> [round(v, 3) for v in out["bias"]], out["power"][0]
+    >>> [round(v, 3) + 0.0 for v in out["bias"]], out["power"][0]
     ([0.0, 0.1], 0.5)
     """
     s = dict(zip(SUMS, sums.tolist(), strict=True))
