@@ -7,7 +7,7 @@ The pipeline is thin on purpose: it validates and loads the data, then calls
 ``iedereen_doet_mee.reporting.parts.compute_parts`` and ``write_artifacts``, the same
 functions the report (``python -m iedereen_doet_mee.report``) uses, so a figure here
 is byte for byte the figure in the report. Output: ``OUT/figures/*.svg|png`` and
-``OUT/tables/*.csv``.
+``OUT/tables/*.csv``, plus the design's power curves (``figures/power_curves``).
 
 ``--check`` compares every file with ``analyses/figures.sha256`` (the reviewed
 manifest, in ``sha256sum`` format) and exits 1 listing what changed; CI runs it on the
@@ -53,6 +53,27 @@ def compare(expected: dict[str, str], built: dict[str, str]) -> list[str]:
     return problems
 
 
+def power_curves(design, out: Path, *, lang: str, seed: int) -> dict[str, str]:
+    """The design's power curves (randomised instruments, 15/25/40 per cell) as SVG and
+    PNG: the figure of notebook 01 and of docs/redesign.md."""
+    import hashlib
+
+    from iedereen_doet_mee.diagnosis.power_plot import power_curve_figure
+    from iedereen_doet_mee.diagnosis.redesign import redesign
+    from iedereen_doet_mee.reporting.figures import figure_bytes
+
+    frame = redesign(design.replace(allocation="randomised"), seed=seed, sims=1000,
+                     grid={"n_per_cell": [15, 25, 40], "effect": [0.0, 0.1, 0.2, 0.3, 0.4]})
+    figure = power_curve_figure(frame, lang=lang)
+    written = {}
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    for suffix in ("svg", "png"):
+        data = figure_bytes(figure, suffix, id_prefix="power_curves")
+        (out / "figures" / f"power_curves.{suffix}").write_bytes(data)
+        written[f"figures/power_curves.{suffix}"] = hashlib.sha256(data).hexdigest()
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     from iedereen_doet_mee.data.loading import load_trial
     from iedereen_doet_mee.errors import TrialDataError
@@ -79,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = compute_parts(trial, as_of=args.as_of, lang=args.lang, seed=args.seed,
                           log=lambda step: print(step, file=sys.stderr), **DEFAULTS)
     built = write_artifacts(parts, args.out)
+    built = dict(sorted({**built, **power_curves(trial.design, args.out, lang=args.lang,
+                                                  seed=args.seed)}.items()))
     print(f"built {len(built)} files in {args.out}")
     if args.update_manifest:
         write_manifest(MANIFEST, built)
