@@ -42,9 +42,11 @@ _TEXT: dict[str, dict[str, str]] = {
               "en": "enrolment {m} months, attrition {a:.0%}"},
     "title": {"nl": "Power per aangenomen effect: {e}", "en": "Power by assumed effect: {e}"},
     "caveat": {"nl": "De formule veronderstelt volledige follow-up van 24 maanden en "
-                     "randomisatie; deze simulatie niet, dus ze wijken af.",
+                     "randomisatie; in deze simulatie geldt minstens een van beide niet, dus "
+                     "ze wijken af.",
                "en": "The closed form assumes complete 24-month follow-up and "
-                     "randomisation; this simulation does not, so they differ."},
+                     "randomisation; at least one of them does not hold in this simulation, "
+                     "so they differ."},
 }
 #: Plain names of the estimators with a power curve worth plotting.
 ESTIMATOR_NAMES: dict[str, dict[str, str]] = {
