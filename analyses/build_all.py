@@ -60,7 +60,7 @@ def power_curves(design, out: Path, *, lang: str, seed: int) -> dict[str, str]:
 
     from iedereen_doet_mee.diagnosis.power_plot import power_curve_figure
     from iedereen_doet_mee.diagnosis.redesign import redesign
-    from iedereen_doet_mee.reporting.figures import figure_bytes
+    from iedereen_doet_mee.reporting.figure_files import figure_bytes
 
     frame = redesign(design.replace(allocation="randomised"), seed=seed, sims=1000,
                      grid={"n_per_cell": [15, 25, 40], "effect": [0.0, 0.1, 0.2, 0.3, 0.4]})

@@ -23,7 +23,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from ..analysis.common import check_level, check_option, z_value
-from ..reporting.figures import FULL_WIDTH, OKABE_ITO, figure_bytes, house_style, new_figure
+from ..reporting.figure_files import figure_bytes
+from ..reporting.figures import FULL_WIDTH, OKABE_ITO, house_style, new_figure
 from .redesign import DEFAULT_ESTIMATOR, closed_form_power
 
 __all__ = ["ESTIMATOR_NAMES", "power_curve_figure", "save_power_plot"]

@@ -154,7 +154,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
 
 def save_figures(parts: ReportParts, directory: Path) -> dict[str, str]:
     """Every figure as SVG and PNG in ``directory``; file name -> SHA-256."""
-    from .figures import save_figure
+    from .figure_files import save_figure
 
     written: dict[str, str] = {}
     for stem, figure in parts.figures.items():

@@ -26,7 +26,8 @@ from iedereen_doet_mee.data import load_trial
 from iedereen_doet_mee.data.loading import TrialData
 from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.reporting.consort import consort_counts
-from iedereen_doet_mee.reporting.figures import house_style, label, save_figure
+from iedereen_doet_mee.reporting.figure_files import save_figure
+from iedereen_doet_mee.reporting.figures import house_style, label
 from iedereen_doet_mee.reporting.plots import (
     REPORT_FIGURES,
     costs_figure,
@@ -167,7 +168,7 @@ _SCRIPT = """
 import json, pickle, sys
 import matplotlib
 before = dict(dict.items(matplotlib.rcParams))
-from iedereen_doet_mee.reporting import consort, figures, plots, plots_time
+from iedereen_doet_mee.reporting import consort, figure_files, plots, plots_time
 same_after_import = dict(dict.items(matplotlib.rcParams)) == before
 with open(sys.argv[1], "rb") as handle:
     analysis, counts = pickle.load(handle)
@@ -179,7 +180,7 @@ for stem in sys.argv[3].split(","):
         key, function = plots.REPORT_FIGURES[stem]
         options = {"target": 0.4} if key == "survival" else {}
         fig = function(analysis.results[key], **options)
-    hashes.update(figures.save_figure(fig, sys.argv[2], stem))
+    hashes.update(figure_files.save_figure(fig, sys.argv[2], stem))
 print(json.dumps({"hashes": hashes, "import": same_after_import,
                   "after": dict(dict.items(matplotlib.rcParams)) == before,
                   "pyplot": "matplotlib.pyplot" in sys.modules}))
