@@ -13,6 +13,7 @@ import dataclasses
 import html
 import math
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -75,6 +76,10 @@ def tidy_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _copied(value: Any) -> Any:
+    return value.copy() if isinstance(value, pd.DataFrame | pd.Series | np.ndarray) else value
+
+
 @dataclasses.dataclass(frozen=True)
 class AnalysisResult:
     """Immutable result of one analysis.
@@ -116,6 +121,19 @@ class AnalysisResult:
         if tuple(self.table.columns) != TIDY_COLUMNS:
             raise ValueError(f"AnalysisResult.table must have columns {TIDY_COLUMNS}, got "
                              f"{tuple(self.table.columns)}")
+        # own copies, so that changing the frames given does not change the result
+        object.__setattr__(self, "table", self.table.copy())
+        object.__setattr__(self, "extras", {k: _copied(v) for k, v in dict(self.extras).items()})
+
+    def __getattribute__(self, name: str) -> Any:
+        # the frames come out as copies: editing what a reader got never changes the
+        # result (a frozen dataclass alone would let ``result.table.loc[...] = x`` through)
+        value = object.__getattribute__(self, name)
+        if name == "table":
+            return value.copy()
+        if name == "extras":
+            return MappingProxyType({k: _copied(v) for k, v in value.items()})
+        return value
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table with a leading ``question`` column (a copy)."""

@@ -87,3 +87,19 @@ def test_positional_options_with_a_trial_are_refused(trial):
 def test_unknown_question_is_named():
     with pytest.raises(ValueError, match="no analysis question 'nope'"):
         TrialInputs(simulate_trial(seed=1)).for_question("nope")
+
+
+def test_results_cannot_be_changed_through_what_they_hand_out(trial):
+    result = analysis.outflow_against_target(trial)
+    table = result.table
+    table.loc[0, "estimate"] = -1.0
+    assert result.table.loc[0, "estimate"] != -1.0
+    curves = result.extras
+    key = next(iter(curves))
+    with pytest.raises(TypeError):
+        curves[key] = None
+    before = result.to_frame()
+    given = pd.DataFrame(result.table)
+    copy = type(result)(result.question, result.title, given, n=result.n)
+    given.loc[0, "estimate"] = -2.0  # changing the frame given does not change the result
+    assert copy.table.loc[0, "estimate"] == before.loc[0, "estimate"]
