@@ -14,7 +14,12 @@ manifest, in ``sha256sum`` format) and exits 1 listing what changed; CI runs it 
 bundled synthetic trial, so a changed figure is always a visible, reviewed change.
 ``--update-manifest`` rewrites the manifest on purpose after such a review.
 
-Exit status: 0 built (and matching), 1 invalid data or a mismatch, 2 bad option.
+``--out`` (default ``build/analyses``) may be new, empty or an earlier output of this
+script, whose files are replaced; a folder holding anything else, or the data, is
+refused (``iedereen_doet_mee.output_folder``).
+
+Exit status: 0 built (and matching), 1 invalid data or a mismatch, 2 bad option or
+output folder.
 """
 
 from __future__ import annotations
@@ -76,7 +81,8 @@ def power_curves(design, out: Path, *, lang: str, seed: int) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     from iedereen_doet_mee.data.loading import load_trial
-    from iedereen_doet_mee.errors import TrialDataError
+    from iedereen_doet_mee.errors import OutputFolderError, TrialDataError
+    from iedereen_doet_mee.output_folder import check_output_folder, output_folder
     from iedereen_doet_mee.reporting.parts import compute_parts, write_artifacts
     from iedereen_doet_mee.simulation.simulate import DEFAULT_SEED
 
@@ -93,15 +99,20 @@ def main(argv: list[str] | None = None) -> int:
                       help="rewrite analyses/figures.sha256 from this build")
     args = parser.parse_args(argv)
     try:
+        check_output_folder(args.out, command="build_all", inputs=[args.data])
         trial = load_trial(args.data)
+    except OutputFolderError as exc:
+        print(f"build_all: {exc}", file=sys.stderr)
+        return 2
     except TrialDataError as exc:
         print(exc.report.summary(), file=sys.stderr)
         return 1
     parts = compute_parts(trial, as_of=args.as_of, lang=args.lang, seed=args.seed,
                           log=lambda step: print(step, file=sys.stderr), **DEFAULTS)
-    built = write_artifacts(parts, args.out)
-    built = dict(sorted({**built, **power_curves(trial.design, args.out, lang=args.lang,
-                                                  seed=args.seed)}.items()))
+    with output_folder(args.out, command="build_all", inputs=[args.data]) as staging:
+        built = write_artifacts(parts, staging)
+        built = dict(sorted({**built, **power_curves(trial.design, staging, lang=args.lang,
+                                                      seed=args.seed)}.items()))
     print(f"built {len(built)} files in {args.out}")
     if args.update_manifest:
         write_manifest(MANIFEST, built)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 
-from .errors import DesignError
+from .errors import DesignError, OutputFolderError
 
 __all__ = ["run_command"]
 
@@ -22,12 +22,12 @@ def run_command(main: Callable[[Sequence[str] | None], int], argv: Sequence[str]
     Returns
     -------
     int
-        ``main``'s status; 2 for an invalid design or argument; 3 for an
+        ``main``'s status; 2 for an invalid design, argument or output folder; 3 for an
         unexpected error.
     """
     try:
         return main(argv)
-    except DesignError as exc:
+    except (DesignError, OutputFolderError) as exc:
         print(f"{name}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "DesignError",
     "MissingTableWarning",
+    "OutputFolderError",
     "TrialDataError",
 ]
 
@@ -47,6 +48,15 @@ class TrialDataError(ValueError):
     def __init__(self, report: object) -> None:
         self.report = report
         super().__init__(str(report))
+
+
+class OutputFolderError(ValueError):
+    """A command may not write into the output folder it was given.
+
+    Raised before any work is done; nothing was written or deleted. The message says
+    why (the folder holds files the package did not write, it is or holds the input,
+    ...) and what to do. The command line exits with status 2.
+    """
 
 
 class MissingTableWarning(UserWarning):

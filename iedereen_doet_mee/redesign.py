@@ -28,6 +28,7 @@ from .design.toml_io import read_design
 from .design.trial_design import TrialDesign
 from .diagnosis.diagnose import diagnose_design
 from .diagnosis.redesign import DEFAULT_ESTIMATOR, minimum_detectable_effect, redesign
+from .output_folder import check_new_file
 from .simulation.parameters import SimulationParameters
 from .simulation.simulate import DEFAULT_SEED
 
@@ -101,8 +102,8 @@ def _setup(args: argparse.Namespace) -> tuple[TrialDesign, SimulationParameters,
         grid["attrition"] = args.attrition
     if args.plot and Path(args.plot).suffix.lower() not in (".svg", ".png"):
         raise ValueError(f"--plot {args.plot!r} must end in .svg or .png")
-    if args.plot and not Path(args.plot).resolve().parent.is_dir():
-        raise ValueError(f"--plot {args.plot!r}: the folder does not exist")
+    if args.plot:
+        check_new_file(args.plot, option="--plot")
     if not 0 < args.power < 1:
         raise ValueError(f"--power must lie in (0, 1), got {args.power!r}")
     parameters = SimulationParameters()

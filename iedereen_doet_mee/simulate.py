@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .cli import run_command
 from .design.toml_io import read_design
+from .output_folder import check_output_folder
 from .simulation.directory import simulate_to_directory
 from .simulation.simulate import DEFAULT_SEED
 
@@ -40,9 +41,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     design = read_design(args.design) if args.design else None
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        print(f"simulate: --out {out} exists and is not a directory", file=sys.stderr)
-        return 2
+    check_output_folder(out, command="simulate", inputs=[args.design] if args.design else [])
     shown = ["python -m iedereen_doet_mee.simulate", "--out", args.out, "--seed", str(args.seed)]
     if args.design:
         shown += ["--design", args.design]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from .cli import run_command
 from .data.validation import validate_trial_directory
+from .output_folder import check_new_file
 
 __all__ = ["main"]
 
@@ -30,12 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--all", action="store_true",
                         help="print every problem (default: at most 20 per file, column and rule)")
     parser.add_argument("--csv", metavar="FILE",
-                        help="also write every problem to FILE as CSV")
+                        help="also write every problem to FILE as CSV (a new file)")
     return parser
 
 
 def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if args.csv:
+        check_new_file(args.csv, option="--csv")
     report = validate_trial_directory(args.directory, design=args.design)
     print(report.summary(max_per_rule=None if args.all else 20))
     if args.csv:

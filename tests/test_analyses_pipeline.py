@@ -52,7 +52,15 @@ def test_compare_names_new_missing_and_changed_files():
 
 
 def test_invalid_data_exit_1(tmp_path, capsys):
-    (tmp_path / "participants.csv").write_text("participant_id\nP1\n", encoding="utf-8")
-    assert _module().main(["--data", str(tmp_path), "--out", str(tmp_path / "o")]) == 1
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "participants.csv").write_text("participant_id\nP1\n", encoding="utf-8")
+    assert _module().main(["--data", str(tmp_path / "data"), "--out", str(tmp_path / "o")]) == 1
     assert "participants.csv" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_an_output_folder_of_the_user_is_refused(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert _module().main(["--out", str(tmp_path)]) == 2
+    assert "notes.txt" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

@@ -8,6 +8,7 @@ from pathlib import Path
 from iedereen_doet_mee import __version__
 from iedereen_doet_mee.data import load_trial, validate_trial_directory
 from iedereen_doet_mee.data.loading import file_sha256
+from iedereen_doet_mee.output_folder import MARKER
 from iedereen_doet_mee.simulation.directory import simulate_to_directory
 
 SYNTHETIC = Path(__file__).resolve().parents[1] / "data" / "synthetic"
@@ -20,7 +21,7 @@ def test_manifest_lists_every_file_with_its_checksum():
     assert manifest["command"] == COMMAND
     assert manifest["package_version"] == __version__
     data_files = sorted(p.name for p in SYNTHETIC.iterdir()
-                        if p.name not in ("manifest.json", "README.md"))
+                        if p.name not in ("manifest.json", "README.md", MARKER))
     assert sorted(manifest["files"]) == data_files
     for name, digest in manifest["files"].items():
         assert file_sha256(SYNTHETIC / name) == digest, name
@@ -37,7 +38,8 @@ def test_regenerating_gives_byte_identical_files(tmp_path):
     records (they document the run; a changed version that changes bytes shows up in
     the data files)."""
     written = simulate_to_directory(tmp_path, seed=20140701, command=COMMAND)
-    assert {p.name for p in written} == {p.name for p in SYNTHETIC.iterdir()} - {"README.md"}
+    assert {p.name for p in written} == {p.name for p in SYNTHETIC.iterdir()} - {"README.md",
+                                                                                  MARKER}
     hint = f"differs from data/synthetic; if intended, run '{COMMAND}' and commit the result"
     for path in written:
         bundled = (SYNTHETIC / path.name).read_bytes()
@@ -45,6 +47,14 @@ def test_regenerating_gives_byte_identical_files(tmp_path):
             assert _without_environment(path.read_bytes()) == _without_environment(bundled), hint
         else:
             assert path.read_bytes() == bundled, f"{path.name} {hint}"
+    # the bundled folder is marked as the simulator's output, so the documented command
+    # may regenerate it (README.md beside it is left alone)
+    marker = json.loads((SYNTHETIC / MARKER).read_text(encoding="utf-8"))
+    assert marker["command"] == "simulate"
+    assert set(marker["files"]) == {p.name for p in written}
+    for name, digest in marker["files"].items():
+        if name != "manifest.json":
+            assert file_sha256(SYNTHETIC / name) == digest, name
 
 
 def test_bundled_trial_is_valid_and_complete():

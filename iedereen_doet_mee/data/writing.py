@@ -20,10 +20,11 @@ import numpy as np
 import pandas as pd
 
 from ..design.toml_io import write_design
+from ..output_folder import output_folder
 from .loading import TrialData
 from .schema import TABLES
 
-__all__ = ["TableFormat", "table_as_text", "write_trial_directory"]
+__all__ = ["TableFormat", "table_as_text", "write_tables", "write_trial_directory"]
 
 TableFormat = Literal["csv", "parquet", "xlsx"]
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -141,6 +142,25 @@ def normalise_zip(data: bytes) -> bytes:
 _WRITERS = {"csv": _write_csv, "parquet": _write_parquet, "xlsx": _write_xlsx}
 
 
+def write_tables(trial: TrialData, directory: Path, *,
+                 table_format: TableFormat = "csv") -> list[str]:
+    """Write every table of ``trial`` and its ``design.toml`` into the existing folder
+    ``directory``, replacing files of the same names; returns the names written.
+
+    The building block of :func:`write_trial_directory` and of the simulator, which
+    call it on a fresh staging folder; call those instead on a folder of a user's.
+    """
+    if table_format not in _WRITERS:
+        raise ValueError(f"table_format must be one of {', '.join(_WRITERS)}, got "
+                         f"{table_format!r}")
+    written = [write_design(trial.design, directory / "design.toml").name]
+    for name, frame in trial.tables.items():
+        path = directory / f"{name}.{table_format}"
+        _WRITERS[table_format](frame, name, path)
+        written.append(path.name)
+    return sorted(written)
+
+
 def write_trial_directory(trial: TrialData, directory: str | Path, *,
                           table_format: TableFormat = "csv") -> list[Path]:
     """Write every table of ``trial`` and its ``design.toml`` into ``directory``.
@@ -150,7 +170,9 @@ def write_trial_directory(trial: TrialData, directory: str | Path, *,
     trial : TrialData
         The data to write.
     directory : str or Path
-        Created if absent. Existing table files of the same names are replaced.
+        A new or empty folder, or one this function wrote before (its files are
+        replaced; anything else in it is left alone). Any other folder is refused
+        (:mod:`~iedereen_doet_mee.output_folder`).
     table_format : {"csv", "parquet", "xlsx"}
         File format of the tables.
 
@@ -158,15 +180,12 @@ def write_trial_directory(trial: TrialData, directory: str | Path, *,
     -------
     list of Path
         The files written, sorted by name.
+
+    Raises
+    ------
+    OutputFolderError
+        When ``directory`` holds files the package did not write.
     """
-    if table_format not in _WRITERS:
-        raise ValueError(f"table_format must be one of {', '.join(_WRITERS)}, got "
-                         f"{table_format!r}")
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = [write_design(trial.design, directory / "design.toml")]
-    for name, frame in trial.tables.items():
-        path = directory / f"{name}.{table_format}"
-        _WRITERS[table_format](frame, name, path)
-        written.append(path)
-    return sorted(written)
+    with output_folder(directory, command="write_trial_directory") as staging:
+        names = write_tables(trial, staging, table_format=table_format)
+    return [Path(directory) / name for name in names]

@@ -4,8 +4,9 @@ Steps: validate and load the data; analyse every research question; diagnose the
 design for the limitations; count the CONSORT flow, the baseline table and the ESF
 indicators; apply disclosure control; draw the figures; write ``results.json``,
 ``indicators.xlsx``, ``report.html`` and ``report.pdf``. Everything is written to a
-staging folder beside the target and moved into place only when every step has
-succeeded, so a failed run leaves any previous report untouched.
+staging folder and moved into place only when every step has succeeded, so a failed
+run leaves any previous report untouched; a folder holding files the package did not
+write is refused (:mod:`~iedereen_doet_mee.output_folder`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -26,6 +25,7 @@ import pandas as pd
 from ..data.loading import TrialData, load_trial
 from ..data.validation import check_trial_directory
 from ..errors import TrialDataError
+from ..output_folder import output_folder
 from ..provenance import environment_versions
 from ..simulation.directory import simulate_to_directory
 from ..simulation.simulate import DEFAULT_SEED
@@ -135,42 +135,27 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))
 
 
-def _swap_in(staging: Path, out: Path) -> None:
-    """Put ``staging`` at ``out``; an existing ``out`` is replaced only at the very end."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.replace(out, old)
-    try:
-        os.replace(staging, out)
-    except OSError:
-        if old.exists():
-            os.replace(old, out)
-        raise
-    if old.exists():
-        shutil.rmtree(old)
-
-
 def build_report(settings: ReportSettings, *, log: Callable[[str], None] = lambda _: None
                  ) -> Path:
     """Build the report folder ``settings.out``; returns its path.
 
+    ``settings.out`` may be new, empty or an earlier report (only the files that report
+    wrote are replaced; see :mod:`~iedereen_doet_mee.output_folder`). It is checked
+    before any work is done.
+
     Raises
     ------
+    OutputFolderError
+        When ``settings.out`` may not be written (nothing is written or deleted).
     TrialDataError
         When the data do not validate (nothing is written).
     """
     check_threshold(settings.suppress_below)
-    out = Path(settings.out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        with tempfile.TemporaryDirectory() as scratch:
-            _steps(settings, log, staging, Path(scratch))
-        _swap_in(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    return out
+    inputs = [p for p in (settings.data, settings.design) if p is not None]
+    with output_folder(settings.out, command="report", inputs=inputs) as staging, \
+            tempfile.TemporaryDirectory() as scratch:
+        _steps(settings, log, staging, Path(scratch))
+    return Path(settings.out).resolve()
 
 
 def read_results(path: str | Path) -> tuple[dict[str, Any], pd.DataFrame]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..data.writing import TableFormat, write_trial_directory
+from ..data.writing import TableFormat, write_tables
 from ..design.toml_io import design_to_dict
 from ..design.trial_design import TrialDesign
+from ..output_folder import output_folder
 from ..provenance import build_manifest, environment_versions, write_manifest
 from .parameters import SimulationParameters
 from .simulate import DEFAULT_SEED, simulate_trial
@@ -22,6 +23,11 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
 
     The manifest records the seed, the design, the simulation parameters, the package
     version, the command (when given) and the SHA-256 of every file written.
+
+    ``directory`` may be new, empty or an earlier output of this function (its files
+    are replaced; anything else in it is left alone); any other folder is refused with
+    :class:`~iedereen_doet_mee.errors.OutputFolderError`
+    (:mod:`~iedereen_doet_mee.output_folder`).
 
     Returns
     -------
@@ -39,8 +45,6 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
 
     design = TrialDesign() if design is None else design
     parameters = SimulationParameters() if parameters is None else parameters
-    trial = simulate_trial(design, parameters=parameters, seed=seed)
-    files = write_trial_directory(trial, directory, table_format=table_format)
     facts = {
         "generator": "iedereen_doet_mee.simulation.simulate_trial",
         "package_version": __version__,
@@ -52,5 +56,8 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
     if command is not None:
         facts["command"] = command
     facts["environment"] = environment_versions()
-    manifest = write_manifest(Path(directory), build_manifest(files, **facts))
-    return [*files, manifest]
+    with output_folder(directory, command="simulate") as staging:
+        trial = simulate_trial(design, parameters=parameters, seed=seed)
+        names = write_tables(trial, staging, table_format=table_format)
+        manifest = write_manifest(staging, build_manifest([staging / n for n in names], **facts))
+    return [Path(directory) / n for n in [*names, manifest.name]]

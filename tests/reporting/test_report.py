@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from iedereen_doet_mee import report
+from iedereen_doet_mee.output_folder import MARKER
 from iedereen_doet_mee.reporting import build as build_module
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report, read_results
 from iedereen_doet_mee.reporting.records import RECORD_FIELDS
@@ -43,7 +44,8 @@ def default_report(tmp_path_factory) -> Path:
 
 def test_every_output_is_written(default_report):
     names = {p.name for p in default_report.iterdir()}
-    assert names == {"report.html", "report.pdf", "results.json", "indicators.xlsx", "figures"}
+    assert names == {"report.html", "report.pdf", "results.json", "indicators.xlsx", "figures",
+                     MARKER}
     for stem in FIGURES:
         assert (default_report / "figures" / f"{stem}.svg").stat().st_size > 1000
         assert (default_report / "figures" / f"{stem}.png").read_bytes()[:4] == b"\x89PNG"
@@ -161,19 +163,17 @@ def test_invalid_data_exit_1_and_nothing_written(tmp_path, capsys):
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace("2014-", "2014-13-", 1)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    previous = tmp_path / "report"
-    previous.mkdir()
-    (previous / "keep.txt").write_text("old report")
-    assert report.main(["--data", str(data), "--out", str(previous)]) == 1
+    out = tmp_path / "report"
+    assert report.main(["--data", str(data), "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "participants.csv" in err and "no report was written" in err
-    assert [p.name for p in previous.iterdir()] == ["keep.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad"]
 
 
 def test_a_failing_run_leaves_the_previous_report_untouched(tmp_path, monkeypatch):
-    previous = tmp_path / "report"
-    previous.mkdir()
-    (previous / "keep.txt").write_text("old report")
+    previous = build_report(ReportSettings(out=tmp_path / "report", lang="en", **FAST))
+    (previous / "notes.txt").write_text("the user's own notes")
+    before = _hashes(previous)
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -181,7 +181,8 @@ def test_a_failing_run_leaves_the_previous_report_untouched(tmp_path, monkeypatc
     monkeypatch.setattr(build_module, "render_pdf", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         build_report(ReportSettings(out=previous, **FAST))
-    assert [p.name for p in previous.iterdir()] == ["keep.txt"]
+    assert _hashes(previous) == before
+    assert sorted(p.name for p in previous.iterdir() if p.name.startswith(".")) == [MARKER]
     assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no staging left behind
 
 
