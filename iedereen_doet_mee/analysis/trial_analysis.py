@@ -127,15 +127,15 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
         return run
 
     steps = {q: (needs.get(q), runner(q)) for q in functions}
-    not_comparable = None
+    not_comparable, comparisons = None, ()
     if design.is_single_arm:
         not_comparable = "a single-arm design has no comparison"
+        comparisons = ("effects", "instruments")
     elif len(design.arms) > 2:
         not_comparable = "comparisons of more than two arms are not implemented yet"
-    if not_comparable is not None:
-        for question in ("effects", "instruments", "survival"):
-            if question != "survival" or len(design.arms) > 2:
-                steps.pop(question)
+        comparisons = ("effects", "instruments", "survival", "missing")
+    for question in comparisons:
+        steps.pop(question)
     results: dict[str, AnalysisResult] = {}
     skipped: dict[str, str] = {}
     for question, (table, run) in steps.items():
@@ -146,10 +146,8 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
             skipped[question] = reason
             continue
         results[question] = run()
-    if not_comparable is not None:
-        for question in ("effects", "instruments", "survival"):
-            if question not in results:
-                skipped[question] = not_comparable
+    for question in comparisons:
+        skipped[question] = not_comparable
     results["multiplicity"] = _secondary_holm(results, design, treated, control)
     if design.allocation == "assigned":
         results = {key: label_non_experimental(key, result) for key, result in results.items()}

@@ -128,7 +128,8 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         name=design.name, as_of=as_of.isoformat(), interim=as_of < design.cutoff, lang=lang,
         threshold=threshold, target=design.target_outflow, allocation=design.allocation,
         records=records, skipped=parts.analysis.skipped, figures=parts.captions,
-        tables=parts.tables, limitations=limitations(parts.diagnosis, parts.mde, design, lang),
+        tables=parts.tables, limitations=limitations(parts.diagnosis, parts.mde, design, lang,
+                                                    parts.diagnosis_unavailable),
         provenance=tuple(provenance))
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")

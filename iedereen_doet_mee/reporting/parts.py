@@ -48,6 +48,7 @@ class ReportParts:
     as_of: dt.date
     diagnosis: Any
     mde: pd.Series | None
+    diagnosis_unavailable: str | None
     records: pd.DataFrame
     tables: dict[str, pd.DataFrame]
     esf_shown: pd.DataFrame
@@ -102,12 +103,46 @@ def _null_rejection(design: TrialDesign, sims: int, seed: int) -> float:
     return float(hit["value"].iloc[0])
 
 
+def design_diagnosis_unavailable(design: TrialDesign) -> str | None:
+    """Why the report cannot diagnose ``design`` by simulation, or ``None`` when it can."""
+    from ..simulation.parameters import SimulationParameters
+
+    if len(design.arms) > 2:
+        return "the design diagnosis covers designs with one or two arms"
+    try:
+        SimulationParameters().exit_shares(design)
+    except ValueError:
+        cells = ", ".join(f"{c.stratum}/{c.arm}" for c in design.cells)
+        return (f"the simulation assumptions (SimulationParameters) give outflow shares for "
+                f"the cells of the default design only, not for {cells}")
+    return None
+
+
+def _design_diagnosis(design: TrialDesign, sims: int, seed: int
+                      ) -> tuple[Any, pd.Series | None, str | None]:
+    """The diagnosis and MDE of the report's limitations, or why there are none."""
+    from ..diagnosis.diagnose import diagnose_design
+
+    why_not = design_diagnosis_unavailable(design)
+    if why_not is not None:
+        return None, None, why_not
+    # power is stated for the design with randomised instruments: under assigned
+    # allocation the unadjusted comparison is biased by selection, so its "power" is not
+    # power; how often it rejects without any effect is reported beside it
+    diagnosed = design.replace(allocation="randomised") if len(design.arms) == 2 else design
+    diagnosis = diagnose_design(diagnosed, sims=sims, seed=seed)
+    mde = _minimum_detectable_effect(diagnosed, sims, seed)
+    if mde is not None and design.allocation == "assigned":
+        mde = mde.copy()
+        mde["null_rejection_assigned"] = _null_rejection(design, sims, seed)
+    return diagnosis, mde, None
+
+
 def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                   lang: Language = "nl", seed: int, threshold: int, n_draws: int = 2000,
                   n_bootstrap: int = 2000, diagnosis_sims: int = 2000,
                   log: Callable[[str], None] = lambda _: None) -> ReportParts:
     """Analyse, diagnose, count, suppress and draw: steps 2 to 6 of the report build."""
-    from ..diagnosis.diagnose import diagnose_design
     from .baseline_table import baseline_long
     from .consort import consort_counts, consort_figure
     from .esf_indicators import esf_indicators
@@ -119,15 +154,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                              n_bootstrap=n_bootstrap)
     as_of = analysis.outcomes.as_of
     log(f"[3/{TOTAL_STEPS}] diagnosing the design (power, minimum detectable effect)")
-    # power is stated for the design with randomised instruments: under assigned
-    # allocation the unadjusted comparison is biased by selection, so its "power" is not
-    # power; how often it rejects without any effect is reported beside it
-    diagnosed = design.replace(allocation="randomised") if len(design.arms) == 2 else design
-    diagnosis = diagnose_design(diagnosed, sims=diagnosis_sims, seed=seed)
-    mde = _minimum_detectable_effect(diagnosed, diagnosis_sims, seed)
-    if mde is not None and design.allocation == "assigned":
-        mde = mde.copy()
-        mde["null_rejection_assigned"] = _null_rejection(design, diagnosis_sims, seed)
+    diagnosis, mde, why_not = _design_diagnosis(design, diagnosis_sims, seed)
     log(f"[4/{TOTAL_STEPS}] CONSORT flow, baseline table, ESF indicators")
     counts = consort_counts(trial, as_of=as_of)
     consort_hidden = consort_suppression(counts, threshold)
@@ -148,7 +175,8 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     figures = {"consort": consort_figure(counts, lang=lang, suppressed=consort_hidden)}
     figures.update(report_figures(_as_published(analysis, records), lang=lang))
     captions = {stem: text(f"fig_{stem}", lang) for stem in figures}
-    return ReportParts(trial, analysis, as_of, diagnosis, mde, records, tables, esf_shown,
+    return ReportParts(trial, analysis, as_of, diagnosis, mde, why_not, records, tables,
+                       esf_shown,
                        figures, captions)
 
 

@@ -160,8 +160,12 @@ def esf_text_table(esf: pd.DataFrame, threshold: int, lang: Language
     """The ESF indicators as text (for the report) and with suppressed counts as None
     (for ``indicators.xlsx``); indicators the data cannot support say why."""
     name = "indicator_nl" if lang == "nl" else "indicator"
+    # without a sex column the counts are totals only (the ESF breakdown is then missing)
+    by_sex = bool(esf["men"].notna().any()) if len(esf) else False
     sexes = ["men", "women"] + (["sex_other_or_unknown"]
                                 if esf["sex_other_or_unknown"].fillna(0).sum() > 0 else [])
+    sexes = sexes if by_sex else []
+    no_sex = "" if by_sex else text("sex_not_recorded", lang)
     rows, sheet = [], []
     for _, r in esf.iterrows():
         if not r["available"]:
@@ -171,9 +175,11 @@ def esf_text_table(esf: pd.DataFrame, threshold: int, lang: Language
                 [*sexes, "total"]), "available": False, "reason": r["reason"]})
             continue
         counts = pd.Series({s: int(r[s]) for s in sexes} | {"total": int(r["total"])})
-        mask = suppress_table(counts, threshold=threshold, total="total").mask
+        mask = suppress_table(counts, threshold=threshold,
+                              total="total" if sexes else None).mask
         shown = {k: (text("suppressed", lang) if mask[k] else str(v)) for k, v in counts.items()}
-        rows.append([r["code"], r[name], shown["men"], shown["women"], shown["total"], ""])
+        rows.append([r["code"], r[name], shown.get("men", "-"), shown.get("women", "-"),
+                     shown["total"], no_sex])
         sheet.append({"code": r["code"], "indicator": r[name],
                       **{k: (None if mask[k] else int(v)) for k, v in counts.items()},
                       "available": True, "reason": None})
@@ -184,8 +190,15 @@ def esf_text_table(esf: pd.DataFrame, threshold: int, lang: Language
 
 
 def design_records(diagnosis, mde: pd.Series | None) -> pd.DataFrame:
-    """Power, probability of meeting the target and the MDE as result records."""
+    """Power, probability of meeting the target and the MDE as result records (none
+    when the design was not diagnosed)."""
+    from .records import RECORD_FIELDS
+
     rows = []
+    if diagnosis is None:
+        frame = pd.DataFrame(rows, columns=list(RECORD_FIELDS)).astype({"n": "Int64"})
+        frame["suppressed"] = pd.Series(dtype=bool)
+        return frame
     for key in ("overall|risk_difference_block_weighted", "pooled|fisher_exact_two_sided",
                 "overall|binomial_exact_one_sided_target_met"):
         part = diagnosis.table[(diagnosis.table["estimator_key"] == key)
@@ -212,8 +225,6 @@ def design_records(diagnosis, mde: pd.Series | None) -> pd.DataFrame:
                          "risk_difference_block_weighted:null_rejection_assigned",
                          float(mde["null_rejection_assigned"]), math.nan, math.nan, math.nan,
                          math.nan, diagnosis.settings["sims"]))
-    from .records import RECORD_FIELDS
-
     frame = pd.DataFrame(rows, columns=list(RECORD_FIELDS))
     frame["n"] = frame["n"].astype("Int64")
     frame["suppressed"] = False
@@ -221,9 +232,16 @@ def design_records(diagnosis, mde: pd.Series | None) -> pd.DataFrame:
 
 
 def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
-                lang: Language) -> tuple[str, ...]:
+                lang: Language, unavailable: str | None = None) -> tuple[str, ...]:
     """Power and the probability of meeting the target (from the design diagnosis), the
-    allocation method and multiplicity, as paragraphs."""
+    allocation method and multiplicity, as paragraphs; ``unavailable`` says why the
+    design was not diagnosed."""
+    if diagnosis is None:
+        head = text("not_available", lang, reason=unavailable or "no diagnosis")
+        return (("Ontwerpdiagnose (onderscheidend vermogen). " if lang == "nl" else
+                 "Design diagnosis (power). ") + head,
+                *_allocation_and_multiplicity(design, lang))
+
     def value(key: str, diagnosand: str) -> float:
         try:
             return diagnosis.value(key, diagnosand)
@@ -241,13 +259,7 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
                  f"is {fmt_percent(power, lang, 0)} (gewogen risicoverschil) en "
                  f"{fmt_percent(fisher, lang, 0)} (exacte toets van Fisher); de kans dat het "
                  f"project het doel haalt is {fmt_percent(met, lang, 0)}.",
-                 "Toewijzing: " + ("door loting binnen loonwaardeband (gestratificeerde "
-                                   "permuterende blokken)." if design.allocation ==
-                                   "randomised" else "door klantmanagers, niet geloot; "
-                                   "vergelijkingen tussen de groepen zijn gecorrigeerd voor "
-                                   "kenmerken bij de start maar blijven verbanden."),
-                 "Meervoudig toetsen: de secundaire vergelijkingen zijn volgens Holm "
-                 "gecorrigeerd; de primaire uitkomst (uitstroom naar regulier werk) niet."]
+                 *_allocation_and_multiplicity(design, lang)]
     else:
         lines = [f"Power (design diagnosis, {sims} simulated trials under the default "
                  f"assumptions, with randomised instruments): the probability of showing an "
@@ -255,13 +267,7 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
                  f"{fmt_percent(power, lang, 0)} (block-weighted risk difference) and "
                  f"{fmt_percent(fisher, lang, 0)} (Fisher's exact test); the probability that "
                  f"the project meets its target is {fmt_percent(met, lang, 0)}.",
-                 "Allocation: " + ("randomised within wage-value band (stratified permuted "
-                                   "blocks)." if design.allocation == "randomised" else
-                                   "by caseworkers, not randomised; comparisons of the groups "
-                                   "are adjusted for baseline characteristics but remain "
-                                   "associations."),
-                 "Multiplicity: the secondary comparisons are Holm-adjusted; the primary "
-                 "outcome (regular-work outflow) is not."]
+                 *_allocation_and_multiplicity(design, lang)]
     if mde is not None and mde["status"] == "found":
         low, high = fmt_percent(mde["mde_low"], lang, 0), fmt_percent(mde["mde_high"], lang, 0)
         closed = fmt_percent(mde["closed_form_mde"], lang, 0)
@@ -291,3 +297,22 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
                      f"(instead of 5%): selection, not effect. The comparisons are therefore "
                      f"adjusted for baseline characteristics and labelled associations.")
     return tuple(lines)
+
+
+def _allocation_and_multiplicity(design: TrialDesign, lang: Language) -> tuple[str, str]:
+    """The limitations' paragraphs on allocation and on multiple testing."""
+    randomised = design.allocation == "randomised"
+    if lang == "nl":
+        return ("Toewijzing: " + ("door loting binnen loonwaardeband (gestratificeerde "
+                                  "permuterende blokken)." if randomised else
+                                  "door klantmanagers, niet geloot; vergelijkingen tussen de "
+                                  "groepen zijn gecorrigeerd voor kenmerken bij de start maar "
+                                  "blijven verbanden."),
+                "Meervoudig toetsen: de secundaire vergelijkingen zijn volgens Holm "
+                "gecorrigeerd; de primaire uitkomst (uitstroom naar regulier werk) niet.")
+    return ("Allocation: " + ("randomised within wage-value band (stratified permuted "
+                              "blocks)." if randomised else "by caseworkers, not randomised; "
+                              "comparisons of the groups are adjusted for baseline "
+                              "characteristics but remain associations."),
+            "Multiplicity: the secondary comparisons are Holm-adjusted; the primary outcome "
+            "(regular-work outflow) is not.")

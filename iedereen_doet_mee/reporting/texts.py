@@ -35,6 +35,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "appendix": ("Reproduceerbaarheid", "Reproducibility"),
     "not_available": ("Niet beschikbaar: {reason}.", "Not available: {reason}."),
     "suppressed": ("onderdrukt", "suppressed"),
+    "sex_not_recorded": ("geslacht niet vastgelegd", "sex not recorded"),
     "term": ("onderdeel", "term"),
     "estimator": ("schatter", "estimator"),
     "estimate": ("schatting", "estimate"),
