@@ -61,8 +61,9 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     Notes
     -----
     Primary: every row over fewer than ``threshold`` people (n < threshold, zero
-    included); a proportion row also when x < threshold or n - x < threshold (either count
-    is shown by the estimate and n). Terms ``overall`` and ``key=value[:key=value]`` form
+    included; a row over nobody is hidden but links no term); a proportion row also
+    when x < threshold or n - x < threshold (either count is shown by the estimate and
+    n). Terms ``overall`` and ``key=value[:key=value]`` form
     a hierarchy within each question and estimator (a term is the sum of its children
     over one more key, plus an implied remainder when they do not add up), so secondary
     suppression protects x, n and n - x as in :func:`suppress_linked`. A term is
@@ -107,6 +108,11 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     primary = ~(people >= threshold)
     family_of: dict[tuple[str, str], list[int]] = {}
     for i, name in enumerate(frame["estimator"]):
+        # a row over nobody is hidden by the n rule and says nothing about anybody, so
+        # it does not link its term to the other questions (a question without data
+        # would otherwise hide that term everywhere)
+        if people[i] == 0:
+            continue
         if any(name in kinds[k] for k in ("proportion_estimators", "mean_estimators",
                                           "sum_estimators")):
             family_of.setdefault((str(question[i]), str(name)), []).append(i)

@@ -636,3 +636,17 @@ def test_guard_refuses_the_trial_participants_and_outcomes():
     assert "row-level" in str(error.value)
     message = str(error.value)
     assert not any(str(v) in message for v in people["participant_id"])
+
+
+def test_a_row_over_nobody_does_not_hide_its_term_in_other_questions():
+    """A question without data (n = 0 for 'overall', e.g. no ladder measurements) is
+    hidden itself but must not hide the overall outflow of 293 of 899 elsewhere."""
+    rows = pd.DataFrame({
+        "question": ["target", "target", "target", "ladder"],
+        "term": ["overall", "band=a", "band=b", "overall"],
+        "estimator": ["proportion", "proportion", "proportion", "proportion"],
+        "estimate": [293 / 899, 100 / 322, 193 / 577, float("nan")],
+        "n": [899, 322, 577, 0]})
+    out = suppress_results(rows, proportion_estimators=["proportion"])
+    assert out["suppressed"].tolist() == [False, False, False, True]
+    assert out["suppression"].tolist() == [None, None, None, "primary"]
