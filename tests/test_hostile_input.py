@@ -310,6 +310,15 @@ def test_latin1_file_names_row_and_column_of_the_first_bad_byte(tmp_path, capsys
     assert "0xE9" in found.loc[0, "message"]
 
 
+def test_latin1_byte_in_a_ragged_row_is_found_there(tmp_path, capsys):
+    text = table_with("measurements", "P004,2015-06-01,wage_value,60,Vérité,extra",
+                      "P004,2015-07-01,wage_value,61,Müller")
+    trial = write_trial(tmp_path / "t", measurements=text.encode("latin-1"))
+    status, _, found = run_validate(trial, capsys, tmp_path)
+    assert (status, problems(found)) == (1, [(MEA, 6, "method", "unreadable_file", ERR)])
+    assert "0xE9" in found.loc[0, "message"]
+
+
 def test_latin1_header_is_row_1(tmp_path, capsys):
     trial = write_trial(tmp_path / "t", instruments="participant_id,kind,started_on,ended_on,"
                         "cost_eur,opmerking_é\n".encode("latin-1"))

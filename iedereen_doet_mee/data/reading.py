@@ -183,22 +183,29 @@ def _is_text(data: bytes) -> bool:
     return not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
 
 
-def _not_utf8(data: bytes, error: UnicodeDecodeError, header: list[str] | None,
-              records: list[list[str]], rows: list[int]) -> _UnreadableError:
-    """The problem of a file that is not UTF-8: row and column of the first bad byte."""
+def _not_utf8(data: bytes, error: UnicodeDecodeError,
+              where: tuple[int, str | None] | None) -> _UnreadableError:
+    """The problem of a file that is not UTF-8, at the row and column of its first bad byte.
+
+    ``where`` is the row and column of the first cell holding a byte that is not
+    UTF-8, when parsing got that far; else the line of the byte is given as the row.
+    """
     bad = data[error.start]
     shown = bytes([bad]).decode("cp1252", errors="replace")
-    row, column = data[:error.start].count(b"\n") + 1, None  # the line, if parsing stopped
-    for number, record in [(1, header or []), *zip(rows, records, strict=True)]:
-        hit = next((i for i, cell in enumerate(record) if _SURROGATE.search(cell)), None)
-        if hit is not None:
-            row = number
-            column = header[hit] if number > 1 and header is not None else None
-            break
+    row, column = where if where is not None else (data[:error.start].count(b"\n") + 1, None)
     return _UnreadableError(
         f"not UTF-8 text: the byte 0x{bad:02X} ({shown!r} in Windows-1252) here is not UTF-8; "
         "the file was probably saved by Excel as plain 'CSV'. Save it as 'CSV UTF-8' and try "
         "again", row=row, column=column)
+
+
+def _first_bad_cell(row: int, record: list[str], header: list[str] | None
+                    ) -> tuple[int, str | None] | None:
+    """Row and column (None in the header or beyond it) of a cell with a non-UTF-8 byte."""
+    hit = next((i for i, cell in enumerate(record) if _SURROGATE.search(cell)), None)
+    if hit is None:
+        return None
+    return row, header[hit] if header is not None and hit < len(header) else None
 
 
 def _read_csv(path: Path, log: ProblemLog) -> _Parsed:
@@ -214,12 +221,15 @@ def _read_csv(path: Path, log: ProblemLog) -> _Parsed:
     records: list[list[str]] = []
     rows: list[int] = []
     ragged: list[tuple[int, int]] = []
+    bad_cell = None
     try:
         # rows count records as a spreadsheet does: a quoted cell spanning several lines
         # is still one row, and a blank line is an (empty) row
         for start, record in enumerate(reader, start=1):
             if not record or all(cell == "" for cell in record):
                 continue  # blank lines carry no record
+            if not_utf8 is not None and bad_cell is None:
+                bad_cell = _first_bad_cell(start, record, header)
             if header is None:
                 header = record
                 continue
@@ -230,10 +240,10 @@ def _read_csv(path: Path, log: ProblemLog) -> _Parsed:
             rows.append(start)
     except csv.Error as exc:
         if not_utf8 is not None:
-            raise _not_utf8(data, not_utf8, header, records, rows) from None
+            raise _not_utf8(data, not_utf8, bad_cell) from None
         raise _UnreadableError(f"malformed CSV near line {reader.line_num}: {exc}") from None
     if not_utf8 is not None:
-        raise _not_utf8(data, not_utf8, header, records, rows)
+        raise _not_utf8(data, not_utf8, bad_cell)
     for start, fields in ragged:
         log.add(path.name, start, None, "ragged_row",
                 f"row has {fields} fields, the header has {len(header or [])}; the row is not "
