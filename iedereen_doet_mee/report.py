@@ -6,19 +6,24 @@ self-contained ``report.html``, ``report.pdf``, ``results.json``,
 validated first; invalid data print the problems, exit with status 1 and write
 nothing. A run that fails leaves any previous report untouched.
 
-Exit status: 0 written, 1 invalid data, 2 invalid option or design, 3 unexpected error.
+Exit status: 0 written, 1 invalid data, 2 invalid option or design (the design is read
+and the options are checked before anything else), 3 unexpected error.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from .cli import run_command
+from .data.validation import DESIGN_FILE
 from .dates import parse_iso_date
+from .design.toml_io import read_design
+from .design.trial_design import TrialDesign
 from .errors import TrialDataError
 from .simulation.simulate import DEFAULT_SEED
 
@@ -55,12 +60,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _design(args: argparse.Namespace) -> TrialDesign:
+    """The design the report will use, read first so that a bad one exits with 2."""
+    if args.design is not None:
+        return read_design(args.design)
+    if args.data is not None and (args.data / DESIGN_FILE).is_file():
+        return read_design(args.data / DESIGN_FILE)
+    return TrialDesign()
+
+
+def _bad_option(args: argparse.Namespace) -> str | None:
+    """What is wrong with the options, or None."""
+    if args.suppress_below < 1:
+        return "--suppress-below must be at least 1"
+    if args.seed < 0:
+        return f"--seed must be a whole number >= 0, got {args.seed}"
+    cutoff = _design(args).cutoff
+    if args.as_of is not None and dt.date.fromisoformat(args.as_of) > cutoff:
+        return (f"--as-of {args.as_of} lies after the data cut-off {cutoff}; the data cannot "
+                "know what happened later")
+    return None
+
+
 def _main(argv: Sequence[str] | None) -> int:
     from .reporting.build import ReportSettings, build_report
 
     args = _parser().parse_args(argv)
-    if args.suppress_below < 1:
-        print("report: --suppress-below must be at least 1", file=sys.stderr)
+    problem = _bad_option(args)
+    if problem is not None:
+        print(f"report: {problem}", file=sys.stderr)
         return 2
     settings = ReportSettings(data=args.data, design=args.design, out=args.out,
                               as_of=args.as_of, lang=args.lang, seed=args.seed,
@@ -76,9 +104,6 @@ def _main(argv: Sequence[str] | None) -> int:
         print(exc.report.summary(), file=sys.stderr)
         print("report: the data are invalid; no report was written", file=sys.stderr)
         return 1
-    except ValueError as exc:
-        print(f"report: {exc}", file=sys.stderr)
-        return 2
     print(f"report: wrote {out} in {time.monotonic() - start:.0f} s")
     return 0
 

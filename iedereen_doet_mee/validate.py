@@ -2,7 +2,8 @@
 
 Checks a trial directory against the data model and prints every problem, each
 with file, row, column and rule. Exit status 0 when valid (warnings allowed),
-1 when not, 2 for a bad design or argument.
+1 when not, 2 for a bad design or argument (also a ``--csv`` file that cannot be
+written), 3 for an unexpected error.
 """
 
 from __future__ import annotations
@@ -42,7 +43,12 @@ def _main(argv: Sequence[str] | None) -> int:
     report = validate_trial_directory(args.directory, design=args.design)
     print(report.summary(max_per_rule=None if args.all else 20))
     if args.csv:
-        report.problems.to_csv(args.csv, index=False, lineterminator="\n")
+        try:
+            report.problems.to_csv(args.csv, index=False, lineterminator="\n")
+        except OSError as exc:
+            print(f"validate: --csv {args.csv}: cannot write the problem table "
+                  f"({exc.strerror or exc})", file=sys.stderr)
+            return 2
     if (report.problems["rule"] == "invalid_design").any():
         return 2
     return 0 if report.is_valid else 1

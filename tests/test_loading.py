@@ -76,17 +76,28 @@ def test_report_summary_truncates_repeated_problems(tmp_path):
     assert repr(report).startswith("ValidationReport(") and "30 errors" in repr(report)
 
 
-def test_tables_with_a_header_only_are_valid_with_a_warning(tmp_path):
+def test_optional_tables_with_a_header_only_are_valid_with_a_warning(tmp_path):
     (tmp_path / "participants.csv").write_text(
-        "participant_id,band,instruments,enrolled_on,exit_on,exit_reason\n", encoding="utf-8")
+        "participant_id,band,instruments,enrolled_on,exit_on,exit_reason\n"
+        "P1,40-60,yes,2014-09-01,,\n", encoding="utf-8")
     for name in ("measurements", "instruments", "allocation_log"):
         header = ",".join(c.name for c in TABLES[name].columns if c.required)
         (tmp_path / f"{name}.csv").write_text(header + "\n", encoding="utf-8")
     report = validate_trial_directory(tmp_path)
     assert report.is_valid
-    assert report.warnings["rule"].tolist() == ["no_records"]
+    assert report.warnings["rule"].tolist() == ["no_records"] * 3
+    assert report.warnings["row"].tolist() == [2, 2, 2]
     trial = load_trial(tmp_path)
-    assert len(trial.participants) == 0 and len(trial.tables["measurements"]) == 0
+    assert len(trial.participants) == 1 and len(trial.tables["measurements"]) == 0
+
+
+def test_participants_with_a_header_only_are_an_error(tmp_path):
+    (tmp_path / "participants.csv").write_text(
+        "participant_id,band,instruments,enrolled_on,exit_on,exit_reason\n", encoding="utf-8")
+    report = validate_trial_directory(tmp_path)
+    assert not report.is_valid
+    assert report.errors[["file", "row", "rule"]].values.tolist() == [
+        ["participants.csv", 2, "no_records"]]
 
 
 def test_loaded_tables_carry_no_validation_leftovers():

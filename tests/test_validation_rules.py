@@ -292,7 +292,8 @@ CELL_CASES = [
     ("participants", 0, "enrolled_on", "2014-06-30",
      [(PAR, 2, "enrolled_on", "enrolled_outside_window", WARN)]),
     ("participants", 1, "enrolled_on", "2016-07-01",  # first day after the window = cut-off
-     [(PAR, 3, "enrolled_on", "enrolled_outside_window", WARN)]),
+     [(PAR, 3, "enrolled_on", "enrolled_outside_window", WARN),
+      (INS, 2, "started_on", "before_enrolment", WARN)]),  # P002's job coach started earlier
     ("participants", 0, "wage_value_estimate", "60",  # upper bound of 40-60 is exclusive
      [(PAR, 2, "wage_value_estimate", "band_disagrees_with_estimate", WARN)]),
     ("participants", 2, "wage_value_estimate", "59.5",
@@ -425,7 +426,7 @@ def test_non_utf8_csv_is_unreadable(tmp_path: Path, tables: dict[str, Table]) ->
     directory = write_tables(tmp_path, tables)
     write_csv(directory, "measurements", tables["measurements"], encoding="cp1252")
     report = validate_trial_directory(directory)
-    assert_problems(report, [(MEA, None, None, "unreadable_file", ERR)])
+    assert_problems(report, [(MEA, 2, "method", "unreadable_file", ERR)])
     assert "UTF-8" in report.problems.loc[0, "message"]
 
 
@@ -458,7 +459,7 @@ def test_malformed_quotes_are_unreadable(tmp_path: Path, tables: dict[str, Table
 def test_empty_file(tmp_path: Path, tables: dict[str, Table], content: bytes) -> None:
     directory = write_tables(tmp_path, tables)
     (directory / PAR).write_bytes(content)
-    assert_problems(validate_trial_directory(directory), [(PAR, None, None, "empty_file", ERR)])
+    assert_problems(validate_trial_directory(directory), [(PAR, 1, None, "empty_file", ERR)])
 
 
 @pytest.mark.parametrize(("new_name", "expected"), [
@@ -735,10 +736,11 @@ def test_warnings_alone_keep_the_directory_valid(tmp_path: Path,
         (PAR, 2, "enrolled_on", "enrolled_outside_window", WARN),
         (PAR, 5, "wage_value_estimate", "band_disagrees_with_estimate", WARN),
         (INS, 2, "participant_id", "instruments_in_control_arm", WARN),
+        (INS, 2, "started_on", "before_enrolment", WARN),  # P004 enrolled after it started
     ])
     assert report.is_valid
     assert report.errors.empty
-    assert len(report.warnings) == 3
+    assert len(report.warnings) == 4
 
 
 # -- the command line --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pandas as pd
 from .problems import ProblemLog
 from .schema import Column
 
-__all__ = ["DATE_DTYPE", "check_column", "show_value"]
+__all__ = ["DATE_DTYPE", "check_column", "likely_dates", "show_value"]
 
 #: The dtype of every date column of a loaded or simulated table.
 DATE_DTYPE = "datetime64[ns]"
@@ -120,10 +120,48 @@ def _dates(text: pd.Series, rows: np.ndarray, usable: np.ndarray, column: Column
     parsed = pd.to_datetime(text.where(usable & plausible, None), format="%Y-%m-%d",
                             errors="coerce").astype(DATE_DTYPE)
     bad = usable & parsed.isna().to_numpy()
+    guesses = likely_dates(text[bad]) if bad.any() else pd.Series([], dtype=object)
     log.add_rows(file, rows[bad], column.name, "unparseable_date",
-                 [f"{show_value(v, column)} is not a date between 1900 and 2199; write dates "
-                  "as YYYY-MM-DD, e.g. 2015-03-02" for v in text[bad]])
+                 [f"{show_value(v, column)} is not a date in the form YYYY-MM-DD; did you mean "
+                  f"{g}?" if isinstance(g, str) else
+                  f"{show_value(v, column)} is not a date between 1900 and 2199; write dates "
+                  "as YYYY-MM-DD, e.g. 2015-03-02"
+                  for v, g in zip(text[bad], guesses, strict=True)])
     return parsed
+
+
+def likely_dates(text: pd.Series) -> pd.Series:
+    """The ISO date a badly written date probably means, or missing when none is clear.
+
+    Day-month-year with ``-``, ``/`` or ``.`` (the Dutch order; month-day-year only when
+    day-month is impossible), year-month-day with other separators or unpadded, a
+    date followed by a time, ``YYYYMMDD``, and Excel's day numbers (days since
+    1899-12-30, five digits).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> likely_dates(pd.Series(["01-07-2015", "1/7/2015", "12/31/2015", "2015.7.1",
+    ...                         "2015-12-18 10:00", "42186", "31-02-2015", "soon"])).tolist()
+    ['2015-07-01', '2015-07-01', '2015-12-31', '2015-07-01', '2015-12-18', '2015-07-01', nan, nan]
+    """
+    text = text.astype(str).str.strip()
+    dmy = text.str.extract(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$")
+    ymd = text.str.extract(r"^([0-9]{4})[-/.]?([0-9]{1,2})[-/.]?([0-9]{1,2})(?:[ T].*)?$")
+    guess = _iso(dmy[2], dmy[1], dmy[0])
+    guess = guess.fillna(_iso(dmy[2], dmy[0], dmy[1]))
+    guess = guess.fillna(_iso(ymd[0], ymd[1], ymd[2]))
+    serial = pd.to_numeric(text.where(text.str.fullmatch(r"[0-9]{5}")), errors="coerce")
+    days = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
+    from_serial = days.dt.strftime("%Y-%m-%d").where(days.dt.year.between(1900, 2199))
+    return guess.fillna(from_serial).astype(object).where(lambda g: g.notna(), np.nan)
+
+
+def _iso(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` where the parts make a real date between 1900 and 2199, else missing."""
+    iso = year + "-" + month.str.zfill(2) + "-" + day.str.zfill(2)
+    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    return iso.where(parsed.notna() & parsed.dt.year.between(1900, 2199))
 
 
 def _numbers(text: pd.Series, rows: np.ndarray, usable: np.ndarray, column: Column,

@@ -17,11 +17,13 @@ import dataclasses
 import datetime as dt
 import io
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .bsn import contains_bsn
 from .problems import ProblemLog
 from .schema import TABLES
 
@@ -53,8 +55,10 @@ def find_table_files(directory: Path, log: ProblemLog) -> dict[str, Path]:
     tables: dict[str, Path] = {}
     for stem, paths in found.items():
         if stem not in TABLES:
-            for path in paths:
-                log.add(path.name, None, None, "unknown_table",
+            secret = contains_bsn(pd.Series([p.name for p in paths], dtype=object))
+            for path, hidden in zip(paths, secret, strict=True):
+                name = "(a file named after a citizen service number)" if hidden else path.name
+                log.add(name, None, None, "unknown_table",
                         f"file is not a table of the data model (tables: {', '.join(TABLES)}); "
                         "it is not read", severity="warning")
             continue
@@ -81,69 +85,169 @@ def read_raw_table(name: str, path: Path, log: ProblemLog) -> RawTable | None:
         else:
             header, records, rows = _read_parquet(path)
     except _UnreadableError as exc:
-        log.add(path.name, None, None, "unreadable_file", str(exc))
+        log.add(path.name, exc.row, exc.column, exc.rule, str(exc))
         return None
     if header is None:
-        log.add(path.name, None, None, "empty_file", "the file has no header row")
+        log.add(path.name, 1, None, "empty_file",
+                "the file has no header row: row 1 should hold the column names, e.g. "
+                f"{','.join(c.name for c in TABLES[name].columns if c.required)}")
         return None
-    bad_header = False
-    seen: set[str] = set()
-    for position, column in enumerate(header, start=1):
-        if column == "":
-            log.add(path.name, 1, None, "empty_header",
-                    f"header cell {position} is empty; every column needs a name")
-            bad_header = True
-        elif column in seen:
-            log.add(path.name, 1, column, "duplicate_column", "column appears more than once")
-            bad_header = True
-        seen.add(column)
-    if bad_header:
+    if not _header_is_usable(header, path.name, log):
         return None
     frame = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(
         {c: pd.Series([], dtype=object) for c in header})
     return RawTable(name, path, frame, np.asarray(rows, dtype=np.int64))
 
 
+def _header_is_usable(header: list[str], file: str, log: ProblemLog) -> bool:
+    """Report empty, repeated and secret header cells; whether the header can be used."""
+    usable = True
+    seen: set[str] = set()
+    secret = contains_bsn(pd.Series(header, dtype=object))
+    for position, column in enumerate(header, start=1):
+        if secret[position - 1]:
+            log.add(file, 1, None, "citizen_service_number",
+                    f"header cell {position} holds a number that looks like a Dutch citizen "
+                    "service number (not shown); is the header row missing? Row 1 must hold "
+                    "the column names")
+            usable = False
+        elif column == "":
+            log.add(file, 1, None, "empty_header",
+                    f"header cell {position} is empty; every column needs a name")
+            usable = False
+        elif column in seen:
+            log.add(file, 1, column, "duplicate_column", "column appears more than once")
+            usable = False
+        seen.add(column)
+    return usable
+
+
 class _UnreadableError(Exception):
-    pass
+    """A file that cannot be read as a table: why, and where when that is known."""
+
+    def __init__(self, message: str, row: int | None = None, column: str | None = None,
+                 rule: str = "unreadable_file") -> None:
+        super().__init__(message)
+        self.row, self.column, self.rule = row, column, rule
 
 
 _Parsed = tuple[list[str] | None, list[list[str]], list[int]]
+#: Leading bytes of files that are not text, and what they probably are.
+_SIGNATURES = (
+    (b"PK\x03\x04", "a zip archive, probably an Excel workbook renamed to .csv: name it "
+                    ".xlsx, or save it from Excel as 'CSV UTF-8'"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook: save it as .xlsx or as 'CSV UTF-8'"),
+    (b"PAR1", "a Parquet file: name it .parquet"),
+    (b"%PDF", "a PDF document: export the table itself as 'CSV UTF-8'"),
+)
+_SURROGATE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, kept by surrogateescape
+
+
+def _decode(data: bytes) -> tuple[str, UnicodeDecodeError | None]:
+    """The file's text, and the decoding error when it is not UTF-8.
+
+    Empty, binary and UTF-16 files are refused with a hint. Bytes that are not UTF-8
+    are kept as surrogates, so that the records can still be parsed to find the row and
+    column of the first one (:func:`_not_utf8`).
+    """
+    if not data:
+        raise _UnreadableError(
+            "the file is empty (0 bytes): row 1 should hold the column names and the rows "
+            "below it the records; export the table again", row=1, rule="empty_file")
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise _UnreadableError(f"this is not a text/CSV file but {what}", row=1)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _UnreadableError("the file is UTF-16 text (Excel's 'Unicode text'), not UTF-8; "
+                               "save it from Excel as 'CSV UTF-8'", row=1)
+    if b"\x00" in data:
+        before = data[:data.index(b"\x00")]
+        textual = _is_text(before)  # text with a NUL byte in it, or binary from the start
+        line = before.count(b"\n") + 1 if textual else 1
+        what = "a NUL byte, which text never holds" if textual else "binary data"
+        raise _UnreadableError(
+            f"this is not a text/CSV file: it holds {what}; export the table as 'CSV UTF-8', "
+            "or give an Excel workbook as .xlsx", row=line)
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return data.decode("utf-8-sig", errors="surrogateescape"), exc
+
+
+def _is_text(data: bytes) -> bool:
+    """Whether bytes are UTF-8 text without control characters (tab and line breaks aside)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+
+
+def _not_utf8(data: bytes, error: UnicodeDecodeError,
+              where: tuple[int, str | None] | None) -> _UnreadableError:
+    """The problem of a file that is not UTF-8, at the row and column of its first bad byte.
+
+    ``where`` is the row and column of the first cell holding a byte that is not
+    UTF-8, when parsing got that far; else the line of the byte is given as the row.
+    """
+    bad = data[error.start]
+    shown = bytes([bad]).decode("cp1252", errors="replace")
+    row, column = where if where is not None else (data[:error.start].count(b"\n") + 1, None)
+    return _UnreadableError(
+        f"not UTF-8 text: the byte 0x{bad:02X} ({shown!r} in Windows-1252) here is not UTF-8; "
+        "the file was probably saved by Excel as plain 'CSV'. Save it as 'CSV UTF-8' and try "
+        "again", row=row, column=column)
+
+
+def _first_bad_cell(row: int, record: list[str], header: list[str] | None
+                    ) -> tuple[int, str | None] | None:
+    """Row and column (None in the header or beyond it) of a cell with a non-UTF-8 byte."""
+    hit = next((i for i, cell in enumerate(record) if _SURROGATE.search(cell)), None)
+    if hit is None:
+        return None
+    return row, header[hit] if header is not None and hit < len(header) else None
 
 
 def _read_csv(path: Path, log: ProblemLog) -> _Parsed:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _UnreadableError(
-            f"not UTF-8 text (byte {exc.start}); save the file as 'CSV UTF-8' and try again"
-        ) from None
+        data = path.read_bytes()
     except OSError as exc:
         raise _UnreadableError(f"cannot open: {exc.strerror}") from None
+    text, not_utf8 = _decode(data)
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: list[str] | None = None
     records: list[list[str]] = []
     rows: list[int] = []
+    ragged: list[tuple[int, int]] = []
+    bad_cell = None
     try:
         # rows count records as a spreadsheet does: a quoted cell spanning several lines
         # is still one row, and a blank line is an (empty) row
         for start, record in enumerate(reader, start=1):
             if not record or all(cell == "" for cell in record):
                 continue  # blank lines carry no record
+            if not_utf8 is not None and bad_cell is None:
+                bad_cell = _first_bad_cell(start, record, header)
             if header is None:
                 header = record
                 continue
             if len(record) != len(header):
-                log.add(path.name, start, None, "ragged_row",
-                        f"row has {len(record)} fields, the header has {len(header)}; the row "
-                        "is not loaded")
+                ragged.append((start, len(record)))
                 continue
             records.append(record)
             rows.append(start)
     except csv.Error as exc:
+        if not_utf8 is not None:
+            raise _not_utf8(data, not_utf8, bad_cell) from None
         raise _UnreadableError(f"malformed CSV near line {reader.line_num}: {exc}") from None
+    if not_utf8 is not None:
+        raise _not_utf8(data, not_utf8, bad_cell)
+    for start, fields in ragged:
+        log.add(path.name, start, None, "ragged_row",
+                f"row has {fields} fields, the header has {len(header or [])}; the row is not "
+                "loaded")
     return header, records, rows
 
 

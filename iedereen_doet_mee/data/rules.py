@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..design.trial_design import TrialDesign
 from .problems import ProblemLog
+from .repeats import check_repeated_answers, check_repeated_measurements
 from .schema import MEASURES, TABLES
 
 __all__ = ["check_cross_rules"]
@@ -70,13 +71,16 @@ def check_cross_rules(typed: Typed, design: TrialDesign, log: ProblemLog) -> Non
         people = participants[1].drop_duplicates("participant_id").set_index("participant_id")
         if "instruments" in typed and design.control_arm is not None:
             _instruments_in_control(*typed["instruments"], people, design, log)
-        if "measurements" in typed:
-            _measured_before_enrolment(*typed["measurements"], people, log)
+        for name in _BEFORE_ENROLMENT:
+            if name in typed:
+                _before_enrolment(name, *typed[name], people, log)
         if "allocation_log" in typed:
             _allocation_matches(*typed["allocation_log"], people, log)
     if "measurements" in typed:
         _measure_ranges(*typed["measurements"], log)
+        check_repeated_measurements(*typed["measurements"], log)
     if "employer_survey" in typed:
+        check_repeated_answers(*typed["employer_survey"], log)
         file, frame, rows = typed["employer_survey"]
         bad = (frame["answer"] > design.likert_points).fillna(False).to_numpy(dtype=bool)
         log.add_rows(file, rows[bad], "answer", "out_of_range",
@@ -99,15 +103,7 @@ def _after_cutoff(file: str, frame: pd.DataFrame, rows: np.ndarray, name: str,
 
 def _participants(file: str, frame: pd.DataFrame, rows: np.ndarray, design: TrialDesign,
                   log: ProblemLog) -> None:
-    if frame.empty:
-        log.add(file, None, None, "no_records", "the participants table has no records",
-                severity="warning")
-    ids = frame["participant_id"]
-    dup = ids.duplicated(keep="first") & ids.notna()
-    first_row = pd.Series(rows, index=frame.index).groupby(ids).transform("first")
-    log.add_rows(file, rows[dup.to_numpy()], "participant_id", "duplicate_participant",
-                 [f"participant_id {p!r} already appears on row {r}"
-                  for p, r in zip(ids[dup], first_row[dup], strict=True)])
+    _duplicate_participants(file, frame, rows, log, "already appears on row {row}")
     _before(file, frame, rows, "exit_on", "enrolled_on", "exit_before_enrolment", log, "")
     for column in ("left_project_on", "follow_up_end_on", "returned_on"):
         _before(file, frame, rows, column, "enrolled_on", "before_enrolment", log, "")
@@ -131,7 +127,22 @@ def _participants(file: str, frame: pd.DataFrame, rows: np.ndarray, design: Tria
                   f" to {design.enrolment_end}" for d in _date_text(enrolled[outside])],
                  severity="warning")
     if "wage_value_estimate" in frame:
-        _band_versus_estimate(file, frame, rows, design, log)
+        shares = _wage_values_as_shares(file, frame["wage_value_estimate"], rows,
+                                        "wage_value_estimate", log)
+        _band_versus_estimate(file, frame[~shares], rows[~shares], design, log)
+
+
+def _duplicate_participants(file: str, frame: pd.DataFrame, rows: np.ndarray, log: ProblemLog,
+                            what: str) -> None:
+    """Report every row of a participant seen before; say so when it repeats a row exactly."""
+    ids = frame["participant_id"]
+    dup = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    first_row = pd.Series(rows, index=frame.index).groupby(ids).transform("first")
+    repeats = frame.attrs["repeats"]
+    log.add_rows(file, rows[dup], "participant_id", "duplicate_participant",
+                 [f"row repeats row {same} exactly; remove it (a repeated row is counted twice)"
+                  if same else f"participant_id {p!r} " + what.format(row=r)
+                  for p, r, same in zip(ids[dup], first_row[dup], repeats[dup], strict=True)])
 
 
 def _band_versus_estimate(file: str, frame: pd.DataFrame, rows: np.ndarray,
@@ -170,12 +181,28 @@ def _instruments_in_control(file: str, frame: pd.DataFrame, rows: np.ndarray,
                  severity="warning")
 
 
-def _measured_before_enrolment(file: str, frame: pd.DataFrame, rows: np.ndarray,
-                               people: pd.DataFrame, log: ProblemLog) -> None:
+#: Per table: the date column compared with enrolment, and what an earlier date means.
+_BEFORE_ENROLMENT = {
+    "measurements": ("measured_on", "measurement taken before the participant's enrolment "
+                     "on {enrolled}"),
+    "employment": ("started_on", "job started before the participant's enrolment on "
+                   "{enrolled}; it is not counted as a placement (only jobs started on or "
+                   "after enrolment are); check the dates"),
+    "instruments": ("started_on", "instrument started before the participant's enrolment on "
+                    "{enrolled}; it is still counted as received and in the costs; check the "
+                    "dates"),
+}
+
+
+def _before_enrolment(name: str, file: str, frame: pd.DataFrame, rows: np.ndarray,
+                      people: pd.DataFrame, log: ProblemLog) -> None:
+    """Warn about records dated before the participant's enrolment."""
+    column, message = _BEFORE_ENROLMENT[name]
     enrolled = _lookup(people, "enrolled_on", frame)
-    bad = (frame["measured_on"] < enrolled).fillna(False).to_numpy(dtype=bool)
-    log.add_rows(file, rows[bad], "measured_on", "before_enrolment",
-                 "measurement taken before the participant's enrolment", severity="warning")
+    bad = (frame[column] < enrolled).fillna(False).to_numpy(dtype=bool)
+    log.add_rows(file, rows[bad], column, "before_enrolment",
+                 [message.format(enrolled=d) for d in _date_text(enrolled[bad])],
+                 severity="warning")
 
 
 def _allocation_matches(file: str, frame: pd.DataFrame, rows: np.ndarray,
@@ -187,14 +214,42 @@ def _allocation_matches(file: str, frame: pd.DataFrame, rows: np.ndarray,
         log.add_rows(file, rows[bad], column, "allocation_mismatch",
                      [f"allocation log says {a!r}, participants table says {b!r}"
                       for a, b in zip(mine[bad], recorded[bad], strict=True)])
-    dup = frame["participant_id"].duplicated() & frame["participant_id"].notna()
-    log.add_rows(file, rows[dup.to_numpy()], "participant_id", "duplicate_participant",
-                 "participant allocated more than once")
+    _duplicate_participants(file, frame, rows, log,
+                            "is allocated more than once (first on row {row})")
+
+
+def _wage_values_as_shares(file: str, values: pd.Series, rows: np.ndarray, column: str,
+                           log: ProblemLog) -> np.ndarray:
+    """Report wage values written as shares of the minimum wage (0.55 for 55%).
+
+    When every value is at most 1 (and not all are 0) the column was given as shares:
+    one error. Otherwise each value in (0, 1] among percentages gets a warning. Returns
+    the mask of the values reported.
+    """
+    number = values.to_numpy(dtype=float, na_value=np.nan)
+    present = ~np.isnan(number)
+    small = present & (number > 0) & (number <= 1)
+    if not small.any():
+        return small
+    hint = "give wage value as a percentage of the minimum wage, e.g. 55 for 0.55"
+    if (number[present] <= 1).all():
+        listed = ", ".join(str(r) for r in rows[present][:5])
+        log.add(file, int(rows[small][0]), column, "wage_value_as_share",
+                f"all {int(present.sum())} wage values lie between 0 and 1 (rows {listed}"
+                f"{' ...' if present.sum() > 5 else ''}), so they look like shares: {hint} "
+                f"(here {number[small][0] * 100:g} for {number[small][0]:g})")
+        return present
+    log.add_rows(file, rows[small], column, "wage_value_as_share",
+                 [f"wage value {v:g} looks like a share while the others are percentages; did "
+                  f"you mean {v * 100:g}? ({hint})" for v in number[small]], severity="warning")
+    return small
 
 
 def _measure_ranges(file: str, frame: pd.DataFrame, rows: np.ndarray, log: ProblemLog) -> None:
     measure = frame["measure"].astype(object)
     value = frame["value"]
+    wage = (measure == "wage_value").to_numpy(dtype=bool)
+    _wage_values_as_shares(file, value[wage], rows[wage], "value", log)
     for name, (low, high, whole) in MEASURES.items():
         mine = (measure == name).to_numpy(dtype=bool) & value.notna().to_numpy()
         outside = mine & ((value < low) | (value > high)).to_numpy(dtype=bool)

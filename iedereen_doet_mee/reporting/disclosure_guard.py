@@ -2,8 +2,8 @@
 
 :func:`check_publishable` raises :class:`DisclosureError` on identifier-like column names,
 columns only row-level data have (:data:`ROW_LEVEL_COLUMNS`), known identifiers and values
-passing the BSN 11-test. Import the public names from
-:mod:`iedereen_doet_mee.reporting.disclosure`.
+passing the BSN 11-test, also inside a text (``"klant 111222333 tevreden"``). Import the
+public names from :mod:`iedereen_doet_mee.reporting.disclosure`.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..analysis.outcomes import OUTCOME_COLUMNS
-from ..data.bsn import looks_like_bsn
+from ..data.bsn import contains_bsn
 from ..data.schema import TABLES
 
 __all__ = ["ROW_LEVEL_COLUMNS", "DisclosureError", "check_publishable"]
@@ -65,7 +66,8 @@ def check_publishable(frame: pd.DataFrame, *, name: str = "table",
         Listing every problem: identifier-like column names (``participant_id``,
         ``employer_id``, ``bsn``, names, addresses, ...), columns only row-level data have
         (dates of enrolment or exit, ages, wage values, ... see :data:`ROW_LEVEL_COLUMNS`),
-        known identifiers and values passing the BSN 11-test. Values are never echoed.
+        known identifiers and values passing the BSN 11-test, whole or inside a text. Values
+        are never echoed.
 
     Examples
     --------
@@ -82,7 +84,7 @@ def check_publishable(frame: pd.DataFrame, *, name: str = "table",
                     for c in flat.columns]
     known = {str(v) for v in identifiers}
     names = pd.Series(list(flat.columns), dtype=object)
-    secret = names.isin(known).to_numpy() | looks_like_bsn(names)
+    secret = names.isin(known).to_numpy() | _holds_bsn(names)
     problems = []
     for position, column in enumerate(flat.columns):
         label = f"column {position + 1}" if secret[position] else f"column {column!r}"
@@ -101,14 +103,23 @@ def check_publishable(frame: pd.DataFrame, *, name: str = "table",
         if known and text.isin(known).any():
             problems.append(f"{label} contains a known identifier")
         if (values.dtype == object or pd.api.types.is_string_dtype(values)
-                or pd.api.types.is_integer_dtype(values)) and looks_like_bsn(text).any():
+                or pd.api.types.is_integer_dtype(values)) and _holds_bsn(text).any():
             problems.append(f"{label} contains a value that passes the BSN 11-test")
     labels = pd.Series([str(v) for label in frame.index
                         for v in (label if isinstance(label, tuple) else (label,))], dtype=object)
-    if (labels.isin(known).to_numpy() | looks_like_bsn(labels)).any():
+    if (labels.isin(known).to_numpy() | _holds_bsn(labels)).any():
         problems.append("the row labels contain an identifier")
     if problems:
         raise DisclosureError(f"{name} may not be published: " + "; ".join(problems))
+
+
+def _holds_bsn(texts: pd.Series) -> np.ndarray:
+    """Texts that are or contain 8 or 9 digits passing the 11-test.
+
+    Nine digits in groups of three are left out: a reader's text writes large amounts
+    that way (``123.456.789``).
+    """
+    return contains_bsn(texts, threes=False)
 
 
 def _has_named_index(frame: pd.DataFrame) -> bool:
