@@ -152,8 +152,8 @@ def costs_and_savings(
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> result = costs_and_savings(derive_outcomes(simulate_trial(seed=1)).frame,
     ...                            n_bootstrap=200)
-    >>> result.estimate("overall", "mean_benefit_months_saved")["n"]
-    np.int64(100)
+    >>> int(result.estimate("overall", "mean_benefit_months_saved")["n"])
+    100
     """
     design = TrialDesign() if design is None else design
     if exits not in get_args(Exits):

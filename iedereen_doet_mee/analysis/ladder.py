@@ -59,12 +59,15 @@ def _rungs(frame: pd.DataFrame, column: str, rungs: Sequence[int], caller: str) 
 def _transitions(intake: pd.Series, last: pd.Series, rungs: Sequence[int]
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     both = intake.notna() & last.notna()
-    counts = pd.crosstab(pd.Categorical(intake[both].astype(int), categories=list(rungs)),
-                         pd.Categorical(last[both].astype(int), categories=list(rungs)),
-                         dropna=False).reindex(index=list(rungs), columns=list(rungs),
-                                               fill_value=0)
-    counts.index.name, counts.columns.name = "intake_rung", "last_rung"
-    counts = counts.astype(np.int64)
+    # counted with bincount, not pd.crosstab: pandas < 3 gives an empty crosstab of
+    # categoricals duplicate column labels (a cell with nobody measured twice)
+    k = len(rungs)
+    start, end = (pd.Categorical(s[both].astype(int), categories=list(rungs)).codes
+                  .astype(np.int64) for s in (intake, last))
+    counts = pd.DataFrame(np.bincount(start * k + end, minlength=k * k).reshape(k, k)
+                          .astype(np.int64),
+                          index=pd.Index(list(rungs), dtype=np.int64, name="intake_rung"),
+                          columns=pd.Index(list(rungs), dtype=np.int64, name="last_rung"))
     totals = counts.sum(axis=1)
     shares = counts.div(totals.where(totals > 0), axis=0)
     counts["total"] = totals
@@ -257,6 +260,10 @@ def ladder_ordinal(frame: pd.DataFrame, *, intake: str = "ladder_intake",
                 start_fit = model.fit(method="bfgs", maxiter=2000, disp=False)
                 fit = model.fit(start_params=start_fit.params, method="newton", maxiter=100,
                                 disp=False)
+            except np.linalg.LinAlgError as error:  # statsmodels < 0.15 under separation
+                problem = (f"the fit failed ({type(error).__name__}: {error}): a singular "
+                           "information matrix, as under separation (a covariate level "
+                           "predicts the rung perfectly) or collinear covariates")
             except Exception as error:  # any failure of the optimiser must not stop a report
                 problem = f"the fit failed ({type(error).__name__}: {error})"
         notes += sorted({f"Optimiser warning: {str(w.message).splitlines()[0]}"

@@ -34,6 +34,7 @@ from ..design.trial_design import TrialDesign
 from ..simulation.parameters import SimulationParameters
 from ..simulation.simulate import DEFAULT_SEED
 from .diagnose import DEFAULT_CHUNK_SIZE, diagnose_design, with_outflow
+from .isotonic import isotonic_regression
 from .progress import ProgressBar
 
 __all__ = ["DEFAULT_ESTIMATOR", "GRID_KEYS", "closed_form_mde", "closed_form_power",
@@ -318,7 +319,7 @@ def redesign(design: TrialDesign | None = None, parameters: SimulationParameters
 def _crossing(effect: np.ndarray, power: np.ndarray, target: float, eps: float) -> float:
     """First effect where the monotone (isotonic) power curve reaches ``target``,
     interpolated linearly on the probit scale; NaN when it never does."""
-    fitted = optimize.isotonic_regression(power).x
+    fitted = isotonic_regression(power)
     above = np.flatnonzero(fitted >= target)
     if not above.size:
         return math.nan

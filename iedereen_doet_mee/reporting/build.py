@@ -26,7 +26,7 @@ from ..data.loading import TrialData, load_trial
 from ..data.validation import check_trial_directory
 from ..errors import TrialDataError
 from ..output_folder import output_folder
-from ..provenance import environment_versions
+from ..provenance import REPORT_LIBRARIES, environment_versions
 from ..simulation.directory import simulate_to_directory
 from ..simulation.simulate import DEFAULT_SEED
 from .content import ReportInputs, build_document
@@ -94,7 +94,8 @@ def _provenance(trial: TrialData, settings: ReportSettings, as_of: dt.date,
             ("design", trial.design.name), ("as_of", as_of.isoformat()),
             ("seed", str(settings.seed)), ("input", source),
             ("suppress_below", str(settings.suppress_below))]
-    rows += [(f"version {name}", version) for name, version in environment_versions().items()]
+    rows += [(f"version {name}", version)
+             for name, version in environment_versions(REPORT_LIBRARIES).items()]
     rows += [(f"sha256 {name}", digest) for name, digest in sorted(trial.checksums.items())]
     return rows
 

@@ -57,9 +57,11 @@ _HOUSE_RC: dict[str, object] = {
     "axes.formatter.use_locale": False, "legend.frameon": False, "lines.linewidth": 1.4,
     "figure.facecolor": "white", "savefig.facecolor": "white", "figure.dpi": _DPI,
     "savefig.dpi": _DPI, "savefig.bbox": "standard", "image.cmap": "cividis",
-    "svg.fonttype": "none", "svg.hashsalt": _CREATOR, "svg.id": None,
+    "svg.fonttype": "none", "svg.hashsalt": _CREATOR,
     "path.simplify": True, "text.usetex": False,
 }
+if "svg.id" in mpl.rcParams:  # matplotlib >= 3.10: no id on the <svg> root element
+    _HOUSE_RC["svg.id"] = None
 
 #: Every visible label, by key: (Dutch, English).
 LABELS: dict[str, tuple[str, str]] = {

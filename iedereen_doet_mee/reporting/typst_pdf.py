@@ -3,7 +3,10 @@
 The ``typst`` package from PyPI carries its own compiler and fonts, so no system
 package is needed. Every text goes in as a Typst string literal (nothing is read as
 markup), the document date is left out and system fonts are ignored, so the same
-report gives the same PDF bytes on any machine. Figures go in as PNG.
+report gives the same PDF bytes on any machine. From typst 0.13.1 on (the lower bound in
+pyproject.toml) the document identifier is a hash of the content; 0.13.0 hashed the
+source file's path into it, and the report compiles in a temporary folder. Figures go
+in as PNG.
 """
 
 from __future__ import annotations

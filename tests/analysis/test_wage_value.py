@@ -198,13 +198,17 @@ def test_satterthwaite_df_match_lmertest_at_a_singular_fit():
     long = _synthetic_like("wage_value_long_singular.csv")
     result = wage_value_mixed_model(long)
     assert small["singular"] and any("singular" in note for note in result.notes)
+    # the REML surface is flat at the boundary: Nelder-Mead stops at log-likelihoods
+    # 1e-7 apart under statsmodels 0.14 and 0.15, and the growth estimates (SE 0.17 to
+    # 0.19) differ from lme4's by up to 1e-5 and 2e-6; atol 2e-5 is 1e-4 SE
     np.testing.assert_allclose(_column(result, GROWTH, estimator=LMM_T),
-                               small["growth"]["estimate"], rtol=LMM_RTOL)
+                               small["growth"]["estimate"], rtol=LMM_RTOL, atol=2e-5)
     se = _column(result, GROWTH, "std_error", LMM_T)
     np.testing.assert_allclose(se, small["growth"]["std_error"], rtol=LMM_RTOL)
     half = _column(result, GROWTH, "conf_high", LMM_T) - _column(result, GROWTH,
                                                                 estimator=LMM_T)
-    np.testing.assert_allclose(half, _t_half_width(se, small["growth"]["df"]), rtol=1e-6)
+    # through the df (about 100): 5.3e-7 under statsmodels 0.15, 1.03e-6 under 0.14.1
+    np.testing.assert_allclose(half, _t_half_width(se, small["growth"]["df"]), rtol=3e-6)
     np.testing.assert_allclose(result.extras["trajectories"]["df"],
                                small["trajectories"]["df"], rtol=2e-3)
 

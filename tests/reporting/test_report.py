@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -65,6 +66,9 @@ def test_results_json_records_and_header(default_report):
         expected = hashlib.sha256((SYNTHETIC / name).read_bytes()).hexdigest()
         assert provenance[f"sha256 {name}"] == expected  # the bundled trial, byte for byte
     assert provenance["version numpy"] == np.__version__
+    # the versions the figure and PDF bytes depend on (CI tests two environments)
+    assert provenance["version matplotlib"] == metadata.version("matplotlib")
+    assert provenance["version typst"] == metadata.version("typst")
     hidden = records[records["suppressed"]]
     assert len(hidden) > 0
     assert hidden[["estimate", "std_error", "conf_low", "conf_high", "p_value", "n"]]\
