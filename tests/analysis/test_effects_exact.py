@@ -185,7 +185,7 @@ def test_above_its_threshold_boschloo_is_left_out_and_fisher_answers():
     assert any(note.startswith("Boschloo's test is computed for tables of up to")
                for note in result.notes)
     assert np.isfinite(result.estimate("band=40-60", "boschloo_exact_two_sided")["p_value"])
-    x1, x0 = round(0.4 * n), round(0.3 * n)
+    x1, x0 = 2 * round(0.2 * n), 2 * round(0.15 * n)
     fisher = stats.fisher_exact([[x1, 2 * n - x1], [x0, 2 * n - x0]]).pvalue
     assert result.estimate("pooled", "fisher_exact_two_sided")["p_value"] == pytest.approx(
         fisher, rel=1e-12)
