@@ -219,6 +219,6 @@ def test_above_its_threshold_the_odds_ratio_is_woolfs_and_close_to_the_exact_one
     corrected = Table2x2(np.asarray(empty) + 0.5)
     assert odds_ratio_interval(empty, level=0.95)[:3] == pytest.approx(
         (corrected.oddsratio, *corrected.oddsratio_confint(0.05)), rel=1e-12)
-    result = exact_tests(_large(n // 2))
+    result = exact_tests(_large(n // 2 + 1))  # pooled table above the threshold
     assert effects_exact.WOOLF_NOTE in result.notes
     assert effects_exact.WOOLF_NOTE not in exact_tests(DATA["synthetic"]).notes
