@@ -228,7 +228,9 @@ def instrument_associations(
     rows, p_values, counts = [], [], []
     ids = population[participant].to_numpy()
     for name in kinds:
-        got = np.isin(ids, received.loc[received[kind].astype(str) == name, participant])
+        # pandas' isin hashes; numpy's compares object arrays pairwise (minutes at 50,000)
+        got = pd.Series(ids).isin(received.loc[received[kind].astype(str) == name,
+                                               participant]).to_numpy()
         a, b = int((got & (y == 1)).sum()), int((got & (y == 0)).sum())
         c, d = int((~got & (y == 1)).sum()), int((~got & (y == 0)).sum())
         if instruments is None:
