@@ -22,7 +22,7 @@ import pandas as pd
 from ..data.loading import TrialData
 from ..dates import DAYS_PER_MONTH
 from .common import check_level
-from .outcomes import derive_outcomes
+from .outcomes import Outcomes, derive_outcomes
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 from .wage_value_batched import lmm_satterthwaite_batched, within_cr2_batched
@@ -33,7 +33,8 @@ __all__ = ["wage_value_long", "wage_value_mixed_model", "wage_value_within"]
 _Cell = tuple[str, str]
 
 
-def wage_value_long(trial: TrialData, as_of: dt.date | str | None = None) -> pd.DataFrame:
+def wage_value_long(trial: TrialData, as_of: dt.date | str | None = None, *,
+                    outcomes: Outcomes | None = None) -> pd.DataFrame:
     """One row per wage-value measurement known on ``as_of``, with months since enrolment.
 
     Parameters
@@ -44,6 +45,8 @@ def wage_value_long(trial: TrialData, as_of: dt.date | str | None = None) -> pd.
         Keep participants enrolled by then and measurements up to their ``known_until``
         (of :func:`~iedereen_doet_mee.analysis.derive_outcomes`: the earlier of ``as_of``
         and loss to follow-up). Default: the design's cut-off.
+    outcomes : Outcomes, optional
+        ``derive_outcomes(trial, as_of)`` when already derived (it is not derived again).
 
     Returns
     -------
@@ -59,7 +62,7 @@ def wage_value_long(trial: TrialData, as_of: dt.date | str | None = None) -> pd.
     >>> bool(long["measured_on"].max() <= pd.Timestamp("2015-07-01"))
     True
     """
-    people = derive_outcomes(trial, as_of).frame
+    people = (outcomes if outcomes is not None else derive_outcomes(trial, as_of)).frame
     meas = trial.table("measurements")
     if meas is None:
         meas = pd.DataFrame({"participant_id": pd.Series(dtype=object), "measure": "",
