@@ -65,12 +65,20 @@ class RemlFit(NamedTuple):
     converged: bool
 
 
+class _Pattern(NamedTuple):
+    """Participants whose rows of X are zero outside the same columns (e.g. one cell)."""
+
+    members: np.ndarray  # (G_k,) positions among the participants
+    columns: np.ndarray  # (s,) the columns of X they use
+    u0: np.ndarray  # (G_k, s): Z[:, 0]' X of each, on those columns
+    u1: np.ndarray  # (G_k, s): Z[:, 1]' X
+
+
 class _Sums(NamedTuple):
-    """Per-participant sums (one row per participant) and the global cross products."""
+    """Per-participant sums and the global cross products."""
 
     ztz: np.ndarray  # (G, 3): sum 1*1, sum z0*z1, sum z1*z1 of the participant's rows
-    u0: np.ndarray  # (G, p): Z[:, 0]' X of the participant
-    u1: np.ndarray  # (G, p): Z[:, 1]' X
+    patterns: list[_Pattern]
     zty: np.ndarray  # (G, 2): Z' y
     xtx: np.ndarray  # (p, p)
     xty: np.ndarray  # (p,)
@@ -79,7 +87,12 @@ class _Sums(NamedTuple):
 
 
 def _sums(x: np.ndarray, z: np.ndarray, y: np.ndarray, groups: np.ndarray) -> _Sums:
-    """Per-participant cross products of Z with Z, X and y, and the global ones."""
+    """Per-participant cross products of Z with Z, X and y, and the global ones.
+
+    A participant of the wage-value model uses only the two columns of its cell, so the
+    participants are grouped by the columns they use and each group keeps only those:
+    one evaluation of the deviance then costs a few passes over arrays of length G.
+    """
     _, index = np.unique(groups, return_inverse=True)
     count = int(index.max()) + 1
 
@@ -90,8 +103,16 @@ def _sums(x: np.ndarray, z: np.ndarray, y: np.ndarray, groups: np.ndarray) -> _S
 
     z0, z1 = z[:, :1], z[:, 1:]
     ztz = by_group(np.hstack([z0 * z0, z0 * z1, z1 * z1]))
-    return _Sums(ztz, by_group(z0 * x), by_group(z1 * x), by_group(z * y[:, None]),
-                 x.T @ x, x.T @ y, float(y @ y), len(y))
+    u0, u1 = by_group(z0 * x), by_group(z1 * x)
+    used = by_group((x != 0).astype(float)) > 0
+    kinds, which = np.unique(used, axis=0, return_inverse=True)
+    patterns = []
+    for k, kind in enumerate(kinds):
+        members, columns = np.flatnonzero(which.ravel() == k), np.flatnonzero(kind)
+        patterns.append(_Pattern(members, columns, u0[np.ix_(members, columns)],
+                                 u1[np.ix_(members, columns)]))
+    return _Sums(ztz, patterns, by_group(z * y[:, None]), x.T @ x, x.T @ y, float(y @ y),
+                 len(y))
 
 
 def _lambda(theta: np.ndarray) -> np.ndarray:
@@ -113,8 +134,9 @@ def _profiled(theta: np.ndarray, s: _Sums) -> tuple[float, np.ndarray, float, np
     \\Lambda M_i^{-1} + S_i \\Lambda Q_i]_{jk}` with :math:`H_i = U_i A^{-1} U_i' + (N -
     p)\\, e_i e_i' / r`, :math:`U_i = Z_i'X_i`, :math:`e_i = Z_i'(y_i - X_i\\beta)` and
     :math:`Q_i = M_i^{-1}\\Lambda' H_i \\Lambda M_i^{-1}` (checked against finite
-    differences in the tests). Every 2 x 2 product is written out, so one evaluation is
-    a few passes over arrays of length G.
+    differences in the tests). Every 2 x 2 product is written out and each participant's
+    U_i is kept on the columns it uses, so one evaluation is a few passes over arrays of
+    length G.
     """
     a, b, c = (float(v) for v in theta)
     s00, s01, s11 = s.ztz[:, 0], s.ztz[:, 1], s.ztz[:, 2]
@@ -126,11 +148,16 @@ def _profiled(theta: np.ndarray, s: _Sums) -> tuple[float, np.ndarray, float, np
     # N = Lambda M^-1 (rows n0, n1) and R = N Lambda'
     n00, n01, n10, n11 = a * i00, a * i01, b * i00 + c * i01, b * i01 + c * i11
     r00, r01, r11 = a * n00, b * n00 + c * n01, b * n10 + c * n11
-    u0, u1, zy0, zy1 = s.u0, s.u1, s.zty[:, 0], s.zty[:, 1]
-    cross = (u0 * r01[:, None]).T @ u1
-    a_mat = s.xtx - ((u0 * r00[:, None]).T @ u0 + cross + cross.T
-                     + (u1 * r11[:, None]).T @ u1)
-    b_vec = s.xty - (u0.T @ (r00 * zy0 + r01 * zy1) + u1.T @ (r01 * zy0 + r11 * zy1))
+    zy0, zy1 = s.zty[:, 0], s.zty[:, 1]
+    a_mat, b_vec = s.xtx.copy(), s.xty.copy()
+    for pat in s.patterns:
+        m, cols, u0, u1 = pat.members, pat.columns, pat.u0, pat.u1
+        k00, k01, k11 = r00[m], r01[m], r11[m]
+        cross = (u0 * k01[:, None]).T @ u1
+        a_mat[np.ix_(cols, cols)] -= ((u0 * k00[:, None]).T @ u0 + cross + cross.T
+                                      + (u1 * k11[:, None]).T @ u1)
+        b_vec[cols] -= (u0.T @ (k00 * zy0[m] + k01 * zy1[m])
+                        + u1.T @ (k01 * zy0[m] + k11 * zy1[m]))
     c_val = s.yty - float(np.sum(r00 * zy0 * zy0 + 2 * r01 * zy0 * zy1 + r11 * zy1 * zy1))
     chol = np.linalg.cholesky(a_mat)
     a_inv = np.linalg.inv(a_mat)
@@ -140,11 +167,16 @@ def _profiled(theta: np.ndarray, s: _Sums) -> tuple[float, np.ndarray, float, np
     deviance = (np.log(det).sum() + 2 * np.log(np.diag(chol)).sum()
                 + dof * (1 + math.log(2 * math.pi * rss / dof)))
     # gradient: H = U A^-1 U' + (N - p) e e' / r, per participant
-    e0, e1 = zy0 - u0 @ beta, zy1 - u1 @ beta
-    w0, scale = u0 @ a_inv, dof / rss
-    h00 = (w0 * u0).sum(axis=1) + scale * e0 * e0
-    h01 = (w0 * u1).sum(axis=1) + scale * e0 * e1
-    h11 = ((u1 @ a_inv) * u1).sum(axis=1) + scale * e1 * e1
+    scale = dof / rss
+    h00, h01, h11 = (np.empty(len(zy0)) for _ in range(3))
+    for pat in s.patterns:
+        m, cols, u0, u1 = pat.members, pat.columns, pat.u0, pat.u1
+        inv = a_inv[np.ix_(cols, cols)]
+        e0, e1 = zy0[m] - u0 @ beta[cols], zy1[m] - u1 @ beta[cols]
+        w0 = u0 @ inv
+        h00[m] = (w0 * u0).sum(axis=1) + scale * e0 * e0
+        h01[m] = (w0 * u1).sum(axis=1) + scale * e0 * e1
+        h11[m] = ((u1 @ inv) * u1).sum(axis=1) + scale * e1 * e1
     t00, t01, t11 = s00 - h00, s01 - h01, s11 - h11  # S - H
     p00, p01 = h00 * n00 + h01 * n10, h00 * n01 + h01 * n11  # H N
     p10, p11 = h01 * n00 + h11 * n10, h01 * n01 + h11 * n11
@@ -160,9 +192,10 @@ def _profiled(theta: np.ndarray, s: _Sums) -> tuple[float, np.ndarray, float, np
 def _stationary(gradient: np.ndarray, deviance: float) -> bool:
     """Whether the gradient is zero up to rounding: its entries sum over participants,
     so the bound grows with the deviance (observed at the optimum: about 1e-5 on
-    lme4's sleepstudy, 1e-6 at 100,000 simulated participants)."""
+    lme4's sleepstudy, 1e-6 to 0.04 at 100,000 simulated participants, where the
+    deviance is 1.5e6 and the curvature about 1e5, so theta is found to about 1e-6)."""
     return bool(np.all(np.isfinite(gradient))
-                and np.abs(gradient).max() <= 1e-4 + 1e-8 * abs(deviance))
+                and np.abs(gradient).max() <= 1e-4 + 1e-7 * abs(deviance))
 
 
 def reml_fit(x: np.ndarray, z: np.ndarray, y: np.ndarray, groups: np.ndarray) -> RemlFit:
