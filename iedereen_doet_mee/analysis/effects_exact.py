@@ -23,9 +23,82 @@ from .common import check_level, check_option
 from .effects_data import UNADJUSTED_NOTE, BinaryEffectData, binary_effect_data
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 
-__all__ = ["Alternative", "exact_tests"]
+__all__ = ["BOSCHLOO_MAX_PARTICIPANTS", "CONDITIONAL_EXACT_MAX_PARTICIPANTS", "Alternative",
+           "exact_tests", "odds_ratio_interval"]
 
 Alternative = Literal["two-sided", "greater", "less"]
+
+#: Participants in a 2 x 2 table up to which Boschloo's test is computed. scipy
+#: enumerates all (n1 + 1)(n0 + 1) tables at 64 values of the nuisance parameter, so its
+#: cost grows with the square of the table: about 0.2 s for the 100 participants of the
+#: planned trial (50 per band), 0.6 s at 300, 1.7 s at 500 and 12 s at 1,000. Above it
+#: the Boschloo row is not estimable, with a note: Fisher's exact test, computed at any
+#: size, answers, and the two tests differ little in tables this large.
+BOSCHLOO_MAX_PARTICIPANTS = 300
+
+#: Participants in a 2 x 2 table up to which the conditional maximum-likelihood odds
+#: ratio and its exact (Cornfield) interval are computed. scipy finds both by root
+#: finding on the noncentral hypergeometric distribution, whose cost grows with the
+#: table: 0.04 s at 100 participants, 0.4 s at 5,000 and 9 s at 50,000. Above it the
+#: sample odds ratio and Woolf's interval (normal on the log scale; Haldane-Anscombe's
+#: +0.5 in every cell when one is empty) stand in, with a note: the conditional and
+#: unconditional estimates coincide as the table grows (Agresti 2013, Categorical Data
+#: Analysis, 3rd ed., sections 3.1 and 16.6).
+CONDITIONAL_EXACT_MAX_PARTICIPANTS = 2000
+
+BOSCHLOO_NOTE = (f"Boschloo's test is computed for tables of up to {BOSCHLOO_MAX_PARTICIPANTS} "
+                 "participants (its cost grows with the square of the table); in larger "
+                 "tables its row is left empty and Fisher's exact test answers.")
+WOOLF_NOTE = (f"In tables of more than {CONDITIONAL_EXACT_MAX_PARTICIPANTS} participants the "
+              "odds ratio is the sample odds ratio with Woolf's interval (asymptotic; +0.5 in "
+              "every cell when one is empty) instead of the conditional maximum-likelihood "
+              "estimate with its exact interval; the p-value is still Fisher's exact one.")
+
+
+def odds_ratio_interval(table: Sequence[Sequence[int]], *, level: float,
+                        alternative: str = "two-sided") -> tuple[float, float, float, bool]:
+    """Odds ratio of a 2 x 2 table with its interval: exact below a size, asymptotic above.
+
+    Parameters
+    ----------
+    table : 2 x 2 counts
+        ``[[x1, n1 - x1], [x0, n0 - x0]]``.
+    level : float
+        Level of the interval.
+    alternative : {"two-sided", "greater", "less"}
+        One-sided intervals for the one-sided alternatives.
+
+    Returns
+    -------
+    tuple
+        ``(estimate, conf_low, conf_high, exact)``: the conditional maximum-likelihood
+        odds ratio with its exact interval (``exact`` True, as R's ``fisher.test``)
+        when the table holds at most :data:`CONDITIONAL_EXACT_MAX_PARTICIPANTS`
+        participants, else the sample odds ratio with Woolf's interval.
+
+    Examples
+    --------
+    >>> *values, exact = odds_ratio_interval([[30, 970], [20, 1980]], level=0.95)
+    >>> [round(v, 3) for v in values], exact
+    ([3.062, 1.73, 5.42], False)
+    """
+    (a, b), (c, d) = ((int(v) for v in row) for row in table)
+    if a + b + c + d <= CONDITIONAL_EXACT_MAX_PARTICIPANTS:
+        result = odds_ratio([[a, b], [c, d]], kind="conditional")
+        interval = result.confidence_interval(confidence_level=level, alternative=alternative)
+        return float(result.statistic), float(interval.low), float(interval.high), True
+    cells = np.array([a, b, c, d], dtype=float)
+    if (cells == 0).any():
+        cells += 0.5
+    log_or = math.log(cells[0] * cells[3] / (cells[1] * cells[2]))
+    se = math.sqrt(float((1 / cells).sum()))
+    if alternative == "two-sided":
+        z = float(stats.norm.ppf(0.5 + level / 2))
+        return (math.exp(log_or), math.exp(log_or - z * se), math.exp(log_or + z * se), False)
+    z = float(stats.norm.ppf(level))
+    low, high = (math.exp(log_or - z * se), math.inf) if alternative == "greater" else \
+        (0.0, math.exp(log_or + z * se))
+    return math.exp(log_or), low, high, False
 
 
 def _fisher(x1: int, n1: int, x0: int, n0: int, term: str, alternative: str, level: float,
@@ -33,19 +106,26 @@ def _fisher(x1: int, n1: int, x0: int, n0: int, term: str, alternative: str, lev
     estimator = f"fisher_exact_{alternative.replace('-', '_')}"
     table = [[x1, n1 - x1], [x0, n0 - x0]]
     p = float(stats.fisher_exact(table, alternative=alternative).pvalue)
-    result = odds_ratio(table, kind="conditional")
-    interval = result.confidence_interval(confidence_level=level, alternative=alternative)
-    estimate = float(result.statistic)
+    degenerate = x1 + x0 in (0, n1 + n0)
+    if degenerate and n1 + n0 > CONDITIONAL_EXACT_MAX_PARTICIPANTS:
+        estimate = low = high = math.nan
+    else:
+        estimate, low, high, _ = odds_ratio_interval(table, level=level,
+                                                      alternative=alternative)
     if math.isnan(estimate):
         log.append(NotEstimable(term, estimator, "conditional odds ratio undefined: no events "
                                 "(or only events) in both arms; the p-value still answers"))
     return tidy_row(term, estimate, estimator=estimator, n=n1 + n0, p_value=p,
-                    conf_low=float(interval.low), conf_high=float(interval.high))
+                    conf_low=low, conf_high=high)
 
 
 def _boschloo(x1: int, n1: int, x0: int, n0: int, term: str, alternative: str, points: int,
-              ) -> dict[str, Any]:
+              log: list[NotEstimable]) -> dict[str, Any]:
     estimator = f"boschloo_exact_{alternative.replace('-', '_')}"
+    if n1 + n0 > BOSCHLOO_MAX_PARTICIPANTS:
+        return not_estimable_row(term, estimator=estimator, n=n1 + n0, log=log, reason=(
+            f"not computed for more than {BOSCHLOO_MAX_PARTICIPANTS} participants (cost "
+            "grows with the square of the table); Fisher's exact test answers"))
     # scipy's columns are the two binomial samples: treated first, so "greater" is p1 > p0
     result = stats.boschloo_exact([[x1, x0], [n1 - x1, n0 - x0]], alternative=alternative,
                                   n=points)
@@ -62,7 +142,7 @@ def _rows(d: BinaryEffectData, mask: np.ndarray, term: str, alternative: str, le
                                   n=n1 + n0, log=log, reason=f"no participants in arm {arm!r}")
                 for name in ("fisher_exact", "boschloo_exact")]
     return [_fisher(x1, n1, x0, n0, term, alternative, level, log),
-            _boschloo(x1, n1, x0, n0, term, alternative, points)]
+            _boschloo(x1, n1, x0, n0, term, alternative, points, log)]
 
 
 def exact_tests(data: pd.DataFrame, *, outcome: str = "regular_work", stratum: str = "band",
@@ -129,5 +209,11 @@ def exact_tests(data: pd.DataFrame, *, outcome: str = "regular_work", stratum: s
     rows = _rows(d, np.ones(d.n, dtype=bool), "pooled", alternative, level, boschloo_points, log)
     for k in range(len(d.levels)):
         rows += _rows(d, d.band == k, d.band_term(k), alternative, level, boschloo_points, log)
+    sizes = [row["n"] for row in rows]
+    notes = [UNADJUSTED_NOTE, *d.notes]
+    if max(sizes, default=0) > BOSCHLOO_MAX_PARTICIPANTS:
+        notes.append(BOSCHLOO_NOTE)
+    if max(sizes, default=0) > CONDITIONAL_EXACT_MAX_PARTICIPANTS:
+        notes.append(WOOLF_NOTE)
     return AnalysisResult("effects", "Exact tests of instruments", tidy_table(rows), n=d.n,
-                          notes=(UNADJUSTED_NOTE, *d.notes), not_estimable=tuple(log))
+                          notes=tuple(notes), not_estimable=tuple(log))

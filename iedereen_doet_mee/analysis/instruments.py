@@ -20,11 +20,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from scipy.stats.contingency import odds_ratio
 
 from ..dates import parse_iso_date
 from ..design import TrialDesign
 from .common import check_level, check_option, holm_p_values, wilson_interval
+from .effects_exact import CONDITIONAL_EXACT_MAX_PARTICIPANTS, WOOLF_NOTE, odds_ratio_interval
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 
@@ -103,10 +103,10 @@ def _kind_rows(name: str, a: int, b: int, c: int, d: int, level: float,
             reason=f"{who} in the analysis population was durably placed: the odds ratio is "
                    "undefined (Fisher's exact p-value is 1)"))
     else:
-        ratio = odds_ratio([[a, b], [c, d]], kind="conditional")
-        ci = ratio.confidence_interval(confidence_level=level)
-        rows.append(tidy_row(name, ratio.statistic, estimator=OR, n=n, p_value=p_value,
-                             conf_low=ci.low, conf_high=ci.high))
+        # exact up to CONDITIONAL_EXACT_MAX_PARTICIPANTS, Woolf's interval above (noted)
+        estimate, low, high, _ = odds_ratio_interval([[a, b], [c, d]], level=level)
+        rows.append(tidy_row(name, estimate, estimator=OR, n=n, p_value=p_value,
+                             conf_low=low, conf_high=high))
     rows.append(tidy_row(name, math.nan, estimator=HOLM, n=n))  # filled in after Holm
     return rows, p_value
 
@@ -169,7 +169,9 @@ def instrument_associations(
     one that ended sooner (not durable) and, by default, no placement at all (not
     durable). A placement whose durability cannot be known yet is excluded and
     counted in the notes. The odds ratio is the conditional MLE with the exact
-    interval of Fisher's test (R ``fisher.test``); Holm's adjustment (1979) runs over
+    interval of Fisher's test (R ``fisher.test``), in populations of more than
+    :data:`~iedereen_doet_mee.analysis.effects_exact.CONDITIONAL_EXACT_MAX_PARTICIPANTS`
+    the sample odds ratio with Woolf's interval (noted); Holm's adjustment (1979) runs over
     the kinds with a p-value. Who receives which instrument depends on need, time in
     the project and the placement itself (a job coach often follows a job), so these
     comparisons describe, they do not show what an instrument causes.
@@ -226,7 +228,9 @@ def instrument_associations(
     rows, p_values, counts = [], [], []
     ids = population[participant].to_numpy()
     for name in kinds:
-        got = np.isin(ids, received.loc[received[kind].astype(str) == name, participant])
+        # pandas' isin hashes; numpy's compares object arrays pairwise (minutes at 50,000)
+        got = pd.Series(ids).isin(received.loc[received[kind].astype(str) == name,
+                                               participant]).to_numpy()
         a, b = int((got & (y == 1)).sum()), int((got & (y == 0)).sum())
         c, d = int((~got & (y == 1)).sum()), int((~got & (y == 0)).sum())
         if instruments is None:
@@ -246,6 +250,8 @@ def instrument_associations(
                                     n=kind_rows[2]["n"])
     notes.append(f"Holm's adjustment over the {int(np.sum(~np.isnan(adjusted)))} kind(s) with "
                  "a Fisher p-value.")
+    if len(ids) > CONDITIONAL_EXACT_MAX_PARTICIPANTS:
+        notes.append(WOOLF_NOTE)
     table = pd.DataFrame(counts, columns=["kind", "received_n", "received_durable",
                                           "not_received_n", "not_received_durable",
                                           "p_fisher"])

@@ -80,7 +80,8 @@ class TrialInputs:
         from .wage_value import wage_value_long
 
         if "wage_long" not in self._cache:
-            self._cache["wage_long"] = wage_value_long(self.trial, self.outcomes.as_of)
+            self._cache["wage_long"] = wage_value_long(self.trial, self.outcomes.as_of,
+                                                       outcomes=self.outcomes)
         return self._cache["wage_long"]
 
     @property

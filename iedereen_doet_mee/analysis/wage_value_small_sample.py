@@ -206,6 +206,15 @@ def _satterthwaite_df(x: np.ndarray, z: np.ndarray, y: np.ndarray, beta: np.ndar
         a += vs @ s
         b += vs @ w @ vs.T
         c += vs @ wx
+    return _satterthwaite_df_from_sums(q, r2, t2, tr1, a, b, c, cov, g, s2)
+
+
+def _satterthwaite_df_from_sums(q: np.ndarray, r2: np.ndarray, t2: np.ndarray,
+                                tr1: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray,
+                                cov: np.ndarray, g: np.ndarray, s2: float
+                                ) -> Callable[[np.ndarray], float]:
+    """``df(L)`` from the participant sums of :func:`_satterthwaite_df` (also summed by
+    :func:`~iedereen_doet_mee.analysis.wage_value_batched.lmm_satterthwaite_batched`)."""
     cq = cov @ q  # (4, p, p): Phi Q_k
     score = -0.5 * (tr1 - np.einsum("kaa->k", cq)) + 0.5 * a
     hess = (0.5 * (t2 - 2 * np.einsum("ab,klba->kl", cov, r2)
@@ -300,8 +309,13 @@ def within_cr2(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> SmallSampleI
         meat += np.outer(u, u)
         f.append(xi.T @ root @ xi)
         e.append(xi.T @ root @ centre @ root @ xi)
-    f_all, e_all = np.asarray(f), np.asarray(e)
+    return SmallSampleInference(beta, m @ meat @ m,
+                                _bell_mccaffrey_df(m, np.asarray(f), np.asarray(e)))
 
+
+def _bell_mccaffrey_df(m: np.ndarray, f_all: np.ndarray, e_all: np.ndarray
+                       ) -> Callable[[np.ndarray], float]:
+    """``df(c)`` of :func:`within_cr2` from M and the participants' F_i and E_i (G, k, k)."""
     def df(vec: np.ndarray) -> float:
         mv = m @ vec
         diag, s = np.einsum("a,gab,b->g", mv, e_all, mv), f_all @ mv
@@ -310,4 +324,4 @@ def within_cr2(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> SmallSampleI
         total, squares = (diag - h).sum(), (diag**2 - 2 * diag * h).sum() + np.trace(t @ t)
         return float(total**2 / squares) if squares > 0 else math.nan
 
-    return SmallSampleInference(beta, m @ meat @ m, df)
+    return df

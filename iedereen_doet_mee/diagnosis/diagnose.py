@@ -25,7 +25,8 @@ from ..design.trial_design import TrialDesign
 from ..simulation.parameters import SimulationParameters
 from ..simulation.simulate import DEFAULT_SEED
 from .diagnosands import DIAGNOSANDS, chunk_sums, diagnosands
-from .estimators import EstimatorDraws, binomial_rows, effect_rows
+from .estimators import FISHER_EXACT_MAX_PARTICIPANTS, EstimatorDraws, binomial_rows, effect_rows
+from .outflow_probability import draw_cell_counts
 from .progress import ProgressBar
 from .simulate_many import simulate_outcomes
 
@@ -34,6 +35,26 @@ __all__ = ["DEFAULT_CHUNK_SIZE", "Diagnosis", "diagnose_design", "with_outflow"]
 #: Simulated trials per chunk: part of the reproducibility contract (a chunk is the
 #: unit that owns a random stream), so it does not change with the executor.
 DEFAULT_CHUNK_SIZE = 1000
+
+#: Participants per trial up to which every simulated trial is simulated person by
+#: person. A simulated participant costs about a microsecond, so 2,000 trials of
+#: 2,000 participants take a few seconds and the report's eight diagnosed designs
+#: (the design, six effects for the minimum detectable effect, the null under assigned
+#: allocation) stay under a minute; at 100,000 participants it would be hours. Above it
+#: each simulated trial's cell counts are drawn from binomial distributions with the
+#: closed-form chance of observed outflow of every cell
+#: (:mod:`~iedereen_doet_mee.diagnosis.outflow_probability`), which the person-level
+#: simulation reproduces within Monte Carlo error (``tests/diagnosis``); the cost is
+#: then the same at any size. The settings and the text say so.
+SIMULATED_TRIAL_MAX_PARTICIPANTS = 2000
+
+LARGE_TRIAL_METHOD = (
+    f"above {SIMULATED_TRIAL_MAX_PARTICIPANTS} participants per trial, each simulated "
+    "trial's cell counts are drawn from binomial distributions with the closed-form chance "
+    "of observed regular-work outflow of each cell (the person-level simulation's model, "
+    "without its allocation bookkeeping); Fisher's test in tables of more than "
+    f"{FISHER_EXACT_MAX_PARTICIPANTS} participants by its normal approximation (chi-square "
+    "with Yates' correction)")
 
 
 def with_outflow(parameters: SimulationParameters, design: TrialDesign,
@@ -162,9 +183,13 @@ def _run_chunk(chunk: _Chunk) -> dict[str, Any]:
     """Simulate and analyse one chunk; return the running sums (picklable, small)."""
     design = chunk.design
     rng = np.random.default_rng(chunk.seed)
-    outcomes = simulate_outcomes(design, chunk.parameters, chunk.size, rng,
-                                 full_follow_up=chunk.full_follow_up)
-    events, sizes = outcomes.cell_counts(len(design.strata), len(design.arms))
+    if design.n_total > SIMULATED_TRIAL_MAX_PARTICIPANTS:
+        events, sizes = draw_cell_counts(design, chunk.parameters, chunk.size, rng,
+                                         full_follow_up=chunk.full_follow_up)
+    else:
+        outcomes = simulate_outcomes(design, chunk.parameters, chunk.size, rng,
+                                     full_follow_up=chunk.full_follow_up)
+        events, sizes = outcomes.cell_counts(len(design.strata), len(design.arms))
     draws = {d.key: d for d in analyse_outcomes(design, events, sizes, level=1 - chunk.alpha)}
     sums = {}
     for spec in _estimators(design, chunk.parameters):
@@ -297,9 +322,11 @@ def diagnose_design(design: TrialDesign | None = None, *,
                 bar.advance(results[-1]["trials"])
     if bar is not None:
         bar.close()
-    return _summarise(design, parameters, specs, results, dict(
-        sims=sims, seed=seed, alpha=alpha, chunk_size=chunk_size,
-        full_follow_up=full_follow_up))
+    settings: dict[str, Any] = dict(sims=sims, seed=seed, alpha=alpha, chunk_size=chunk_size,
+                                    full_follow_up=full_follow_up)
+    if design.n_total > SIMULATED_TRIAL_MAX_PARTICIPANTS:
+        settings["method"] = LARGE_TRIAL_METHOD
+    return _summarise(design, parameters, specs, results, settings)
 
 
 def _summarise(design: TrialDesign, parameters: SimulationParameters,

@@ -18,7 +18,17 @@ import numpy as np
 from scipy import stats
 from scipy.special import ndtr, ndtri
 
-__all__ = ["EstimatorDraws", "binomial_rows", "effect_rows", "fisher_two_sided"]
+__all__ = ["FISHER_EXACT_MAX_PARTICIPANTS", "EstimatorDraws", "binomial_rows", "effect_rows",
+           "fisher_two_sided", "yates_two_sided"]
+
+#: Participants in a 2 x 2 table up to which simulated trials get Fisher's exact
+#: p-value. :func:`fisher_two_sided` evaluates the hypergeometric law over the whole
+#: support of every distinct margin, so memory and time grow with the table times the
+#: number of distinct margins (minutes, gigabytes at 50,000 per arm); above it the
+#: p-value of the chi-square test with Yates' continuity correction, Fisher's test's
+#: large-sample equivalent (Yates 1934), stands in. Tables of the planned trial (100)
+#: and of the person-level simulation (at most 2,000 participants) stay exact.
+FISHER_EXACT_MAX_PARTICIPANTS = 2000
 
 _NO_VARIANCE = ("no variance estimate: no variation in the outcome or an arm of one "
                 "person")
@@ -101,6 +111,30 @@ def fisher_two_sided(x1: np.ndarray, n1: np.ndarray, x0: np.ndarray, n0: np.ndar
     return np.where(degenerate, 1.0, np.minimum(p, 1.0)).reshape(x1.shape)
 
 
+def yates_two_sided(x1: np.ndarray, n1: np.ndarray, x0: np.ndarray, n0: np.ndarray
+                    ) -> np.ndarray:
+    """Two-sided p-value of the chi-square test with Yates' correction, many tables at once.
+
+    1 when a margin is 0, as :func:`fisher_two_sided`.
+
+    Examples
+    --------
+    >>> from scipy.stats import chi2_contingency
+    >>> p = yates_two_sided(np.array([300]), np.array([1000]), np.array([250]),
+    ...                     np.array([1000]))
+    >>> bool(np.isclose(p[0], chi2_contingency([[300, 700], [250, 750]]).pvalue))
+    True
+    """
+    x1, n1, x0, n0 = (np.asarray(a, dtype=float) for a in (x1, n1, x0, n0))
+    total, events = n1 + n0, x1 + x0
+    cross = np.abs(x1 * (n0 - x0) - x0 * (n1 - x1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        statistic = total * np.clip(cross - total / 2, 0, None) ** 2 / (
+            n1 * n0 * events * (total - events))
+    degenerate = (n1 == 0) | (n0 == 0) | (events == 0) | (events == total)
+    return np.where(degenerate, 1.0, stats.chi2.sf(statistic, 1))
+
+
 def _test(key: str, p: np.ndarray, reason: str = "no p-value") -> EstimatorDraws:
     nan = np.full(p.shape, np.nan)
     return EstimatorDraws(key, nan, nan, nan, nan, p, np.isfinite(p), reason)
@@ -108,8 +142,15 @@ def _test(key: str, p: np.ndarray, reason: str = "no p-value") -> EstimatorDraws
 
 def _fisher(key: str, x1: np.ndarray, n1: np.ndarray, x0: np.ndarray, n0: np.ndarray
             ) -> EstimatorDraws:
-    """Fisher's test where both arms have participants (as the analysis: else not estimable)."""
-    p = np.where((n1 > 0) & (n0 > 0), fisher_two_sided(x1, n1, x0, n0), np.nan)
+    """Fisher's test where both arms have participants (as the analysis: else not estimable);
+    in tables above FISHER_EXACT_MAX_PARTICIPANTS its normal approximation."""
+    large = (n1 + n0) > FISHER_EXACT_MAX_PARTICIPANTS
+    p = np.full(np.shape(x1), np.nan)
+    if (~large).any():
+        p[~large] = fisher_two_sided(x1[~large], n1[~large], x0[~large], n0[~large])
+    if large.any():
+        p[large] = yates_two_sided(x1[large], n1[large], x0[large], n0[large])
+    p = np.where((n1 > 0) & (n0 > 0), p, np.nan)
     return _test(key, p, "no participants in an arm")
 
 

@@ -72,8 +72,10 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
                          f"{s['loss_to_follow_up_24m']:.0%} in 24 months"),
         f"Probability that the trial meets its {s['target']:.0%} target: {_cell(share, se)}",
         "Values with their Monte Carlo standard error in brackets; '-' not defined.",
-        "",
     ]
+    if "method" in s:
+        lines.append(f"Large trial: {s['method']}.")
+    lines.append("")
     for row in diagnosis.estimators.itertuples(index=False):
         part = diagnosis.table[diagnosis.table["estimator_key"] == row.estimator_key]
         values = {d.diagnosand: (d.value, d.mc_se) for d in part.itertuples(index=False)}

@@ -23,8 +23,6 @@ from typing import Any
 import pandas as pd
 
 from ..data.loading import TrialData, load_trial
-from ..data.validation import check_trial_directory
-from ..errors import TrialDataError
 from ..output_folder import output_folder
 from ..provenance import REPORT_LIBRARIES, environment_versions
 from ..simulation.directory import simulate_to_directory
@@ -79,9 +77,8 @@ def _load(settings: ReportSettings, scratch: Path) -> tuple[TrialData, str]:
         source = BUNDLED
     else:
         directory, source = Path(settings.data), str(settings.data)
-    checked = check_trial_directory(directory, design=settings.design)
-    if not checked.report.is_valid:
-        raise TrialDataError(checked.report)
+    # load_trial validates and raises TrialDataError with every problem when the data
+    # are invalid (validating first as well cost a second pass: 13 s at 100,000)
     return load_trial(directory, design=settings.design), source
 
 

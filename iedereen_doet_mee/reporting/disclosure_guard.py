@@ -84,7 +84,7 @@ def check_publishable(frame: pd.DataFrame, *, name: str = "table",
                     for c in flat.columns]
     known = {str(v) for v in identifiers}
     names = pd.Series(list(flat.columns), dtype=object)
-    secret = names.isin(known).to_numpy() | _holds_bsn(names)
+    secret = _known(names, known) | _holds_bsn(names)
     problems = []
     for position, column in enumerate(flat.columns):
         label = f"column {position + 1}" if secret[position] else f"column {column!r}"
@@ -100,14 +100,14 @@ def check_publishable(frame: pd.DataFrame, *, name: str = "table",
             problems.append(f"{label} holds row-level data (one value per person or event)")
         values = flat.iloc[:, position]
         text = values.dropna().astype(str)
-        if known and text.isin(known).any():
+        if known and _known(text, known).any():
             problems.append(f"{label} contains a known identifier")
         if (values.dtype == object or pd.api.types.is_string_dtype(values)
                 or pd.api.types.is_integer_dtype(values)) and _holds_bsn(text).any():
             problems.append(f"{label} contains a value that passes the BSN 11-test")
     labels = pd.Series([str(v) for label in frame.index
                         for v in (label if isinstance(label, tuple) else (label,))], dtype=object)
-    if (labels.isin(known).to_numpy() | _holds_bsn(labels)).any():
+    if (_known(labels, known) | _holds_bsn(labels)).any():
         problems.append("the row labels contain an identifier")
     if problems:
         raise DisclosureError(f"{name} may not be published: " + "; ".join(problems))
@@ -120,6 +120,13 @@ def _holds_bsn(texts: pd.Series) -> np.ndarray:
     that way (``123.456.789``).
     """
     return contains_bsn(texts, threes=False)
+
+
+def _known(values: pd.Series, known: set[str]) -> np.ndarray:
+    """Which values are known identifiers, by set look-up: the cost follows the (small)
+    table, not the identifiers (``Series.isin`` hashes the whole set on every call, which
+    took 40 s over a report's tables at 100,000 participants)."""
+    return np.fromiter((value in known for value in values), dtype=bool, count=len(values))
 
 
 def _has_named_index(frame: pd.DataFrame) -> bool:

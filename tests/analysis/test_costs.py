@@ -118,6 +118,21 @@ def test_same_seed_same_bootstrap_and_generator_accepted():
     assert len(by_generator.extras["bootstrap"]) == 200
 
 
+def test_blocked_bootstrap_of_large_trials_draws_the_same_replicates(monkeypatch):
+    # from BLOCKED_BOOTSTRAP_MIN_PARTICIPANTS on, replicates are drawn in blocks and
+    # summed per cell: the same resamples, the same means up to the order of summation
+    from iedereen_doet_mee.analysis import costs
+
+    frame = derive_outcomes(simulate_trial(seed=5)).frame
+    whole = costs_and_savings(frame, n_bootstrap=300, seed=9)
+    monkeypatch.setattr(costs, "BLOCKED_BOOTSTRAP_MIN_PARTICIPANTS", 1)
+    monkeypatch.setattr(costs, "_BLOCK_INDICES", 77)  # blocks of 3 or 4 replicates
+    blocked = costs_and_savings(frame, n_bootstrap=300, seed=9)
+    pd.testing.assert_frame_equal(blocked.extras["bootstrap"], whole.extras["bootstrap"],
+                                  rtol=1e-12)
+    pd.testing.assert_frame_equal(blocked.table, whole.table, rtol=1e-12)
+
+
 @pytest.fixture(scope="module")
 def against_r():
     frame = pd.read_csv(REF / "data" / "costs_input.csv",

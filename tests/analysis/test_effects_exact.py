@@ -158,3 +158,67 @@ def test_degenerate_cells_still_answer():
     assert exact_tests(frame.iloc[:0]).table["p_value"].isna().all()
     with pytest.raises(ValueError, match="option alternative='bigger'"):
         exact_tests(frame, alternative="bigger")
+
+
+# -- large tables: thresholds of the exact methods --------------------------------------
+def _large(n_per_arm: int) -> pd.DataFrame:
+    """A two-band trial with n_per_arm per arm and band, outflow 20% vs 15%."""
+    rows = []
+    for band in ("40-60", "60-80"):
+        for arm, share in (("yes", 0.2), ("no", 0.15)):
+            events = round(share * n_per_arm)
+            rows += [(band, arm, int(k < events)) for k in range(n_per_arm)]
+    return pd.DataFrame(rows, columns=["band", "instruments", "regular_work"])
+
+
+def test_above_its_threshold_boschloo_is_left_out_and_fisher_answers():
+    from scipy import stats
+
+    from iedereen_doet_mee.analysis.effects_exact import BOSCHLOO_MAX_PARTICIPANTS
+
+    n = BOSCHLOO_MAX_PARTICIPANTS // 4 + 1  # pooled table just above, bands below
+    result = exact_tests(_large(n))
+    pooled = result.estimate("pooled", "boschloo_exact_two_sided")
+    assert math.isnan(pooled["p_value"])
+    assert any(item.estimator == "boschloo_exact_two_sided" and "Fisher" in item.reason
+               for item in result.not_estimable)
+    assert any(note.startswith("Boschloo's test is computed for tables of up to")
+               for note in result.notes)
+    assert np.isfinite(result.estimate("band=40-60", "boschloo_exact_two_sided")["p_value"])
+    x1, x0 = 2 * round(0.2 * n), 2 * round(0.15 * n)
+    fisher = stats.fisher_exact([[x1, 2 * n - x1], [x0, 2 * n - x0]]).pvalue
+    assert result.estimate("pooled", "fisher_exact_two_sided")["p_value"] == pytest.approx(
+        fisher, rel=1e-12)
+
+
+def test_above_its_threshold_the_odds_ratio_is_woolfs_and_close_to_the_exact_one():
+    from statsmodels.stats.contingency_tables import Table2x2
+
+    from iedereen_doet_mee.analysis import effects_exact
+    from iedereen_doet_mee.analysis.effects_exact import (
+        CONDITIONAL_EXACT_MAX_PARTICIPANTS,
+        odds_ratio_interval,
+    )
+
+    n = CONDITIONAL_EXACT_MAX_PARTICIPANTS // 2 + 1
+    table = [[round(0.2 * n), n - round(0.2 * n)], [round(0.15 * n), n - round(0.15 * n)]]
+    estimate, low, high, exact = odds_ratio_interval(table, level=0.95)
+    woolf = Table2x2(np.asarray(table))  # statsmodels: sample OR, Woolf's interval
+    assert not exact
+    assert (estimate, low, high) == pytest.approx((woolf.oddsratio,
+                                                   *woolf.oddsratio_confint(0.05)), rel=1e-12)
+    # just below the threshold the exact conditional answer; the two differ by < 1%
+    small = [[row[0] - 1, row[1]] for row in table]
+    exact_values = odds_ratio_interval(small, level=0.95)
+    woolf_small = Table2x2(np.asarray(small))
+    assert exact_values[3]
+    assert exact_values[:3] == pytest.approx(
+        (woolf_small.oddsratio, *woolf_small.oddsratio_confint(0.05)), rel=0.01)
+    # an empty cell: Haldane-Anscombe's +0.5 everywhere
+    empty = [[0, n], [5, n - 5]]
+    corrected = Table2x2(np.asarray(empty) + 0.5)
+    assert odds_ratio_interval(empty, level=0.95)[:3] == pytest.approx(
+        (corrected.oddsratio, *corrected.oddsratio_confint(0.05)), rel=1e-12)
+    result = exact_tests(_large(n // 2 + 1))  # pooled table above the threshold
+    assert effects_exact.WOOLF_NOTE in result.notes
+    assert effects_exact.WOOLF_NOTE not in exact_tests(DATA["synthetic"]).notes

@@ -119,6 +119,31 @@ def test_ordinal_model_matches_polr_and_clm(name, file):
     assert result.table["term"].iloc[-1].startswith("threshold[")
 
 
+@pytest.mark.parametrize("name, file", [("housing", "housing_ladder.csv"),
+                                        ("synthetic", "ladder_outcomes_synthetic.csv")])
+def test_grouped_ordinal_fit_of_large_trials_matches_polr_clm_and_the_per_person_fit(
+        name, file, monkeypatch):
+    # from GROUPED_FIT_MIN_PARTICIPANTS on, the model is fitted on the distinct patterns
+    # with their counts; switched on here for the reference data
+    from iedereen_doet_mee.analysis import ladder
+
+    frame = pd.read_csv(REFERENCE / "data" / file)
+    monkeypatch.setattr(ladder, "GROUPED_FIT_MIN_PARTICIPANTS", 10**9)
+    per_person = ladder_ordinal(frame)
+    monkeypatch.setattr(ladder, "GROUPED_FIT_MIN_PARTICIPANTS", 1)
+    grouped = ladder_ordinal(frame)
+    assert any("distinct patterns" in note for note in grouped.notes)
+    assert not any("distinct patterns" in note for note in per_person.notes)
+    for fit in ("polr", "clm"):
+        ref = R[name][fit]
+        np.testing.assert_allclose(grouped.table["estimate"], ref["coef"] + ref["zeta"],
+                                   rtol=COEF_RTOL)
+        np.testing.assert_allclose(grouped.table["std_error"],
+                                   ref["coef_std_error"] + ref["zeta_std_error"], rtol=SE_RTOL)
+    np.testing.assert_allclose(grouped.table["estimate"], per_person.table["estimate"],
+                               rtol=COEF_RTOL)
+
+
 def test_ordinal_model_degenerate_data_says_what_is_not_estimable():
     one_value = _frame([2, 3, 4, 2], [3, 3, 3, 3], instruments=["no", "yes", "no", "yes"])
     result = ladder_ordinal(one_value)

@@ -142,3 +142,15 @@ def test_missing_outcome_is_allocated_but_not_counted_and_bad_input_is_refused()
     lonely = TINY[TINY["instruments"] == "no"]  # no band has both arms
     assert randomisation_test(lonely, design=DESIGN, n_draws=5).not_estimable
     assert randomisation_test(TINY.iloc[:0], design=DESIGN, n_draws=5).not_estimable
+
+
+def test_above_its_threshold_the_randomisation_test_defers_to_the_wald_test(monkeypatch):
+    from iedereen_doet_mee.analysis import randomisation_inference as module
+
+    kept = randomisation_test(TINY, design=DESIGN, n_draws=50, seed=1)
+    monkeypatch.setattr(module, "RANDOMISATION_TEST_MAX_PARTICIPANTS", len(TINY) - 1)
+    result = randomisation_test(TINY, design=DESIGN, n_draws=50, seed=1)
+    assert np.isfinite(kept.table["p_value"].iloc[0])
+    assert result.table["p_value"].isna().all()
+    assert "Wald test" in result.not_estimable[0].reason
+    assert any("large-sample equivalent" in note for note in result.notes)

@@ -411,3 +411,17 @@ def test_cli_unparsable_list_exits_2_from_python_dash_m():
                           "a,b"], capture_output=True, text=True, check=False)
     assert run.returncode == 2
     assert "comma-separated" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_fft_convolution_of_large_totals_equals_the_direct_one(monkeypatch):
+    # from FFT_CONVOLUTION_MIN_PARTICIPANTS on, the total's distribution is convolved by
+    # FFT; the same probabilities up to rounding
+    from iedereen_doet_mee.diagnosis import redesign as module
+
+    sizes, shares = np.array([[300, 700], [500, 500]]), np.array([[0.1, 0.2], [0.3, 0.25]])
+    monkeypatch.setattr(module, "FFT_CONVOLUTION_MIN_PARTICIPANTS", 10**9)
+    direct = module._total_pmf(sizes, shares)
+    monkeypatch.setattr(module, "FFT_CONVOLUTION_MIN_PARTICIPANTS", 1)
+    fft = module._total_pmf(sizes, shares)
+    np.testing.assert_allclose(fft, direct, rtol=0, atol=1e-14)
+    assert (fft >= 0).all() and fft.sum() == pytest.approx(1.0, abs=1e-12)
