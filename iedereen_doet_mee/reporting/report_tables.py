@@ -15,6 +15,8 @@ import math
 import pandas as pd
 
 from ..design.trial_design import TrialDesign
+from ..diagnosis.diagnose import SIMULATED_TRIAL_MAX_PARTICIPANTS
+from ..diagnosis.estimators import FISHER_EXACT_MAX_PARTICIPANTS
 from .consort import ALL, ConsortCounts
 from .disclosure import suppress_statistics, suppress_table
 from .texts import Language, fmt_number, fmt_percent, text
@@ -285,6 +287,8 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
     elif mde is not None:
         lines.insert(1, ("Kleinste aantoonbare effect: " if lang == "nl" else
                          "Minimum detectable effect: ") + str(mde["status"]) + ".")
+    if "method" in diagnosis.settings:
+        lines.append(_large_trial_line(lang))
     if mde is not None and "null_rejection_assigned" in mde:
         rate = fmt_percent(mde["null_rejection_assigned"], lang, 0)
         lines.insert(2, f"Bij toewijzing door klantmanagers (zoals uitgevoerd) verwerpt de "
@@ -316,3 +320,20 @@ def _allocation_and_multiplicity(design: TrialDesign, lang: Language) -> tuple[s
                               "characteristics but remain associations."),
             "Multiplicity: the secondary comparisons are Holm-adjusted; the primary outcome "
             "(regular-work outflow) is not.")
+
+
+def _large_trial_line(lang: Language) -> str:
+    """How the diagnosis of a large trial differs (cell counts drawn, Fisher replaced)."""
+    most, exact = SIMULATED_TRIAL_MAX_PARTICIPANTS, FISHER_EXACT_MAX_PARTICIPANTS
+    if lang == "nl":
+        return (f"Grote trial: boven {fmt_number(most, lang, 0)} deelnemers per trial trekt de "
+                "ontwerpdiagnose de aantallen per cel uit binomiale verdelingen met de "
+                "berekende kans op waargenomen uitstroom per cel, in plaats van elke deelnemer "
+                "te simuleren; de exacte toets van Fisher is in tabellen boven "
+                f"{fmt_number(exact, lang, 0)} deelnemers vervangen door de chi-kwadraattoets "
+                "met Yates-correctie.")
+    return (f"Large trial: above {fmt_number(most, lang, 0)} participants per trial the design "
+            "diagnosis draws the counts per cell from binomial distributions with the computed "
+            "chance of observed outflow of each cell instead of simulating every participant; "
+            "Fisher's exact test is replaced by the chi-square test with Yates' correction in "
+            f"tables of more than {fmt_number(exact, lang, 0)} participants.")

@@ -1,0 +1,33 @@
+"""The report's limitations paragraphs: the design diagnosis as run, or why there is none."""
+
+from __future__ import annotations
+
+from iedereen_doet_mee.design import TrialDesign
+from iedereen_doet_mee.diagnosis.diagnose import diagnose_design
+from iedereen_doet_mee.reporting.parts import design_diagnosis_unavailable
+from iedereen_doet_mee.reporting.report_tables import limitations
+
+
+def test_a_large_trial_says_how_its_diagnosis_was_computed():
+    large = TrialDesign(allocation="randomised", n_per_cell=600)
+    diagnosis = diagnose_design(large, sims=50, seed=1)
+    assert "method" in diagnosis.settings
+    nl = limitations(diagnosis, None, large, "nl")
+    en = limitations(diagnosis, None, large, "en")
+    assert any(line.startswith("Grote trial: boven 2.000 deelnemers") for line in nl)
+    assert any(line.startswith("Large trial: above 2,000 participants") for line in en)
+    small = diagnose_design(TrialDesign(allocation="randomised"), sims=50, seed=1)
+    assert not any("Large trial" in line for line in limitations(small, None, large, "en"))
+
+
+def test_a_design_the_diagnosis_cannot_simulate_is_named_with_the_reason():
+    three = TrialDesign(arms=("none", "light", "coach"))
+    why = design_diagnosis_unavailable(three)
+    assert why == "the design diagnosis covers designs with one or two arms"
+    lines = limitations(None, None, three, "nl", why)
+    assert lines[0] == ("Ontwerpdiagnose (onderscheidend vermogen). Niet beschikbaar: the "
+                        "design diagnosis covers designs with one or two arms.")
+    assert lines[1].startswith("Toewijzing: door klantmanagers")
+    caseload = TrialDesign(strata=("all",), arms=("kompas",))
+    assert "not for all/kompas" in design_diagnosis_unavailable(caseload)
+    assert design_diagnosis_unavailable(TrialDesign()) is None
