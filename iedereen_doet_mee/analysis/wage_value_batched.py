@@ -27,6 +27,7 @@ from .wage_value_small_sample import (
     SmallSampleInference,
     _bell_mccaffrey_df,
     _satterthwaite_df_from_sums,
+    within_ols,
 )
 
 __all__ = ["lmm_satterthwaite_batched", "within_cr2_batched"]
@@ -124,12 +125,8 @@ def within_cr2_batched(x: np.ndarray, y: np.ndarray, groups: np.ndarray
     >>> bool(np.allclose(a.cov, b.cov, rtol=1e-12)), round(a.df(np.ones(1)) / b.df(np.ones(1)), 12)
     (True, 1.0)
     """
-    both = pd.DataFrame(np.column_stack([x, y]))
-    dm = (both - both.groupby(np.asarray(groups)).transform("mean")).to_numpy()
-    xd, yd = dm[:, :-1], dm[:, -1]
-    m = np.linalg.inv(xd.T @ xd)
-    beta = m @ xd.T @ yd
-    resid, k = yd - xd @ beta, xd.shape[1]
+    xd, beta, m, resid = within_ols(x, y, groups)
+    k = xd.shape[1]
     meat, f, e = np.zeros((k, k)), [], []
     for rows in _stacks(groups):
         xi, size = xd[rows], rows.shape[1]  # (G, n, k)

@@ -249,6 +249,21 @@ def _satterthwaite_df_from_sums(q: np.ndarray, r2: np.ndarray, t2: np.ndarray,
     return df
 
 
+def within_ols(x: np.ndarray, y: np.ndarray, groups: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The within (fixed-effects) least-squares fit shared by the CR2 corrections.
+
+    Returns the demeaned design, the coefficients, ``(X'X)^-1`` of the demeaned
+    design and the residuals.
+    """
+    both = pd.DataFrame(np.column_stack([x, y]))
+    dm = (both - both.groupby(np.asarray(groups)).transform("mean")).to_numpy()
+    xd, yd = dm[:, :-1], dm[:, -1]
+    m = np.linalg.inv(xd.T @ xd)
+    beta = m @ xd.T @ yd
+    return xd, beta, m, yd - xd @ beta
+
+
 def within_cr2(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> SmallSampleInference:
     """Within (fixed-effects) OLS with CR2 covariance and Bell-McCaffrey df.
 
@@ -292,12 +307,8 @@ def within_cr2(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> SmallSampleI
     (1.25, 2.0)
     """
     blocks = _group_blocks(groups)
-    both = pd.DataFrame(np.column_stack([x, y]))
-    dm = (both - both.groupby(np.asarray(groups)).transform("mean")).to_numpy()
-    xd, yd = dm[:, :-1], dm[:, -1]
-    m = np.linalg.inv(xd.T @ xd)
-    beta = m @ xd.T @ yd
-    resid, k = yd - xd @ beta, xd.shape[1]
+    xd, beta, m, resid = within_ols(x, y, groups)
+    k = xd.shape[1]
     meat, f, e = np.zeros((k, k)), [], []
     for rows in blocks:
         xi, size = xd[rows], len(rows)
