@@ -98,16 +98,25 @@ def _assumptions(args: argparse.Namespace) -> tuple[TrialDesign, SimulationParam
     return design, parameters
 
 
+def _check_executor(args: argparse.Namespace) -> None:
+    """Refuse executor options that cannot work, before anything runs."""
+    if args.executor == "dask":
+        try:
+            import dask.distributed  # noqa: F401
+        except ImportError:
+            raise ValueError("--executor dask needs dask.distributed: pip install "
+                             "'iedereen_doet_mee[cluster]'") from None
+    elif args.scheduler:
+        raise ValueError("--scheduler needs --executor dask")
+
+
 def _executor(args: argparse.Namespace, stack: ExitStack) -> Executor | None:
     if args.executor == "processes":
         return stack.enter_context(ProcessPoolExecutor(args.workers,
                                                        mp_context=get_context("spawn")))
     if args.executor == "dask":
-        try:
-            from dask.distributed import Client, LocalCluster
-        except ImportError:
-            raise ValueError("--executor dask needs dask.distributed: pip install "
-                             "'iedereen_doet_mee[cluster]'") from None
+        from dask.distributed import Client, LocalCluster
+
         if args.scheduler:
             client = stack.enter_context(Client(args.scheduler))
         else:
@@ -115,8 +124,6 @@ def _executor(args: argparse.Namespace, stack: ExitStack) -> Executor | None:
                                                        threads_per_worker=1))
             client = stack.enter_context(Client(cluster))
         return client.get_executor()
-    if args.scheduler:
-        raise ValueError("--scheduler needs --executor dask")
     return None
 
 
@@ -124,15 +131,18 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         design, parameters = _assumptions(args)
-        with ExitStack() as stack:
-            diagnosis = diagnose_design(
-                design, parameters=parameters, sims=args.sims, seed=args.seed,
-                alpha=args.alpha, full_follow_up=args.full_follow_up,
-                chunk_size=args.chunk_size, executor=_executor(args, stack),
-                progress=not args.no_progress)
+        options = dict(design=design, parameters=parameters, seed=args.seed, alpha=args.alpha,
+                       full_follow_up=args.full_follow_up, chunk_size=args.chunk_size)
+        # the options are checked by one simulated trial: an error after this is not the
+        # user's option but a fault to report (exit 3)
+        diagnose_design(**options, sims=min(args.sims, 1))
+        _check_executor(args)
     except ValueError as exc:
         print(f"diagnose: {exc}", file=sys.stderr)
         return 2
+    with ExitStack() as stack:
+        diagnosis = diagnose_design(**options, sims=args.sims, executor=_executor(args, stack),
+                                    progress=not args.no_progress)
     if args.json:
         print(json.dumps(diagnosis.to_dict(), indent=2, allow_nan=False))
     else:

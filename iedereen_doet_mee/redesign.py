@@ -171,22 +171,27 @@ def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         design, parameters, grid = _setup(args)
-        frame = redesign(design, parameters, grid=grid, sims=args.sims, seed=args.seed,
-                         alpha=args.alpha, full_follow_up=args.full_follow_up,
-                         control_outflow=args.control_outflow, progress=not args.no_progress)
-        power = frame[(frame["estimator_key"] == args.estimator)
-                      & (frame["diagnosand"] == "power")].reset_index(drop=True)
-        has_effects = power.loc[power["effect"] >= 0, "effect"].nunique() >= 2
-        mde = minimum_detectable_effect(frame, estimator=args.estimator, power=args.power) \
-            if has_effects else None
-        if args.plot:
-            from .diagnosis.power_plot import power_curve_figure, save_power_plot
-
-            save_power_plot(power_curve_figure(frame, estimator=args.estimator, lang=args.lang,
-                                               power=args.power), args.plot)
+        options = dict(grid=grid, seed=args.seed, alpha=args.alpha,
+                       full_follow_up=args.full_follow_up,
+                       control_outflow=args.control_outflow)
+        # the options are checked by one simulated trial per grid point: an error after
+        # this is not the user's option but a fault to report (exit 3)
+        redesign(design, parameters, sims=min(args.sims, 1), progress=False, **options)
     except ValueError as exc:
         print(f"redesign: {exc}", file=sys.stderr)
         return 2
+    frame = redesign(design, parameters, sims=args.sims, progress=not args.no_progress,
+                     **options)
+    power = frame[(frame["estimator_key"] == args.estimator)
+                  & (frame["diagnosand"] == "power")].reset_index(drop=True)
+    has_effects = power.loc[power["effect"] >= 0, "effect"].nunique() >= 2
+    mde = minimum_detectable_effect(frame, estimator=args.estimator, power=args.power) \
+        if has_effects else None
+    if args.plot:
+        from .diagnosis.power_plot import power_curve_figure, save_power_plot
+
+        save_power_plot(power_curve_figure(frame, estimator=args.estimator, lang=args.lang,
+                                           power=args.power), args.plot)
     attrs = frame.attrs["redesign"]
     control = dict(zip(design.strata, attrs["control_outflow"], strict=True))
     settings = {

@@ -76,3 +76,21 @@ def test_processes_executor_gives_the_serial_result(capsys):
     parallel = _json(capsys, "--sims", "600", "--chunk-size", "200", "--seed", "4",
                      "--executor", "processes", "--workers", "2")
     assert serial == parallel
+
+
+def test_a_fault_after_the_options_were_checked_is_exit_3_not_2(monkeypatch, capsys):
+    """Exit 2 means a bad option: the options are checked by one simulated trial first,
+    and an error in the real run is reported as unexpected (3)."""
+    import iedereen_doet_mee.diagnose as command
+
+    real = command.diagnose_design
+
+    def faulty(*args, sims, **kwargs):
+        if sims > 1:
+            raise ValueError("a fault inside the simulation")
+        return real(*args, sims=sims, **kwargs)
+
+    monkeypatch.setattr(command, "diagnose_design", faulty)
+    assert main(["--sims", "20", "--no-progress"]) == 3
+    assert "unexpected error" in capsys.readouterr().err
+    assert main(["--sims", "0", "--no-progress"]) == 2

@@ -425,3 +425,18 @@ def test_fft_convolution_of_large_totals_equals_the_direct_one(monkeypatch):
     fft = module._total_pmf(sizes, shares)
     np.testing.assert_allclose(fft, direct, rtol=0, atol=1e-14)
     assert (fft >= 0).all() and fft.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+def test_cli_a_fault_after_the_options_were_checked_is_exit_3(monkeypatch, capsys):
+    real = cli.redesign
+
+    def faulty(*args, sims, **kwargs):
+        if sims > 1:
+            raise ValueError("a fault inside the grid")
+        return real(*args, sims=sims, **kwargs)
+
+    monkeypatch.setattr(cli, "redesign", faulty)
+    assert cli.main(["--n-per-cell", "20", "--effect", "0,0.2", "--sims", "50",
+                     "--no-progress"]) == 3
+    assert "unexpected error" in capsys.readouterr().err
+    assert cli.main(["--n-per-cell", "20", "--effect", "0,0.95", "--no-progress"]) == 2
