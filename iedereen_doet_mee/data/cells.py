@@ -148,13 +148,15 @@ def likely_dates(text: pd.Series) -> pd.Series:
     text = text.astype(str).str.strip()
     dmy = text.str.extract(r"^([0-9]{1,2})[-/.]([0-9]{1,2})[-/.]([0-9]{4})$")
     ymd = text.str.extract(r"^([0-9]{4})[-/.]?([0-9]{1,2})[-/.]?([0-9]{1,2})(?:[ T].*)?$")
-    guess = _iso(dmy[2], dmy[1], dmy[0])
-    guess = guess.fillna(_iso(dmy[2], dmy[0], dmy[1]))
-    guess = guess.fillna(_iso(ymd[0], ymd[1], ymd[2]))
     serial = pd.to_numeric(text.where(text.str.fullmatch(r"[0-9]{5}")), errors="coerce")
     days = pd.Timestamp("1899-12-30") + pd.to_timedelta(serial, unit="D")
     from_serial = days.dt.strftime("%Y-%m-%d").where(days.dt.year.between(1900, 2199))
-    return guess.fillna(from_serial).astype(object).where(lambda g: g.notna(), np.nan)
+    guess = _iso(dmy[2], dmy[1], dmy[0]).astype(object)
+    # the first reading that gives a date wins (where, not fillna: pandas 2.2 warns about
+    # downcasting object columns in fillna)
+    for other in (_iso(dmy[2], dmy[0], dmy[1]), _iso(ymd[0], ymd[1], ymd[2]), from_serial):
+        guess = guess.where(guess.notna(), other.astype(object))
+    return guess.where(guess.notna(), np.nan)
 
 
 def _iso(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:

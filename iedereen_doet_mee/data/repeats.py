@@ -40,7 +40,7 @@ def _repeated(frame: pd.DataFrame, rows: np.ndarray, key: list[str]
     again = part.duplicated(keep="first").to_numpy()
     if not again.any():
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    group = part.groupby(key, sort=False, dropna=False).ngroup().to_numpy()
+    group = part.groupby(key, sort=False, dropna=False, observed=True).ngroup().to_numpy()
     first = pd.Series(positions).groupby(group).transform("first").to_numpy()
     return positions[again], first[again]
 
