@@ -168,9 +168,9 @@ def update_reviewed(out: Path, built: list[str], manifest: Path | None = None,
 def power_curves(design, out: Path, *, lang: str, seed: int) -> dict[str, str]:
     """The design's power curves (randomised instruments, 15/25/40 per cell) as SVG and
     PNG: the figure of notebook 01 and of docs/redesign.md."""
-    from iedereen_doet_mee.diagnosis.power_plot import power_curve_figure
-    from iedereen_doet_mee.diagnosis.redesign import redesign
-    from iedereen_doet_mee.reporting.figure_files import figure_bytes
+    from iedereen_doet_mee.diagnosis.design_grid import redesign
+    from iedereen_doet_mee.reporting.figures.files import figure_bytes
+    from iedereen_doet_mee.reporting.figures.power_curves import power_curve_figure
 
     frame = redesign(design.replace(allocation="randomised"), seed=seed, sims=1000,
                      grid={"n_per_cell": [15, 25, 40], "effect": [0.0, 0.1, 0.2, 0.3, 0.4]})
@@ -213,7 +213,7 @@ def build(args: argparse.Namespace) -> dict[str, str] | None:
 
 def main(argv: list[str] | None = None) -> int:
     from iedereen_doet_mee.errors import OutputFolderError
-    from iedereen_doet_mee.simulation.simulate import DEFAULT_SEED
+    from iedereen_doet_mee.seeds import DEFAULT_SEED
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "synthetic")

@@ -32,7 +32,11 @@ import statsmodels.formula.api as smf
 from scipy import stats
 
 from iedereen_doet_mee.design import TrialDesign
-from iedereen_doet_mee.diagnosis.diagnose import analyse_outcomes, diagnose_design, with_outflow
+from iedereen_doet_mee.diagnosis.design_diagnosis import (
+    analyse_outcomes,
+    diagnose_design,
+    with_outflow,
+)
 from iedereen_doet_mee.diagnosis.simulate_many import simulate_outcomes
 from iedereen_doet_mee.simulation.parameters import SimulationParameters
 

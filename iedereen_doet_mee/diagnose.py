@@ -23,9 +23,9 @@ from multiprocessing import get_context
 from .cli import run_command
 from .design.toml_io import read_design
 from .design.trial_design import TrialDesign
-from .diagnosis.diagnose import DEFAULT_CHUNK_SIZE, diagnose_design, with_outflow
+from .diagnosis.design_diagnosis import DEFAULT_CHUNK_SIZE, diagnose_design, with_outflow
+from .seeds import DEFAULT_SEED
 from .simulation.parameters import SimulationParameters
-from .simulation.simulate import DEFAULT_SEED
 
 __all__ = ["main"]
 

@@ -26,11 +26,11 @@ import pandas as pd
 from .cli import run_command
 from .design.toml_io import read_design
 from .design.trial_design import TrialDesign
-from .diagnosis.diagnose import diagnose_design
-from .diagnosis.redesign import DEFAULT_ESTIMATOR, minimum_detectable_effect, redesign
+from .diagnosis.design_diagnosis import diagnose_design
+from .diagnosis.design_grid import DEFAULT_ESTIMATOR, minimum_detectable_effect, redesign
 from .output_folder import check_new_file
+from .seeds import DEFAULT_SEED
 from .simulation.parameters import SimulationParameters
-from .simulation.simulate import DEFAULT_SEED
 
 __all__ = ["main"]
 
@@ -188,7 +188,7 @@ def _main(argv: Sequence[str] | None) -> int:
     mde = minimum_detectable_effect(frame, estimator=args.estimator, power=args.power) \
         if has_effects else None
     if args.plot:
-        from .diagnosis.power_plot import power_curve_figure, save_power_plot
+        from .reporting.figures.power_curves import power_curve_figure, save_power_plot
 
         save_power_plot(power_curve_figure(frame, estimator=args.estimator, lang=args.lang,
                                            power=args.power), args.plot)

@@ -25,7 +25,7 @@ from .dates import parse_iso_date
 from .design.toml_io import read_design
 from .design.trial_design import TrialDesign
 from .errors import TrialDataError
-from .simulation.simulate import DEFAULT_SEED
+from .seeds import DEFAULT_SEED
 
 __all__ = ["main"]
 

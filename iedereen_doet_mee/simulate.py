@@ -15,8 +15,8 @@ from pathlib import Path
 from .cli import run_command
 from .design.toml_io import read_design
 from .output_folder import check_output_folder
+from .seeds import DEFAULT_SEED
 from .simulation.directory import simulate_to_directory
-from .simulation.simulate import DEFAULT_SEED
 
 __all__ = ["main"]
 

@@ -16,12 +16,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .analysis.steering import steering_forecast
 from .cli import run_command
 from .data.loading import TrialData
 from .data.validation import check_trial_directory
 from .dates import parse_iso_date
-from .diagnosis.steering import steering_forecast
-from .simulation.simulate import DEFAULT_SEED
+from .seeds import DEFAULT_SEED
 
 __all__ = ["main"]
 

@@ -50,9 +50,9 @@ from matplotlib_inline.backend_inline import set_matplotlib_formats
 
 from iedereen_doet_mee.data import load_trial
 from iedereen_doet_mee.dates import parse_iso_date
-from iedereen_doet_mee.diagnosis.diagnose import diagnose_design, with_outflow
-from iedereen_doet_mee.diagnosis.power_plot import power_curve_figure
-from iedereen_doet_mee.diagnosis.redesign import minimum_detectable_effect, redesign
+from iedereen_doet_mee.diagnosis.design_diagnosis import diagnose_design, with_outflow
+from iedereen_doet_mee.diagnosis.design_grid import minimum_detectable_effect, redesign
+from iedereen_doet_mee.reporting.figures.power_curves import power_curve_figure
 from iedereen_doet_mee.simulation import SimulationParameters
 
 set_matplotlib_formats("png")

@@ -45,7 +45,7 @@ from IPython.display import Markdown, display
 
 from iedereen_doet_mee.analysis import derive_outcomes
 from iedereen_doet_mee.data import load_trial
-from iedereen_doet_mee.reporting.baseline_table import baseline_table
+from iedereen_doet_mee.reporting.tables.baseline import baseline_table
 from iedereen_doet_mee.simulation import SimulationParameters, simulate_trial
 from iedereen_doet_mee.simulation.parameters import parameters_markdown
 

@@ -53,7 +53,7 @@ from iedereen_doet_mee.analysis import (
     wage_value_within,
 )
 from iedereen_doet_mee.data import load_trial
-from iedereen_doet_mee.reporting.plots_time import wage_value_figure
+from iedereen_doet_mee.reporting.figures.over_time import wage_value_figure
 
 set_matplotlib_formats("png")
 pd.set_option("display.max_colwidth", 120)

@@ -53,8 +53,8 @@ from iedereen_doet_mee.analysis import (
     outcome_bounds,
 )
 from iedereen_doet_mee.data import load_trial
-from iedereen_doet_mee.reporting.plots import instrument_effects_figure
-from iedereen_doet_mee.reporting.plots_time import ladder_transition_figure
+from iedereen_doet_mee.reporting.figures.estimates import instrument_effects_figure
+from iedereen_doet_mee.reporting.figures.over_time import ladder_transition_figure
 
 set_matplotlib_formats("png")
 pd.set_option("display.max_colwidth", 120)

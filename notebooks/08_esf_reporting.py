@@ -45,8 +45,8 @@ from IPython.display import display
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
 from iedereen_doet_mee.analysis import outflow_against_target
+from iedereen_doet_mee.analysis.estimators import disclosure_classes
 from iedereen_doet_mee.data import load_trial
-from iedereen_doet_mee.reporting.consort import consort_counts, consort_figure
 from iedereen_doet_mee.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     DisclosureError,
@@ -54,12 +54,12 @@ from iedereen_doet_mee.reporting.disclosure import (
     mark_suppressed,
     suppress_results,
 )
-from iedereen_doet_mee.reporting.esf_indicators import esf_indicators
-from iedereen_doet_mee.reporting.report_tables import (
+from iedereen_doet_mee.reporting.tables.as_text import (
     consort_suppression,
     esf_text_table,
-    record_classes,
 )
+from iedereen_doet_mee.reporting.tables.consort import consort_counts, consort_figure
+from iedereen_doet_mee.reporting.tables.esf import esf_indicators
 
 set_matplotlib_formats("png")
 pd.set_option("display.max_colwidth", 90)
@@ -155,11 +155,12 @@ print(f"CONSORT enrolled: {enrolled}; ESF TOTAL: {total}: "
 # Estimates are disclosive too: a share over 25 people reveals its count. The report
 # passes every record through `suppress_results`, which knows which estimators are
 # proportions, means, statistics derived from one group's count, or contrasts between
-# groups (`record_classes`). Here the outflow against the target:
+# groups (the estimator registry, `disclosure_classes`). Here the outflow against the target:
 
 # %%
 target = outflow_against_target(trial, as_of=AS_OF).to_frame()
-controlled = suppress_results(target, threshold=threshold, **record_classes(target))
+controlled = suppress_results(target, threshold=threshold,
+                              **disclosure_classes(target["estimator"]))
 print(f"{int(controlled['suppressed'].sum())} of {len(controlled)} rows suppressed.")
 display(mark_suppressed(controlled)[["term", "estimator", "estimate", "conf_low",
                                      "conf_high", "n"]])

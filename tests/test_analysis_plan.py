@@ -97,8 +97,8 @@ def analyses() -> list:
 @pytest.fixture(scope="module")
 def reported(analyses) -> set[str]:
     """Every estimator name the analyses and the steering forecast report."""
+    from iedereen_doet_mee.analysis.steering import steering_forecast
     from iedereen_doet_mee.data import load_trial
-    from iedereen_doet_mee.diagnosis.steering import steering_forecast
 
     names = set()
     for analysis in analyses:

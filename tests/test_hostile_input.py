@@ -24,7 +24,7 @@ from iedereen_doet_mee.analysis import derive_outcomes
 from iedereen_doet_mee.data import load_trial, validate_trial_directory
 from iedereen_doet_mee.data.bsn import contains_bsn
 from iedereen_doet_mee.reporting.disclosure import DisclosureError, check_publishable
-from iedereen_doet_mee.reporting.workbook import write_workbook
+from iedereen_doet_mee.reporting.document.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "data" / "synthetic"

@@ -24,7 +24,7 @@ from scipy import stats
 from ..dates import parse_iso_date
 from ..design import TrialDesign
 from .common import check_level, check_option, holm_p_values, wilson_interval
-from .effects_exact import CONDITIONAL_EXACT_MAX_PARTICIPANTS, WOOLF_NOTE, odds_ratio_interval
+from .effects.exact import CONDITIONAL_EXACT_MAX_PARTICIPANTS, WOOLF_NOTE, odds_ratio_interval
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 
@@ -170,7 +170,7 @@ def instrument_associations(
     durable). A placement whose durability cannot be known yet is excluded and
     counted in the notes. The odds ratio is the conditional MLE with the exact
     interval of Fisher's test (R ``fisher.test``), in populations of more than
-    :data:`~iedereen_doet_mee.analysis.effects_exact.CONDITIONAL_EXACT_MAX_PARTICIPANTS`
+    :data:`~iedereen_doet_mee.analysis.effects.exact.CONDITIONAL_EXACT_MAX_PARTICIPANTS`
     the sample odds ratio with Woolf's interval (noted); Holm's adjustment (1979) runs over
     the kinds with a p-value. Who receives which instrument depends on need, time in
     the project and the placement itself (a job coach often follows a job), so these

@@ -2,7 +2,11 @@
 
 Under ``assigned`` allocation every comparison of arms is an association: its estimator
 name ends in :data:`NON_EXPERIMENTAL` and a note says why, wherever the result is
-shown (``analyse_trial``, a per-question function given a trial, the report).
+shown (``analyse_trial``, a per-question function given a trial, the report). Which
+rows compare arms is declared in the estimator registry
+(:mod:`~iedereen_doet_mee.analysis.estimators`); a row of the Holm family carries its
+question before its term (``"wage_value: growth_difference[...]"``) and is judged by
+the term after it.
 """
 
 from __future__ import annotations
@@ -11,43 +15,42 @@ import dataclasses
 
 import pandas as pd
 
+from .estimators import NON_EXPERIMENTAL, estimator_info
 from .results import AnalysisResult
 
-__all__ = ["NON_EXPERIMENTAL", "label_non_experimental"]
+__all__ = ["NON_EXPERIMENTAL", "compares_arms", "label_non_experimental"]
 
-NON_EXPERIMENTAL = "_non_experimental"
 
-#: Rows comparing arms, per result: (term prefixes, estimator prefixes); a row matches
-#: when its term or its estimator starts with one of them. ``None`` marks every row.
-_ARM_COMPARISONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]] | None] = {
-    "effects": None,
-    "survival": ((), ("log_rank", "cox_ph", "rmst_difference")),
-    "missing": ((), ("risk_difference",)),
-    "wage_value": (("growth_difference[instruments", "growth_interaction"), ()),
-    "wage_value_within": (("growth_difference[instruments", "growth_interaction"), ()),
-    "ladder_ordinal": (("instruments=",), ()),
-    "multiplicity": (("wage_value:", "ladder_ordinal:"), ()),
-}
+def compares_arms(estimator: str, term: str) -> bool:
+    """Whether a row with ``estimator`` and ``term`` compares arms (registry).
+
+    Examples
+    --------
+    >>> compares_arms("proportional_odds_logit", "instruments=yes vs no")
+    True
+    >>> compares_arms("proportional_odds_logit", "band=60-80 vs 40-60")
+    False
+    >>> compares_arms("lmm_reml_satterthwaite_holm",
+    ...               "wage_value: growth_difference[instruments=yes - no]")
+    True
+    """
+    info = estimator_info(estimator)
+    if info.holm and ": " in str(term):
+        term = str(term).split(": ", 1)[1]
+    return info.estimator.row_compares_arms(term)
 
 
 def label_non_experimental(key: str, result: AnalysisResult) -> AnalysisResult:
     """Under assigned allocation, mark every comparison of arms as non-experimental.
 
     The estimator name gains ``_non_experimental`` (so the label survives in any table
-    built from the results) and a note says why.
+    built from the results) and a note says why. ``key`` names the question (kept for
+    the callers; the registry decides row by row).
     """
-    if key not in _ARM_COMPARISONS:
-        return result
-    spec = _ARM_COMPARISONS[key]
     table = result.table.copy()
-    if spec is None:
-        rows = pd.Series(True, index=table.index)
-    else:
-        terms, estimators = spec
-        rows = table["term"].astype(str).str.startswith(terms) if terms else False
-        rows = rows | (table["estimator"].astype(str).str.startswith(estimators)
-                       if estimators else False)
-    rows = pd.Series(rows, index=table.index).astype(bool)
+    rows = pd.Series([compares_arms(e, t) for e, t in zip(table["estimator"], table["term"],
+                                                           strict=True)],
+                     index=table.index, dtype=bool)
     rows &= ~table["estimator"].astype(str).str.endswith(NON_EXPERIMENTAL)  # labelled once
     if not rows.any():
         return result

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .common import check_level, holm_p_values, wilson_interval, z_value
-from .effects_data import binary_effect_data, ols_hc2, wald_row
+from .effects.data import binary_effect_data, ols_hc2, wald_row
 from .results import (
     TIDY_COLUMNS,
     AnalysisResult,
@@ -67,7 +67,7 @@ def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
         The binary outcome and the flag of loss to follow-up; a lost participant's
         outcome counts as unknown whatever the outcome column says.
     stratum, arm, control, treated, strata, level
-        As in :func:`~iedereen_doet_mee.analysis.effects_risk.risk_effects`.
+        As in :func:`~iedereen_doet_mee.analysis.effects.risk.risk_effects`.
 
     Returns
     -------

@@ -19,6 +19,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from .estimators import estimator_info
+
 __all__ = [
     "TIDY_COLUMNS",
     "AnalysisResult",
@@ -104,7 +106,7 @@ class AnalysisResult:
     Examples
     --------
     >>> result = AnalysisResult("target", "Outflow", tidy_table([tidy_row(
-    ...     "overall", 0.2, estimator="proportion", n=10)]), n=10)
+    ...     "overall", 0.2, estimator="proportion_wilson", n=10)]), n=10)
     >>> result
     AnalysisResult(target: Outflow; 1 estimate on n=10)
     """
@@ -121,6 +123,8 @@ class AnalysisResult:
         if tuple(self.table.columns) != TIDY_COLUMNS:
             raise ValueError(f"AnalysisResult.table must have columns {TIDY_COLUMNS}, got "
                              f"{tuple(self.table.columns)}")
+        for name in dict.fromkeys(self.table["estimator"].astype(str)):
+            estimator_info(name)  # raises UnregisteredEstimatorError for an undeclared name
         # own copies, so that changing the frames given does not change the result
         object.__setattr__(self, "table", self.table.copy())
         object.__setattr__(self, "extras", {k: _copied(v) for k, v in dict(self.extras).items()})

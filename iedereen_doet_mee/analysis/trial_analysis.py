@@ -19,7 +19,7 @@ import pandas as pd
 from ..data.loading import TrialData
 from ..design.trial_design import TrialDesign
 from ..errors import MissingTableWarning
-from ..simulation.simulate import DEFAULT_SEED
+from ..seeds import DEFAULT_SEED
 from .costs import costs_and_savings
 from .effects import instrument_effects
 from .employers import employer_views

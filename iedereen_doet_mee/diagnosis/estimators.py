@@ -3,9 +3,9 @@
 Every estimator of the primary outcome (regular-work outflow) is a function of the
 cell counts, so a whole chunk of simulated trials is analysed with array arithmetic
 instead of one model fit per trial. Each function here reproduces the package's own
-analysis (:mod:`iedereen_doet_mee.analysis.effects_risk`,
-:mod:`~iedereen_doet_mee.analysis.effects_logistic`,
-:mod:`~iedereen_doet_mee.analysis.effects_exact`,
+analysis (:mod:`iedereen_doet_mee.analysis.effects.risk`,
+:mod:`~iedereen_doet_mee.analysis.effects.logistic`,
+:mod:`~iedereen_doet_mee.analysis.effects.exact`,
 :mod:`~iedereen_doet_mee.analysis.target`) to floating-point accuracy; the tests
 check that trial by trial, including degenerate trials.
 """

@@ -23,7 +23,7 @@ from ..design.trial_design import EXIT_REASONS, TrialDesign
 from ..simulation.exits import HORIZON_MONTHS, draw_exits_by_cell, exit_share_table
 from ..simulation.parameters import SimulationParameters
 from ..simulation.population import correlated_normal
-from ..simulation.simulate import _days
+from ..simulation.trial import _days
 
 __all__ = ["SimulatedOutcomes", "simulate_outcomes"]
 

@@ -25,17 +25,17 @@ import pandas as pd
 from ..data.loading import TrialData, load_trial
 from ..output_folder import output_folder
 from ..provenance import REPORT_LIBRARIES, environment_versions
+from ..seeds import DEFAULT_SEED
 from ..simulation.directory import simulate_to_directory
-from ..simulation.simulate import DEFAULT_SEED
-from .content import ReportInputs, build_document
 from .disclosure import DEFAULT_THRESHOLD, check_threshold
-from .html import render_html
+from .document.content import ReportInputs, build_document
+from .document.html import render_html
+from .document.pdf import render_pdf
+from .document.texts import Language
+from .document.workbook import write_workbook
 from .parts import TOTAL_STEPS, compute_parts, save_figures
 from .records import RECORD_FIELDS, records_to_json
-from .report_tables import limitations
-from .texts import Language
-from .typst_pdf import render_pdf
-from .workbook import write_workbook
+from .tables.as_text import limitations
 
 __all__ = ["ReportSettings", "build_report"]
 
@@ -84,7 +84,7 @@ def _load(settings: ReportSettings, scratch: Path) -> tuple[TrialData, str]:
 
 def _provenance(trial: TrialData, settings: ReportSettings, as_of: dt.date,
                 source: str) -> list[tuple[str, str]]:
-    from .. import __version__
+    from ..version import __version__
 
     rows = [("package", f"iedereen_doet_mee {__version__}"),
             ("git_commit", _git_commit() or "none"),

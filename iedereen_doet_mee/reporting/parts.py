@@ -18,20 +18,20 @@ from typing import Any
 import pandas as pd
 
 from ..analysis import analyse_trial
+from ..analysis.estimators import disclosure_classes
 from ..analysis.trial_analysis import TrialAnalysis
 from ..data.loading import TrialData
 from ..design.trial_design import TrialDesign
 from .disclosure import check_publishable, suppress_results
+from .document.texts import Language, text
 from .records import analysis_records
-from .report_tables import (
+from .tables.as_text import (
     baseline_text_table,
     consort_suppression,
     consort_text_table,
     design_records,
     esf_text_table,
-    record_classes,
 )
-from .texts import Language, text
 
 __all__ = ["TOTAL_STEPS", "ReportParts", "compute_parts", "save_figures", "write_artifacts"]
 
@@ -83,7 +83,7 @@ def _as_published(analysis, records: pd.DataFrame):
 def _minimum_detectable_effect(design: TrialDesign, sims: int, seed: int
                                ) -> pd.Series | None:
     """MDE at 80% power of the block-weighted risk difference, the design as declared."""
-    from ..diagnosis.redesign import minimum_detectable_effect, redesign
+    from ..diagnosis.design_grid import minimum_detectable_effect, redesign
 
     if len(design.arms) != 2:
         return None
@@ -95,7 +95,7 @@ def _minimum_detectable_effect(design: TrialDesign, sims: int, seed: int
 def _null_rejection(design: TrialDesign, sims: int, seed: int) -> float:
     """Share of simulated trials of the assigned design in which the unadjusted
     block-weighted comparison rejects although instruments have no effect."""
-    from ..diagnosis.redesign import redesign
+    from ..diagnosis.design_grid import redesign
 
     frame = redesign(design, grid={"effect": [0.0]}, sims=sims, seed=seed)
     hit = frame[(frame["estimator_key"] == "overall|risk_difference_block_weighted")
@@ -121,7 +121,7 @@ def design_diagnosis_unavailable(design: TrialDesign) -> str | None:
 def _design_diagnosis(design: TrialDesign, sims: int, seed: int
                       ) -> tuple[Any, pd.Series | None, str | None]:
     """The diagnosis and MDE of the report's limitations, or why there are none."""
-    from ..diagnosis.diagnose import diagnose_design
+    from ..diagnosis.design_diagnosis import diagnose_design
 
     why_not = design_diagnosis_unavailable(design)
     if why_not is not None:
@@ -143,10 +143,10 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                   n_bootstrap: int = 2000, diagnosis_sims: int = 2000,
                   log: Callable[[str], None] = lambda _: None) -> ReportParts:
     """Analyse, diagnose, count, suppress and draw: steps 2 to 6 of the report build."""
-    from .baseline_table import baseline_long
-    from .consort import consort_counts, consort_figure
-    from .esf_indicators import esf_indicators
-    from .plots import report_figures
+    from .figures.estimates import report_figures
+    from .tables.baseline import baseline_long
+    from .tables.consort import consort_counts, consort_figure
+    from .tables.esf import esf_indicators
 
     design = trial.design
     log(f"[2/{TOTAL_STEPS}] analysing every research question")
@@ -165,7 +165,8 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                                               lang)
     log(f"[5/{TOTAL_STEPS}] disclosure control of every result")
     found = analysis_records(analysis)
-    records = pd.concat([suppress_results(found, threshold=threshold, **record_classes(found)),
+    classes = disclosure_classes(found["estimator"])
+    records = pd.concat([suppress_results(found, threshold=threshold, **classes),
                          design_records(diagnosis, mde)], ignore_index=True)
     identifiers = _identifiers(trial)
     for name, frame in {**tables, "records": records, "esf": esf_shown}.items():
@@ -182,7 +183,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
 
 def save_figures(parts: ReportParts, directory: Path) -> dict[str, str]:
     """Every figure as SVG and PNG in ``directory``; file name -> SHA-256."""
-    from .figure_files import save_figure
+    from .figures.files import save_figure
 
     written: dict[str, str] = {}
     for stem, figure in parts.figures.items():

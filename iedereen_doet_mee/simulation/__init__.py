@@ -1,6 +1,7 @@
 """Simulating realistic trials in the data model, and writing them to disk."""
 
+from ..seeds import DEFAULT_SEED
 from .parameters import SimulationParameters
-from .simulate import DEFAULT_SEED, simulate_trial
+from .trial import simulate_trial
 
 __all__ = ["DEFAULT_SEED", "SimulationParameters", "simulate_trial"]

@@ -9,8 +9,9 @@ from ..design.toml_io import design_to_dict
 from ..design.trial_design import TrialDesign
 from ..output_folder import output_folder
 from ..provenance import build_manifest, environment_versions, write_manifest
+from ..seeds import DEFAULT_SEED
 from .parameters import SimulationParameters
-from .simulate import DEFAULT_SEED, simulate_trial
+from .trial import simulate_trial
 
 __all__ = ["simulate_to_directory"]
 
@@ -41,7 +42,7 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
     >>> [f.name for f in files][-1]
     'manifest.json'
     """
-    from .. import __version__
+    from ..version import __version__
 
     design = TrialDesign() if design is None else design
     parameters = SimulationParameters() if parameters is None else parameters

@@ -24,8 +24,8 @@ from scipy import stats
 from scipy.special import expit
 
 from iedereen_doet_mee.analysis.curves import kaplan_meier
-from iedereen_doet_mee.analysis.effects_adjusted import adjusted_effects
-from iedereen_doet_mee.analysis.effects_risk import mantel_haenszel
+from iedereen_doet_mee.analysis.effects.adjusted import adjusted_effects
+from iedereen_doet_mee.analysis.effects.risk import mantel_haenszel
 from iedereen_doet_mee.analysis.ladder import ladder_ordinal
 from iedereen_doet_mee.analysis.survival import _cox, _rmst, time_to_regular_work
 from iedereen_doet_mee.dates import DAYS_PER_MONTH

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iedereen_doet_mee.analysis.effects_adjusted import adjusted_effects
+from iedereen_doet_mee.analysis.effects.adjusted import adjusted_effects
 
 REF = Path(__file__).resolve().parents[1] / "reference"
 R = json.loads((REF / "effects_reference.json").read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import brentq, minimize_scalar
 
-from iedereen_doet_mee.analysis.effects_exact import exact_tests
+from iedereen_doet_mee.analysis.effects.exact import exact_tests
 
 REF = Path(__file__).resolve().parents[1] / "reference"
 R = json.loads((REF / "effects_reference.json").read_text(encoding="utf-8"))["exact"]
@@ -174,7 +174,7 @@ def _large(n_per_arm: int) -> pd.DataFrame:
 def test_above_its_threshold_boschloo_is_left_out_and_fisher_answers():
     from scipy import stats
 
-    from iedereen_doet_mee.analysis.effects_exact import BOSCHLOO_MAX_PARTICIPANTS
+    from iedereen_doet_mee.analysis.effects.exact import BOSCHLOO_MAX_PARTICIPANTS
 
     n = BOSCHLOO_MAX_PARTICIPANTS // 4 + 1  # pooled table just above, bands below
     result = exact_tests(_large(n))
@@ -194,8 +194,8 @@ def test_above_its_threshold_boschloo_is_left_out_and_fisher_answers():
 def test_above_its_threshold_the_odds_ratio_is_woolfs_and_close_to_the_exact_one():
     from statsmodels.stats.contingency_tables import Table2x2
 
-    from iedereen_doet_mee.analysis import effects_exact
-    from iedereen_doet_mee.analysis.effects_exact import (
+    from iedereen_doet_mee.analysis.effects import exact as effects_exact
+    from iedereen_doet_mee.analysis.effects.exact import (
         CONDITIONAL_EXACT_MAX_PARTICIPANTS,
         odds_ratio_interval,
     )

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iedereen_doet_mee.analysis.effects_logistic import fit_logit, logistic_effects
-from iedereen_doet_mee.analysis.effects_risk import stratified_risk_difference
+from iedereen_doet_mee.analysis.effects.logistic import fit_logit, logistic_effects
+from iedereen_doet_mee.analysis.effects.risk import stratified_risk_difference
 
 REF = Path(__file__).resolve().parents[1] / "reference"
 R = json.loads((REF / "effects_reference.json").read_text(encoding="utf-8"))["logistic"]

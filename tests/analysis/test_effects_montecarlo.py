@@ -15,7 +15,7 @@ import pytest
 
 from iedereen_doet_mee.analysis import derive_outcomes
 from iedereen_doet_mee.analysis.effects import instrument_effects
-from iedereen_doet_mee.analysis.effects_risk import risk_effects, stratified_risk_difference
+from iedereen_doet_mee.analysis.effects.risk import risk_effects, stratified_risk_difference
 from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.simulation import SimulationParameters, simulate_trial
 
@@ -83,7 +83,7 @@ def test_risk_ratio_marginal_effect_and_share_intervals_cover_the_truth():
     Pieces where the logit is separated (a cell without events) are not estimable and
     are left out of the count (at most a few; the count is checked)."""
     from iedereen_doet_mee.analysis.common import wilson_interval, z_value
-    from iedereen_doet_mee.analysis.effects_logistic import logistic_effects
+    from iedereen_doet_mee.analysis.effects.logistic import logistic_effects
 
     design = TrialDesign(allocation="randomised", n_per_cell=PER_CELL * REPLICATES,
                          enrolment_months=1, cutoff="2017-08-01")

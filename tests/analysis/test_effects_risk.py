@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iedereen_doet_mee.analysis.effects_risk import (
+from iedereen_doet_mee.analysis.effects.risk import (
     mantel_haenszel,
     risk_effects,
     stratified_risk_difference,

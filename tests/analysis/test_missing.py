@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iedereen_doet_mee.analysis.effects_risk import risk_effects
+from iedereen_doet_mee.analysis.effects.risk import risk_effects
 from iedereen_doet_mee.analysis.missing import holm_adjust, holm_p_values, outcome_bounds
 
 REF = Path(__file__).resolve().parents[1] / "reference"

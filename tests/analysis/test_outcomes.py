@@ -89,11 +89,11 @@ def test_absent_tables_leave_their_outcomes_missing_and_say_so():
 
 
 def test_result_object_contract():
-    table = tidy_table([tidy_row("overall", 0.2, estimator="proportion", n=10)])
+    table = tidy_table([tidy_row("overall", 0.2, estimator="proportion_wilson", n=10)])
     result = AnalysisResult("target", "Outflow", table, n=10, notes=("a caveat",))
     assert result.to_frame().columns[0] == "question"
     assert "a caveat" in result.summary() and "<table" in result._repr_html_()
-    assert result.estimate("overall", "proportion")["estimate"] == 0.2
+    assert result.estimate("overall", "proportion_wilson")["estimate"] == 0.2
     with pytest.raises(KeyError):
         result.estimate("overall", "other")
     with pytest.raises(ValueError, match="columns"):

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iedereen_doet_mee.analysis.randomisation_inference import randomisation_test
+from iedereen_doet_mee.analysis.effects.randomisation import randomisation_test
 from iedereen_doet_mee.design import TrialDesign, allocate
 
 DESIGN = TrialDesign(allocation="randomised")  # 1:1 within band, blocks of 2 or 4
@@ -145,7 +145,7 @@ def test_missing_outcome_is_allocated_but_not_counted_and_bad_input_is_refused()
 
 
 def test_above_its_threshold_the_randomisation_test_defers_to_the_wald_test(monkeypatch):
-    from iedereen_doet_mee.analysis import randomisation_inference as module
+    from iedereen_doet_mee.analysis.effects import randomisation as module
 
     kept = randomisation_test(TINY, design=DESIGN, n_draws=50, seed=1)
     monkeypatch.setattr(module, "RANDOMISATION_TEST_MAX_PARTICIPANTS", len(TINY) - 1)

@@ -14,7 +14,7 @@ import pytest
 from scipy import stats
 
 from iedereen_doet_mee.design import TrialDesign
-from iedereen_doet_mee.diagnosis.diagnose import diagnose_design, with_outflow
+from iedereen_doet_mee.diagnosis.design_diagnosis import diagnose_design, with_outflow
 from iedereen_doet_mee.diagnosis.estimators import binomial_rows, effect_rows
 from iedereen_doet_mee.simulation.parameters import SimulationParameters
 

@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from iedereen_doet_mee.analysis.effects_exact import exact_tests
-from iedereen_doet_mee.analysis.effects_logistic import logistic_effects
-from iedereen_doet_mee.analysis.effects_risk import risk_effects, stratified_risk_difference
+from iedereen_doet_mee.analysis.effects.exact import exact_tests
+from iedereen_doet_mee.analysis.effects.logistic import logistic_effects
+from iedereen_doet_mee.analysis.effects.risk import risk_effects, stratified_risk_difference
 from iedereen_doet_mee.analysis.target import outflow_against_target
 from iedereen_doet_mee.diagnosis.estimators import binomial_rows, effect_rows, fisher_two_sided
 

@@ -11,8 +11,8 @@ import pytest
 from scipy.stats import chi2_contingency, fisher_exact
 
 from iedereen_doet_mee.design import TrialDesign
-from iedereen_doet_mee.diagnosis import diagnose
-from iedereen_doet_mee.diagnosis.diagnose import diagnose_design
+from iedereen_doet_mee.diagnosis import design_diagnosis as diagnose
+from iedereen_doet_mee.diagnosis.design_diagnosis import diagnose_design
 from iedereen_doet_mee.diagnosis.estimators import yates_two_sided
 from iedereen_doet_mee.diagnosis.outflow_probability import (
     draw_cell_counts,

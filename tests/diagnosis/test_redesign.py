@@ -25,8 +25,7 @@ from scipy.special import ndtr, ndtri
 
 from iedereen_doet_mee import redesign as cli
 from iedereen_doet_mee.design.trial_design import TrialDesign
-from iedereen_doet_mee.diagnosis.power_plot import power_curve_figure, save_power_plot
-from iedereen_doet_mee.diagnosis.redesign import (
+from iedereen_doet_mee.diagnosis.design_grid import (
     DEFAULT_ESTIMATOR,
     GRID_KEYS,
     closed_form_mde,
@@ -34,6 +33,7 @@ from iedereen_doet_mee.diagnosis.redesign import (
     minimum_detectable_effect,
     redesign,
 )
+from iedereen_doet_mee.reporting.figures.power_curves import power_curve_figure, save_power_plot
 from iedereen_doet_mee.simulation.parameters import SimulationParameters
 
 RANDOMISED = TrialDesign(allocation="randomised")
@@ -416,7 +416,7 @@ def test_cli_unparsable_list_exits_2_from_python_dash_m():
 def test_fft_convolution_of_large_totals_equals_the_direct_one(monkeypatch):
     # from FFT_CONVOLUTION_MIN_PARTICIPANTS on, the total's distribution is convolved by
     # FFT; the same probabilities up to rounding
-    from iedereen_doet_mee.diagnosis import redesign as module
+    from iedereen_doet_mee.diagnosis import design_grid as module
 
     sizes, shares = np.array([[300, 700], [500, 500]]), np.array([[0.1, 0.2], [0.3, 0.25]])
     monkeypatch.setattr(module, "FFT_CONVOLUTION_MIN_PARTICIPANTS", 10**9)

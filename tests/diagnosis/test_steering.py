@@ -25,16 +25,16 @@ from scipy import integrate, special, stats
 
 from iedereen_doet_mee import steer
 from iedereen_doet_mee.analysis.results import TIDY_COLUMNS
-from iedereen_doet_mee.data import TrialData, load_trial
-from iedereen_doet_mee.data.dtypes import as_declared_types
-from iedereen_doet_mee.dates import DAYS_PER_MONTH
-from iedereen_doet_mee.design import TrialDesign
-from iedereen_doet_mee.diagnosis.steering import (
+from iedereen_doet_mee.analysis.steering import (
     BASE_SHARES_24M,
     rates_from_shares,
     regular_work_first_probability,
     steering_forecast,
 )
+from iedereen_doet_mee.data import TrialData, load_trial
+from iedereen_doet_mee.data.dtypes import as_declared_types
+from iedereen_doet_mee.dates import DAYS_PER_MONTH
+from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.simulation import simulate_trial
 
 SYNTHETIC = Path(__file__).resolve().parents[2] / "data" / "synthetic"

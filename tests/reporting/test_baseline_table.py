@@ -17,7 +17,7 @@ import pytest
 
 from iedereen_doet_mee.data import TrialData, load_trial
 from iedereen_doet_mee.design import TrialDesign
-from iedereen_doet_mee.reporting.baseline_table import (
+from iedereen_doet_mee.reporting.tables.baseline import (
     LONG_COLUMNS,
     baseline_long,
     baseline_table,

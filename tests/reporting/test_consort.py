@@ -13,7 +13,12 @@ import pytest
 
 from iedereen_doet_mee.data import load_trial
 from iedereen_doet_mee.data.loading import TrialData
-from iedereen_doet_mee.reporting.consort import ALL, COUNT_NAMES, consort_counts, consort_figure
+from iedereen_doet_mee.reporting.tables.consort import (
+    ALL,
+    COUNT_NAMES,
+    consort_counts,
+    consort_figure,
+)
 
 SYNTHETIC = Path(__file__).resolve().parents[2] / "data" / "synthetic"
 CELLS = [(b, a) for b in ("40-60", "60-80") for a in ("no", "yes")]

@@ -36,7 +36,7 @@ import pytest
 from iedereen_doet_mee.data import TrialData, load_trial
 from iedereen_doet_mee.data.dtypes import as_declared_types
 from iedereen_doet_mee.design import TrialDesign
-from iedereen_doet_mee.reporting.esf_indicators import (
+from iedereen_doet_mee.reporting.tables.esf import (
     ESF_COLUMNS,
     ESF_INDICATORS,
     esf_indicators,

@@ -25,10 +25,7 @@ from iedereen_doet_mee.analysis import analyse_trial
 from iedereen_doet_mee.data import load_trial
 from iedereen_doet_mee.data.loading import TrialData
 from iedereen_doet_mee.design import TrialDesign
-from iedereen_doet_mee.reporting.consort import consort_counts
-from iedereen_doet_mee.reporting.figure_files import save_figure
-from iedereen_doet_mee.reporting.figures import house_style, label
-from iedereen_doet_mee.reporting.plots import (
+from iedereen_doet_mee.reporting.figures.estimates import (
     REPORT_FIGURES,
     costs_figure,
     format_euro,
@@ -36,11 +33,14 @@ from iedereen_doet_mee.reporting.plots import (
     outflow_target_figure,
     report_figures,
 )
-from iedereen_doet_mee.reporting.plots_time import (
+from iedereen_doet_mee.reporting.figures.files import save_figure
+from iedereen_doet_mee.reporting.figures.over_time import (
     kaplan_meier_figure,
     ladder_transition_figure,
     wage_value_figure,
 )
+from iedereen_doet_mee.reporting.figures.style import house_style, label
+from iedereen_doet_mee.reporting.tables.consort import consort_counts
 from iedereen_doet_mee.simulation import SimulationParameters, simulate_trial
 
 SYNTHETIC = Path(__file__).resolve().parents[2] / "data" / "synthetic"
@@ -168,7 +168,8 @@ _SCRIPT = """
 import json, pickle, sys
 import matplotlib
 before = dict(dict.items(matplotlib.rcParams))
-from iedereen_doet_mee.reporting import consort, figure_files, plots, plots_time
+from iedereen_doet_mee.reporting.figures import estimates as plots, files as figure_files
+from iedereen_doet_mee.reporting.tables import consort
 same_after_import = dict(dict.items(matplotlib.rcParams)) == before
 with open(sys.argv[1], "rb") as handle:
     analysis, counts = pickle.load(handle)

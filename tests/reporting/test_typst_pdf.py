@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from iedereen_doet_mee.reporting.document import Paragraph, Report, Section
-from iedereen_doet_mee.reporting.typst_pdf import render_pdf
+from iedereen_doet_mee.reporting.document.blocks import Paragraph, Report, Section
+from iedereen_doet_mee.reporting.document.pdf import render_pdf
 
 REPORT = Report("Titel", "Ondertitel", "nl",
                 (Section("a", "Uitstroom", (Paragraph("12 van 100 (12%)"),)),), ())

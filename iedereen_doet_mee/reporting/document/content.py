@@ -1,0 +1,191 @@
+"""What the funder report says: its sections, built from numbers already computed.
+
+Every number shown comes from the records that ``results.json`` holds (after
+disclosure control), so the report and the file always agree; a section whose
+result is absent says why and the rest of the report stands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from ...analysis.estimators import estimator_info
+from .blocks import Block, Figure, Paragraph, Report, Section, Table
+from .texts import Language, fmt_number, fmt_percent, text
+
+__all__ = ["ReportInputs", "build_document", "result_rows"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportInputs:
+    """Everything the sections draw on; numbers already through disclosure control."""
+
+    name: str
+    as_of: str
+    interim: bool
+    lang: Language
+    threshold: int
+    target: float
+    allocation: str
+    records: pd.DataFrame
+    skipped: dict[str, str]
+    figures: dict[str, str]  # stem -> caption
+    tables: dict[str, pd.DataFrame]  # formatted text tables by section key
+    limitations: tuple[str, ...]
+    provenance: tuple[tuple[str, str], ...]
+
+
+def _in_tables(estimator: str, term: str) -> bool:
+    """Whether the report's tables show the row (registry: model internals stay in
+    ``results.json``)."""
+    info = estimator_info(estimator)
+    return info.shown and not any(part in str(term) for part in info.internal_terms)
+
+
+def _shown(value: Any, suppressed: bool, estimator: str, lang: Language) -> str:
+    if suppressed:
+        return text("suppressed", lang)
+    return fmt_number(value, lang, estimator_info(estimator).digits)
+
+
+def result_rows(records: pd.DataFrame, question: str, lang: Language,
+                keep: Callable[[pd.Series], bool] | None = None) -> pd.DataFrame:
+    """One question's records as a text table: term, estimator, estimate, interval, p, n.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"question": ["target"], "outcome": ["regular_work"],
+    ...     "term": ["overall"], "estimator": ["proportion_wilson"], "estimate": [0.25],
+    ...     "std_error": [0.04], "conf_low": [0.17], "conf_high": [0.35],
+    ...     "p_value": [float("nan")], "n": [100], "suppressed": [False]})
+    >>> result_rows(frame, "target", "nl").iloc[0].tolist()
+    ['overall', 'proportion_wilson', '0,250', '0,170 tot 0,350', '-', '100']
+    """
+    part = records[records["question"] == question]
+    rows = []
+    for _, r in part.iterrows():
+        if not _in_tables(r["estimator"], r["term"]):
+            continue
+        if keep is not None and not keep(r):
+            continue
+        hidden = bool(r.get("suppressed", False))
+        low = _shown(r["conf_low"], hidden, r["estimator"], lang)
+        high = _shown(r["conf_high"], hidden, r["estimator"], lang)
+        interval = "-" if low == "-" else (low if hidden else
+                                           f"{low} {'tot' if lang == 'nl' else 'to'} {high}")
+        p = r["p_value"]
+        rows.append([str(r["term"]), str(r["estimator"]),
+                     _shown(r["estimate"], hidden, r["estimator"], lang), interval,
+                     text("suppressed", lang) if hidden else fmt_number(p, lang, 3),
+                     text("suppressed", lang) if pd.isna(r["n"]) and hidden else
+                     ("-" if pd.isna(r["n"]) else str(int(r["n"])))])
+    columns = [text(k, lang) for k in ("term", "estimator", "estimate", "interval", "p_value",
+                                       "n")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _record(records: pd.DataFrame, question: str, term: str, estimator: str
+            ) -> pd.Series | None:
+    hit = records[(records["question"] == question) & (records["term"] == term)
+                  & (records["estimator"] == estimator)]
+    return None if hit.empty else hit.iloc[0]
+
+
+def summary_blocks(inputs: ReportInputs) -> list[Block]:
+    """The funder's one-page summary: was the target met, with interval and probability."""
+    lang, target = inputs.lang, fmt_percent(inputs.target, inputs.lang, 0)
+    share = _record(inputs.records, "target", "overall", "proportion_clopper_pearson")
+    if share is None:
+        return [Paragraph(text("not_available", lang, reason=inputs.skipped.get(
+            "target", "no participants")))]
+    blocks: list[Block] = []
+    if not bool(share.get("suppressed", False)) and math.isfinite(share["estimate"]):
+        met = share["estimate"] >= inputs.target - 1e-12
+        blocks.append(Paragraph(text("target_met" if met else "target_not_met", lang,
+                                     target=target), strong=True))
+        x = round(share["estimate"] * share["n"])
+        blocks.append(Paragraph(text(
+            "target_line", lang, x=x, n=int(share["n"]),
+            share=fmt_percent(share["estimate"], lang),
+            low=fmt_percent(share["conf_low"], lang), high=fmt_percent(share["conf_high"], lang),
+            target=target)))
+    else:
+        blocks.append(Paragraph(text("not_available", lang, reason=text("suppressed", lang))))
+    posterior = _record(inputs.records, "target", "overall", "jeffreys_posterior_prob_target_met")
+    if posterior is not None and not bool(posterior.get("suppressed", False)):
+        blocks.append(Paragraph(text("posterior_line", lang, target=target,
+                                     prob=fmt_number(posterior["estimate"], lang, 3))))
+    if inputs.interim:
+        blocks.append(Paragraph(text("interim_line", lang)))
+    if inputs.allocation == "assigned":
+        blocks.append(Paragraph(text("non_experimental", lang)))
+    return blocks
+
+
+_QUESTION_SECTIONS = (
+    ("target", ("target",), ("outflow_target", "kaplan_meier")),
+    ("effects", ("effects",), ("instrument_effects",)),
+    ("survival", ("survival",), ("cumulative_incidence",)),
+    ("wage_value", ("wage_value", "wage_value_within"), ("wage_value",)),
+    ("ladder", ("ladder", "ladder_ordinal"), ("ladder_transitions",)),
+    ("instruments", ("instruments",), ()),
+    ("employers", ("employers",), ()),
+    ("costs", ("costs",), ("costs",)),
+)
+
+
+def _question_section(inputs: ReportInputs, key: str, questions: tuple[str, ...],
+                      stems: tuple[str, ...]) -> Section:
+    lang = inputs.lang
+    title = text(key, lang, target=fmt_percent(inputs.target, lang, 0))
+    blocks: list[Block] = []
+    if key == "effects":
+        blocks.append(Paragraph(text("factorial", lang)))
+    for question in questions:
+        if question in inputs.skipped or not (inputs.records["question"] == question).any():
+            reason = inputs.skipped.get(question, "no result")
+            blocks.append(Paragraph(text("not_available", lang, reason=reason)))
+            continue
+        blocks.append(Table(title if len(questions) == 1 else f"{title}: {question}",
+                            result_rows(inputs.records, question, lang),
+                            note=text("table_note", lang, threshold=inputs.threshold)))
+    blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
+    return Section(key, title, tuple(blocks))
+
+
+def _table_section(inputs: ReportInputs, key: str, stems: tuple[str, ...] = ()) -> Section:
+    lang = inputs.lang
+    blocks: list[Block] = [Figure(s, inputs.figures[s]) for s in stems if s in inputs.figures]
+    if key in inputs.tables:
+        blocks.append(Table(text(key, lang), inputs.tables[key],
+                            note=text("table_note", lang, threshold=inputs.threshold)))
+    else:
+        blocks.append(Paragraph(text("not_available", lang,
+                                     reason=inputs.skipped.get(key, "no data"))))
+    return Section(key, text(key, lang), tuple(blocks))
+
+
+def build_document(inputs: ReportInputs) -> Report:
+    """The whole report, section by section (CONSORT 2010 order, then ESF and limitations)."""
+    lang = inputs.lang
+    sections = [Section("summary", text("summary", lang), tuple(summary_blocks(inputs))),
+                _table_section(inputs, "consort", ("consort",)),
+                _table_section(inputs, "baseline")]
+    sections += [_question_section(inputs, key, questions, stems)
+                 for key, questions, stems in _QUESTION_SECTIONS]
+    sections.append(_table_section(inputs, "esf"))
+    sections.append(Section("limitations", text("limitations", lang),
+                            tuple(Paragraph(line) for line in inputs.limitations)))
+    appendix = pd.DataFrame(list(inputs.provenance), columns=["", " "])
+    sections.append(Section("appendix", text("appendix", lang),
+                            (Table(text("appendix", lang), appendix),)))
+    title = text("interim_title" if inputs.interim else "title", lang, name=inputs.name)
+    header = tuple(p for p in inputs.provenance if p[0] in ("package", "seed", "as_of",
+                                                            "design"))
+    return Report(title, text("subtitle", lang, as_of=inputs.as_of), lang, tuple(sections),
+                  header)

@@ -1,0 +1,81 @@
+"""Render a :class:`~iedereen_doet_mee.reporting.document.blocks.Report` as one HTML file.
+
+Self-contained: the style sheet is inline and every figure is embedded as its SVG
+text, so the file opens offline and references no external asset.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from .blocks import Figure, Paragraph, Report, Table
+
+__all__ = ["render_html"]
+
+_STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60em; margin: 2em auto;
+       padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin-top: 2em;
+border-bottom: 1px solid #ccc; } .subtitle { color: #555; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.3em; }
+.note { font-size: 0.85em; color: #555; } .strong { font-weight: bold; }
+figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
+figcaption { font-size: 0.9em; color: #444; }
+.provenance td { text-align: left; font-family: monospace; font-size: 0.85em; }
+"""
+
+
+def _svg(directory: Path, stem: str) -> str:
+    text = (directory / f"{stem}.svg").read_text(encoding="utf-8")
+    text = re.sub(r"^<\?xml[^>]*>\s*", "", text)
+    return re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
+
+
+def _table(block: Table) -> str:
+    frame = block.frame
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    note = f'<p class="note">{html.escape(block.note)}</p>' if block.note else ""
+    return (f"<table><caption>{html.escape(block.caption)}</caption><thead><tr>{head}</tr>"
+            f"</thead><tbody>{rows}</tbody></table>{note}")
+
+
+def render_html(report: Report, figure_directory: str | Path) -> str:
+    """The report as a self-contained HTML document (figures inline as SVG).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from iedereen_doet_mee.reporting.document.blocks import Section
+    >>> report = Report("T", "S", "en", (Section("a", "A", (Paragraph("x < 1"),)),), ())
+    >>> "<p>x &lt; 1</p>" in render_html(report, ".")
+    True
+    """
+    directory = Path(figure_directory)
+    parts = [f'<!DOCTYPE html>\n<html lang="{report.lang}">\n<head>\n<meta charset="utf-8">\n'
+             f"<title>{html.escape(report.title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
+             f"<body>\n<h1>{html.escape(report.title)}</h1>\n"
+             f'<p class="subtitle">{html.escape(report.subtitle)}</p>']
+    if report.provenance:
+        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
+                       for k, v in report.provenance)
+        parts.append(f'<table class="provenance"><tbody>{rows}</tbody></table>')
+    for number, section in enumerate(report.sections, start=1):
+        parts.append(f'<h2 id="{section.key}">{number}. {html.escape(section.title)}</h2>')
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                cls = ' class="strong"' if block.strong else ""
+                parts.append(f"<p{cls}>{html.escape(block.text)}</p>")
+            elif isinstance(block, Table):
+                parts.append(_table(block))
+            elif isinstance(block, Figure):
+                parts.append(f"<figure>{_svg(directory, block.stem)}<figcaption>"
+                             f"{html.escape(block.caption)}</figcaption></figure>")
+    parts.append("</body>\n</html>\n")
+    return "\n".join(parts)

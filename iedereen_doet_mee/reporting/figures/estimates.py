@@ -1,0 +1,374 @@
+"""Report figures drawn from estimates: the target, the instruments x band effects and
+costs; :func:`report_figures` builds every figure of the report.
+
+Each function takes an :class:`~iedereen_doet_mee.analysis.AnalysisResult` of
+:func:`~iedereen_doet_mee.analysis.analyse_trial` and returns a
+:class:`matplotlib.figure.Figure` in the house style (:mod:`.figures`). Only
+estimates, intervals and aggregate shares are drawn, never a participant's own data.
+The figures of change over follow-up are in :mod:`.plots_time`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+from ...analysis.common import check_option
+from ...analysis.results import AnalysisResult
+from ...analysis.trial_analysis import TrialAnalysis
+from ..tables.consort import ConsortCounts, consort_figure
+from .over_time import (
+    cumulative_incidence_figure,
+    kaplan_meier_figure,
+    ladder_transition_figure,
+    wage_value_figure,
+)
+from .style import (
+    OKABE_ITO,
+    Language,
+    arm_label,
+    cell_label,
+    cell_style,
+    cell_styles,
+    check_result,
+    house_style,
+    label,
+    mark_unavailable,
+    new_figure,
+    parse_term,
+)
+
+__all__ = ["REPORT_FIGURES", "costs_figure", "format_euro", "instrument_effects_figure",
+           "outflow_target_figure", "report_figures"]
+
+Method = Literal["auto", "hc2", "gcomputation", "ipw"]
+_SUFFIX = "_non_experimental"
+#: Risk-difference estimators of :func:`instrument_effects`: (per band and overall, interaction).
+_METHODS = {"hc2": ("risk_difference_hc2", "risk_difference_interaction_hc2"),
+            "gcomputation": ("risk_difference_gcomputation_adjusted",
+                             "risk_difference_interaction_gcomputation_adjusted"),
+            "ipw": ("risk_difference_ipw", "risk_difference_interaction_ipw")}
+#: Cost rows of :func:`costs_and_savings`: (mean per arm, difference between arms).
+_COSTS = {"cost": ("mean_instrument_cost_eur", "mean_cost_difference_eur_bootstrap_percentile"),
+          "savings": ("mean_benefit_savings_eur",
+                      "mean_savings_difference_eur_bootstrap_percentile"),
+          "net": ("mean_net_savings_eur", "mean_net_savings_difference_eur_bootstrap_percentile")}
+_COST_COLOURS = {"cost": OKABE_ITO["vermillion"], "savings": OKABE_ITO["bluish_green"],
+                 "net": OKABE_ITO["blue"]}
+
+
+def format_euro(value: float, lang: Language) -> str:
+    """Whole euros with the thousands separator and minus sign of ``lang``.
+
+    Examples
+    --------
+    >>> format_euro(-3797.3, "nl"), format_euro(-3797.3, "en")
+    ('€ −3.797', '€−3,797')
+    """
+    text = f"{abs(value):,.0f}"
+    sign = "−" if round(value) < 0 else ""
+    return f"€ {sign}{text.replace(',', '.')}" if lang == "nl" else f"€{sign}{text}"
+
+
+def _rows(table: pd.DataFrame, estimator: str) -> pd.DataFrame:
+    """Rows of ``estimator``, with or without the non-experimental label."""
+    est = table["estimator"].astype(str)
+    return table[(est == estimator) | (est == estimator + _SUFFIX)]
+
+
+def _goal(result: AnalysisResult, target: float | None) -> float:
+    if target is not None:
+        if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target < 1:
+            raise ValueError(f"outflow_target_figure: option target={target!r} is not "
+                             "allowed; use a share between 0 and 1, e.g. 0.4")
+        return float(target)
+    found = re.search(r"against the (\d+(?:\.\d+)?)% target", result.title)
+    if found is None:
+        raise ValueError("outflow_target_figure: the result's title does not state the "
+                         "target; pass target=, e.g. 0.4")
+    return float(found.group(1)) / 100
+
+
+def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
+                          target: float | None = None) -> Figure:
+    """Regular-work outflow per group against the target, with intervals (forest plot).
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        ``analysis.results["target"]``: rows ``proportion_wilson`` (observed share
+        with Wilson interval) and ``kaplan_meier_outflow_longest_estimable`` (outflow
+        allowing for censoring, at the longest horizon within follow-up).
+    lang : {"nl", "en"}
+    target : float, optional
+        Default: the target stated in the result's title (e.g. 40%).
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.analysis import derive_outcomes, outflow_against_target
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> result = outflow_against_target(derive_outcomes(simulate_trial(seed=1)).frame)
+    >>> outflow_target_figure(result, lang="en").get_suptitle()
+    'Outflow to regular work against the 40% target'
+    """
+    check_result("outflow_target_figure", result, ("target",))
+    check_option("outflow_target_figure", "lang", lang, Language)
+    goal = _goal(result, target)
+    table = result.table
+    terms = list(dict.fromkeys(table["term"].astype(str)))
+    markers = {"proportion_wilson": ("o", "observed_share", 0.0),
+               "kaplan_meier_outflow_longest_estimable": ("D", "km_share", 0.25)}
+    styles = cell_styles(terms)
+    positions, y, depth = {}, 0.0, None
+    for term in terms:
+        if depth is not None and len(parse_term(term)) != depth:
+            y += 0.5
+        positions[term], depth, y = y, len(parse_term(term)), y + 1.0
+    with house_style():
+        fig = new_figure(height=1.2 + 0.32 * len(terms))
+        ax = fig.add_subplot()
+        top, labelled = goal, set()
+        for estimator, (marker, key, shift) in markers.items():
+            for row in _rows(table, estimator).itertuples(index=False):
+                y0, colour = positions[str(row.term)] + shift, styles[str(row.term)]["color"]
+                if pd.isna(row.estimate):
+                    ax.text(0.005, y0, label("not_estimable", lang), va="center", fontsize=6.5,
+                            color="0.35")
+                    continue
+                low = row.estimate if pd.isna(row.conf_low) else row.conf_low
+                high = row.estimate if pd.isna(row.conf_high) else row.conf_high
+                top = max(top, high)
+                ax.errorbar(row.estimate, y0, xerr=[[row.estimate - low], [high - row.estimate]],
+                            fmt=marker, color=colour, markersize=4, capsize=2, elinewidth=1,
+                            markerfacecolor=colour if marker == "o" else "white",
+                            label=None if key in labelled else label(key, lang))
+                labelled.add(key)
+        ax.axvline(goal, color="black", linestyle=":", linewidth=0.9)
+        ax.text(goal, -0.7, f"{label('target', lang)} {goal * 100:g}%", ha="center", fontsize=7)
+        n = _rows(table, "proportion_wilson").set_index("term")["n"]
+        ax.set_yticks([positions[t] + 0.12 for t in terms],
+                      [cell_label(t, lang, separator=",\n")
+                       + (f" (n = {int(n[t])})" if t in n.index else "") for t in terms])
+        ax.set_ylim(y - 0.3, -1.0)
+        ax.set_xlim(0, min(1.0, top * 1.1 + 0.02))
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_xlabel(label("target_axis", lang))
+        handles, _ = ax.get_legend_handles_labels()
+        if handles:
+            fig.legend(loc="outside lower center", ncols=2)
+        fig.suptitle(label("target_title", lang).format(target=f"{goal * 100:g}%"))
+    return fig
+
+
+def _effect_rows(table: pd.DataFrame, method: Method) -> tuple[str | None, pd.DataFrame]:
+    """The method used and its rows: bands, overall, then the interaction."""
+    candidates = list(_METHODS) if method == "auto" else [method]
+    chosen = None
+    for name in candidates:
+        rows = pd.concat([_rows(table, e) for e in _METHODS[name]])
+        if len(rows) and (chosen is None or rows["estimate"].notna().any()):
+            chosen = (name, rows)
+            if rows["estimate"].notna().any():
+                break
+    if chosen is None:
+        return None, table.iloc[:0]
+    name, rows = chosen
+    order = sorted(rows["term"].astype(str), key=lambda t: (" - " in t, t == "overall", t))
+    return name, rows.set_index("term").loc[list(dict.fromkeys(order))].reset_index()
+
+
+def _effect_label(term: str, lang: Language) -> str:
+    if " - " in term:
+        first, second = (parse_term(p).get("band", p) for p in term.split(" - ", 1))
+        return f"{label('interaction', lang)} ({first}% {label('minus', lang)} {second}%)"
+    return cell_label(term, lang)
+
+
+def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
+                              method: Method = "auto") -> Figure:
+    """Instruments x band: outflow per cell, and risk differences with the interaction.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        ``analysis.results["effects"]``; ``extras["cells"]`` holds the share per cell.
+    lang : {"nl", "en"}
+    method : {"auto", "hc2", "gcomputation", "ipw"}
+        Which risk differences to draw: unadjusted with HC2 errors (randomised
+        allocation), covariate-adjusted g-computation or inverse probability weighting
+        (assigned allocation). ``"auto"`` takes the first of these with an estimate.
+
+    Notes
+    -----
+    The interaction is the difference between the bands' risk differences,
+    :math:`(p_{11} - p_{10}) - (p_{01} - p_{00})`. When allocation was not randomised
+    the figure says that these are associations, not effects.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.analysis import derive_outcomes, instrument_effects
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> frame = derive_outcomes(simulate_trial(seed=1)).frame
+    >>> result = instrument_effects(frame, allocation="randomised", n_draws=20)
+    >>> len(instrument_effects_figure(result, lang="en", method="hc2").axes)
+    2
+    """
+    check_result("instrument_effects_figure", result, ("effects",))
+    check_option("instrument_effects_figure", "lang", lang, Language)
+    check_option("instrument_effects_figure", "method", method, Method)
+    cells = result.extras.get("cells", pd.DataFrame(columns=["band", "arm", "share"]))
+    name, rows = _effect_rows(result.table, method)
+    bands, arms = sorted(set(cells["band"].astype(str))), sorted(set(cells["arm"].astype(str)))
+    styles = cell_styles(rows["term"].astype(str))
+    with house_style():
+        fig = new_figure(height=3.2)
+        left, right = fig.subplots(1, 2, width_ratios=(1, 2.2))
+        for j, arm in enumerate(arms):
+            mine = cells[cells["arm"].astype(str) == arm].set_index("band")["share"]
+            xs = [i for i, b in enumerate(bands) if b in mine.index]
+            ys = [float(mine[bands[i]]) for i in xs]
+            left.plot(xs, ys, color="0.45", linestyle=cell_style(0, j)["linestyle"],
+                      linewidth=1, label=arm_label(arm, lang))
+            for x, value in zip(xs, ys, strict=True):
+                style = cell_style(x, j, len(arms))
+                left.plot([x], [value], marker=style["marker"], color=style["color"],
+                          linestyle="none")
+        if bands:
+            left.set_xticks(range(len(bands)), [f"{b}%" for b in bands])
+            left.set_xlim(-0.4, len(bands) - 0.6)
+            left.set_xlabel(label("band", lang))
+            left.legend(loc="upper left")
+        else:
+            mark_unavailable(left, lang)
+        top = float(np.nanmax(cells["share"].to_numpy(dtype=float), initial=0.0))
+        left.set_ylim(0, min(1.0, top * 1.35 + 0.02))
+        left.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        left.set_title(label("cell_shares", lang))
+        for i, row in enumerate(rows.itertuples(index=False)):
+            if pd.isna(row.estimate):
+                right.text(0.02, i, label("not_estimable", lang), va="center", fontsize=6.5,
+                           color="0.35", transform=right.get_yaxis_transform())
+                continue
+            low = row.estimate if pd.isna(row.conf_low) else row.conf_low
+            high = row.estimate if pd.isna(row.conf_high) else row.conf_high
+            colour = "black" if " - " in str(row.term) else styles[str(row.term)]["color"]
+            right.errorbar(row.estimate, i, xerr=[[row.estimate - low], [high - row.estimate]],
+                           fmt="s" if " - " in str(row.term) else "o", color=colour,
+                           markersize=4, capsize=2, elinewidth=1)
+        if len(rows):
+            right.axvline(0, color="0.3", linewidth=0.7)
+            right.set_yticks(range(len(rows)), [_effect_label(str(t), lang) for t in rows["term"]])
+            right.set_ylim(len(rows) - 0.5, -0.5)
+            right.set_title(label(name, lang))
+        else:
+            mark_unavailable(right, lang)
+        right.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        right.set_xlabel(label("risk_difference", lang))
+        if result.table["estimator"].astype(str).str.endswith(_SUFFIX).any():
+            fig.supxlabel(label("non_experimental", lang), fontsize=7, style="italic")
+        fig.suptitle(label("effects_title", lang))
+    return fig
+
+
+def costs_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figure:
+    """Mean instrument costs, benefit savings and net savings per arm, and their differences
+    between arms with bootstrap intervals.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        ``analysis.results["costs"]``: rows ``mean_*_eur`` per ``arm:<arm>`` and
+        ``mean_*_difference_eur_bootstrap_percentile`` per comparison.
+    lang : {"nl", "en"}
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.analysis import costs_and_savings, derive_outcomes
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> frame = derive_outcomes(simulate_trial(seed=1)).frame
+    >>> figure = costs_figure(costs_and_savings(frame, n_bootstrap=50), lang="en")
+    >>> figure.axes[0].get_ylabel()
+    'Euros per participant'
+    """
+    check_result("costs_figure", result, ("costs",))
+    check_option("costs_figure", "lang", lang, Language)
+    table = result.table
+    arms = [t for t in dict.fromkeys(table["term"].astype(str)) if t.startswith("arm:")]
+    comparisons = [t for t in dict.fromkeys(table["term"].astype(str)) if " - " in t]
+    euro = FuncFormatter(lambda v, _: format_euro(v, lang))
+    with house_style():
+        fig = new_figure(height=3.2)
+        left, right = fig.subplots(1, 2, width_ratios=(1.3, 1))
+        for k, (key, (per_arm, difference)) in enumerate(_COSTS.items()):
+            rows = _rows(table, per_arm).set_index("term")
+            values = [float(rows["estimate"].get(a, np.nan)) for a in arms]
+            left.bar(np.arange(len(arms)) + (k - 1) * 0.26, np.nan_to_num(values), width=0.26,
+                     color=_COST_COLOURS[key], label=label(key, lang))
+            rows = _rows(table, difference)
+            for c, row in enumerate(rows.itertuples(index=False)):
+                if pd.isna(row.estimate):
+                    continue
+                x = k + (c - (len(comparisons) - 1) / 2) * 0.3
+                err = [[row.estimate - row.conf_low], [row.conf_high - row.estimate]] \
+                    if pd.notna(row.conf_low) and pd.notna(row.conf_high) else None
+                right.bar(x, row.estimate, width=0.5 / max(len(comparisons), 1),
+                          color=_COST_COLOURS[key], yerr=err, capsize=3,
+                          error_kw={"elinewidth": 1})
+        if arms:
+            left.set_xticks(range(len(arms)), [arm_label(a.split(":", 1)[1], lang) for a in arms])
+            fig.legend(handles=[Patch(color=_COST_COLOURS[k], label=label(k, lang))
+                                for k in _COSTS], loc="outside lower center", ncols=3)
+        else:
+            mark_unavailable(left, lang)
+        if not comparisons:
+            mark_unavailable(right, lang)
+        right.set_xticks(range(len(_COSTS)), [label(k, lang).replace(" ", "\n", 1)
+                                              for k in _COSTS])
+        for ax in (left, right):
+            ax.axhline(0, color="0.3", linewidth=0.7)
+            ax.yaxis.set_major_formatter(euro)
+        left.set_ylabel(label("euro_axis", lang))
+        left.set_title(label("per_arm", lang))
+        right.set_title(label("difference_arms", lang))
+        fig.suptitle(label("costs_title", lang))
+    return fig
+
+
+#: The report's figures: file stem -> (result key in ``analysis.results``, function).
+REPORT_FIGURES = {
+    "outflow_target": ("target", outflow_target_figure),
+    "kaplan_meier": ("survival", kaplan_meier_figure),
+    "cumulative_incidence": ("survival", cumulative_incidence_figure),
+    "wage_value": ("wage_value", wage_value_figure),
+    "ladder_transitions": ("ladder", ladder_transition_figure),
+    "instrument_effects": ("effects", instrument_effects_figure),
+    "costs": ("costs", costs_figure),
+}
+
+
+def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
+                   counts: ConsortCounts | None = None) -> dict[str, Figure]:
+    """Every report figure whose result the analysis has, by file stem.
+
+    A figure whose result is absent (e.g. wage value without a measurements table) is
+    left out; ``analysis.skipped`` says why. With ``counts`` the CONSORT diagram
+    (stem ``consort``) comes first. The target drawn in the survival figures is the
+    one stated by the target result.
+    """
+    check_option("report_figures", "lang", lang, Language)
+    figures = {} if counts is None else {"consort": consort_figure(counts, lang=lang)}
+    goal = None
+    if "target" in analysis.results:
+        goal = _goal(analysis.results["target"], None)
+    for stem, (key, function) in REPORT_FIGURES.items():
+        if key not in analysis.results:
+            continue
+        options = {"target": goal} if key == "survival" else {}
+        figures[stem] = function(analysis.results[key], lang=lang, **options)
+    return figures

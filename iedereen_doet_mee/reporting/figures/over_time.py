@@ -1,0 +1,369 @@
+"""Report figures of change over follow-up: Kaplan-Meier outflow, cumulative incidence,
+wage-value trajectories and participation-ladder transitions.
+
+Each function takes an :class:`~iedereen_doet_mee.analysis.AnalysisResult` of
+:func:`~iedereen_doet_mee.analysis.analyse_trial` and returns a
+:class:`matplotlib.figure.Figure` in the house style (:mod:`.figures`); save it with
+:func:`~iedereen_doet_mee.reporting.figures.style.save_figure`. Only curves and model
+predictions are drawn, never a participant's own data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MultipleLocator, PercentFormatter
+
+from ...analysis.common import check_option
+from ...analysis.results import AnalysisResult
+from .style import (
+    Language,
+    arm_label,
+    cell_label,
+    cell_styles,
+    check_result,
+    house_style,
+    label,
+    mark_unavailable,
+    new_figure,
+    parse_term,
+)
+
+__all__ = ["cumulative_incidence_figure", "kaplan_meier_figure", "ladder_transition_figure",
+           "wage_value_figure"]
+
+Interval = Literal["pointwise", "simultaneous", "none"]
+LadderKind = Literal["heatmap", "stacked"]
+_RUNGS = {f"rung_{r}" for r in range(1, 7)}
+_CURVE = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _groups(terms: Iterable[str]) -> list[str]:
+    """The finest grouping the curves have: cells, else arms, else bands, else overall."""
+    terms = list(dict.fromkeys(str(t) for t in terms))
+    for keys in ({"band", "instruments"}, {"instruments"}, {"band"}):
+        hits = [t for t in terms if set(parse_term(t)) == keys]
+        if hits:
+            return sorted(hits)
+    return [t for t in terms if t == "overall"][:1]
+
+
+def _step(curve: pd.DataFrame, value: str, low: str, high: str, flip: bool,
+          min_at_risk: int) -> _CURVE:
+    """Step-curve arrays from month 0 while at least ``min_at_risk`` are at risk; ``flip``
+    turns survival into 1 - survival."""
+    curve = curve[curve["n_risk"].to_numpy() >= min_at_risk]
+    t = np.concatenate([[0.0], curve["time_months"].to_numpy(dtype=float)])
+    v, lo, hi = (np.concatenate([[1.0 if flip else 0.0], curve[c].to_numpy(dtype=float)])
+                 for c in (value, low, high))
+    lo[0] = hi[0] = np.nan
+    if flip:
+        v, lo, hi = 1 - v, 1 - hi, 1 - lo
+    return t, v, lo, hi
+
+
+def _top(curves: dict[str, _CURVE], target: float | None) -> float:
+    """Upper limit of the y axis: the highest value or interval bound drawn, or the target."""
+    values = [np.nan_to_num(np.concatenate([v, hi])) for _, v, _, hi in curves.values()]
+    top = max([float(np.max(v)) for v in values] + [target or 0.0])
+    return min(1.0, top * 1.1 + 0.02)
+
+
+def _draw(ax: Axes, curves: dict[str, _CURVE], styles: dict, names: dict[str, str],
+          target: float | None, top: float, lang: Language) -> None:
+    """Step curves with shaded intervals, the target line and the axes."""
+    for term, (t, v, lo, hi) in curves.items():
+        style = styles[term]
+        ax.step(t, v, where="post", color=style["color"], linestyle=style["linestyle"],
+                label=names[term])
+        ok = ~(np.isnan(lo) | np.isnan(hi))
+        if ok.any():
+            ax.fill_between(t, np.where(ok, lo, v), np.where(ok, hi, v), where=ok, step="post",
+                            color=style["color"], alpha=0.18, linewidth=0)
+    if target is not None:
+        ax.axhline(target, color="black", linestyle=":", linewidth=0.9)
+        ax.annotate(f"{label('target', lang)} {target * 100:g}%", (0.99, target),
+                    xycoords=("axes fraction", "data"), xytext=(0, 2), ha="right",
+                    textcoords="offset points", fontsize=7)
+    ax.set_ylim(0, top)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.xaxis.set_major_locator(MultipleLocator(6))
+    ax.set_xlim(left=0)
+    ax.set_xlabel(label("months", lang))
+
+
+def _check_target(function: str, target: float | None) -> None:
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)
+                               or not 0 < target < 1):
+        raise ValueError(f"{function}: option target={target!r} is not allowed; use a share "
+                         "between 0 and 1 (e.g. 0.4) or None")
+
+
+def _check_at_risk(function: str, min_at_risk: int) -> None:
+    if isinstance(min_at_risk, bool) or not isinstance(min_at_risk, int) or min_at_risk < 1:
+        raise ValueError(f"{function}: option min_at_risk={min_at_risk!r} is not allowed; use "
+                         "a whole number of at least 1")
+
+
+def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
+                        interval: Interval = "pointwise", target: float | None = None,
+                        min_at_risk: int = 5) -> Figure:
+    """Kaplan-Meier cumulative outflow to regular work per cell, one panel per band.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        ``analysis.results["survival"]``; its ``extras["kaplan_meier"]`` holds the curves.
+    lang : {"nl", "en"}
+    interval : {"pointwise", "simultaneous", "none"}
+        The shaded band: the pointwise log-log interval (``conf_low, conf_high``), the
+        simultaneous equal-precision band (``band_low, band_high``; drawn only from the
+        fifth event on, absent in groups with fewer than five events) or none.
+    target : float, optional
+        Draw the outflow target (e.g. 0.4) as a horizontal line.
+    min_at_risk : int
+        A curve stops where fewer than this many are at risk: the tail rests on one or
+        two people, and a step there would show one person's event (Pocock et al. 2002).
+
+    Notes
+    -----
+    The curve is :math:`1 - \\hat S(t)`; other exits are censored, so it estimates
+    outflow in a world without them (see :func:`cumulative_incidence_figure`). The
+    interval is flipped accordingly: :math:`[1 - u(t), 1 - l(t)]`.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.analysis import derive_outcomes, time_to_regular_work
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> result = time_to_regular_work(derive_outcomes(simulate_trial(seed=1)).frame)
+    >>> len(kaplan_meier_figure(result, lang="en", target=0.4).axes)
+    2
+    """
+    check_result("kaplan_meier_figure", result, ("survival",))
+    check_option("kaplan_meier_figure", "lang", lang, Language)
+    check_option("kaplan_meier_figure", "interval", interval, Interval)
+    _check_target("kaplan_meier_figure", target)
+    _check_at_risk("kaplan_meier_figure", min_at_risk)
+    km = result.extras.get("kaplan_meier", pd.DataFrame(columns=["term"]))
+    groups = _groups(km["term"])
+    low, high = {"pointwise": ("conf_low", "conf_high"), "simultaneous": ("band_low", "band_high"),
+                 "none": ("survival", "survival")}[interval]
+    bands = sorted({parse_term(g).get("band") for g in groups} - {None}) or [None]
+    if not all("band" in parse_term(g) for g in groups):
+        bands = [None]
+    styles = cell_styles(groups)
+    curves = {g: _step(km[km["term"] == g], "survival", low, high, True, min_at_risk)
+              for g in groups}
+    top = _top(curves, target)
+    with house_style():
+        fig = new_figure(height=3.2)
+        axes = fig.subplots(1, len(bands), sharey=True, squeeze=False)[0]
+        for ax, band in zip(axes, bands, strict=True):
+            mine = {g: c for g, c in curves.items()
+                    if band is None or parse_term(g).get("band") == band}
+            names = {g: arm_label(parse_term(g)["instruments"], lang) if band is not None
+                     else cell_label(g, lang) for g in mine}
+            if not mine:
+                mark_unavailable(ax, lang)
+                continue
+            _draw(ax, mine, styles, names, target, top, lang)
+            if band is not None:
+                ax.set_title(cell_label(f"band={band}", lang))
+        axes[0].set_ylabel(label("km_axis", lang))
+        handles, _ = axes[0].get_legend_handles_labels()
+        if handles and interval != "none":
+            handles.append(Patch(color="0.6", alpha=0.4, label=label(interval, lang)))
+        if handles:
+            axes[0].legend(handles=handles, loc="upper left")
+        fig.suptitle(label("km_title", lang))
+    return fig
+
+
+def cumulative_incidence_figure(result: AnalysisResult, *, lang: Language = "nl",
+                                target: float | None = None, min_at_risk: int = 5) -> Figure:
+    """Cumulative incidence of regular work with other exits as competing events.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        ``analysis.results["survival"]``; ``extras["cumulative_incidence"]`` holds the
+        Aalen-Johansen curves per arm (and overall) with pointwise intervals.
+    lang : {"nl", "en"}
+    target : float, optional
+        Draw the outflow target as a horizontal line.
+    min_at_risk : int
+        A curve stops where fewer than this many are at risk.
+
+    Notes
+    -----
+    The Aalen-Johansen estimate :math:`\\hat F_1(t) = \\sum_{s \\le t} \\hat S(s-)
+    d_1(s)/n(s)` is the share that actually reached regular work by :math:`t`
+    (Aalen & Johansen 1978); it lies below the Kaplan-Meier outflow when other exits
+    occur.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.analysis import derive_outcomes, time_to_regular_work
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> result = time_to_regular_work(derive_outcomes(simulate_trial(seed=1)).frame)
+    >>> cumulative_incidence_figure(result).axes[0].get_ylabel()
+    'Cumulatieve incidentie'
+    """
+    check_result("cumulative_incidence_figure", result, ("survival",))
+    check_option("cumulative_incidence_figure", "lang", lang, Language)
+    _check_target("cumulative_incidence_figure", target)
+    _check_at_risk("cumulative_incidence_figure", min_at_risk)
+    cif = result.extras.get("cumulative_incidence", pd.DataFrame(columns=["term"]))
+    groups = _groups(cif["term"])
+    with house_style():
+        fig = new_figure(height=3.2)
+        ax = fig.add_subplot()
+        if groups:
+            curves = {g: _step(cif[cif["term"] == g], "estimate", "conf_low", "conf_high",
+                               False, min_at_risk) for g in groups}
+            _draw(ax, curves, cell_styles(groups), {g: cell_label(g, lang) for g in groups},
+                  target, _top(curves, target), lang)
+            handles, _ = ax.get_legend_handles_labels()
+            handles.append(Patch(color="0.6", alpha=0.4, label=label("pointwise", lang)))
+            ax.legend(handles=handles, loc="upper left")
+        else:
+            mark_unavailable(ax, lang)
+        ax.set_ylabel(label("cif_axis", lang))
+        fig.suptitle(label("cif_title", lang))
+    return fig
+
+
+def wage_value_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figure:
+    """Predicted wage value over time per cell (band x instruments), with intervals.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        ``analysis.results["wage_value"]`` (mixed model); ``extras["trajectories"]``
+        holds the predicted mean per cell and month with its interval.
+    lang : {"nl", "en"}
+
+    Notes
+    -----
+    Points outside the months a cell was measured (``extrapolated``) are joined by a
+    dotted line; the shaded band is the pointwise confidence interval of the
+    predicted cell mean, not the spread of participants.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from iedereen_doet_mee.analysis import AnalysisResult, TIDY_COLUMNS
+    >>> empty = AnalysisResult("wage_value", "t", pd.DataFrame(columns=list(TIDY_COLUMNS)), 0)
+    >>> [t.get_text() for t in wage_value_figure(empty, lang="en").axes[0].texts]
+    ['not available']
+    """
+    check_result("wage_value_figure", result, ("wage_value",))
+    check_option("wage_value_figure", "lang", lang, Language)
+    paths = result.extras.get("trajectories", pd.DataFrame(columns=["estimate"]))
+    paths = paths[paths["estimate"].notna()]
+    with house_style():
+        fig = new_figure(height=3.4)
+        ax = fig.add_subplot()
+        if paths.empty:
+            mark_unavailable(ax, lang)
+        else:
+            terms = {(b, a): f"band={b}:instruments={a}"
+                     for b, a in sorted(set(zip(paths["band"], paths["instruments"],
+                                                strict=True)))}
+            styles = cell_styles(terms.values())
+            for (band, arm), term in terms.items():
+                cell = paths[(paths["band"] == band) & (paths["instruments"] == arm)]
+                cell = cell.sort_values("month", kind="stable")
+                style = styles[term]
+                month, est = cell["month"].to_numpy(float), cell["estimate"].to_numpy(float)
+                seen = ~cell["extrapolated"].to_numpy(dtype=bool)
+                ax.fill_between(month, cell["conf_low"], cell["conf_high"], color=style["color"],
+                                alpha=0.15, linewidth=0)
+                ax.plot(month[seen], est[seen], color=style["color"], marker=style["marker"],
+                        markersize=3.5, label=cell_label(term, lang))
+                tail = np.flatnonzero(~seen)
+                if tail.size:
+                    start = max(tail[0] - 1, 0)
+                    ax.plot(month[start:], est[start:], color=style["color"], linestyle=":")
+                    ax.plot(month[tail], est[tail], color=style["color"], linestyle="none",
+                            marker=style["marker"], markersize=3.5, markerfacecolor="white")
+            ax.xaxis.set_major_locator(MultipleLocator(6))
+            ax.legend(loc="upper left")
+            fig.supxlabel(label("extrapolated", lang), fontsize=7, style="italic")
+        ax.set_xlabel(label("months", lang))
+        ax.set_ylabel(label("wage_axis", lang))
+        fig.suptitle(label("wage_title", lang))
+    return fig
+
+
+def ladder_transition_figure(result: AnalysisResult, *, lang: Language = "nl",
+                             kind: LadderKind = "heatmap") -> Figure:
+    """Participation ladder: last measured rung against the rung at intake, as row shares.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        ``analysis.results["ladder"]``; ``extras["transition_shares"]`` holds the share
+        of each last rung (columns) per intake rung (rows).
+    lang : {"nl", "en"}
+    kind : {"heatmap", "stacked"}
+        A heat map with the shares written in, or stacked bars per intake rung.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from iedereen_doet_mee.analysis import AnalysisResult, TIDY_COLUMNS
+    >>> empty = AnalysisResult("ladder", "t", pd.DataFrame(columns=list(TIDY_COLUMNS)), 0)
+    >>> [t.get_text() for t in ladder_transition_figure(empty).axes[0].texts]
+    ['niet beschikbaar']
+    """
+    check_result("ladder_transition_figure", result, ("ladder",))
+    check_option("ladder_transition_figure", "lang", lang, Language)
+    check_option("ladder_transition_figure", "kind", kind, LadderKind)
+    shares = result.extras.get("transition_shares", pd.DataFrame())
+    rungs = [int(r) for r in shares.index]
+    names = [f"{r} {label(f'rung_{r}', lang)}" if f"rung_{r}" in _RUNGS else str(r)
+             for r in rungs]
+    with house_style():
+        fig = new_figure(height=3.6)
+        ax = fig.add_subplot()
+        values = shares.to_numpy(dtype=float) if len(shares) else np.zeros((0, 0))
+        if values.size == 0 or np.isnan(values).all():
+            mark_unavailable(ax, lang)
+        elif kind == "heatmap":
+            ax.set_facecolor("0.92")
+            image = ax.imshow(np.ma.masked_invalid(values), cmap="cividis", vmin=0, vmax=1,
+                              aspect="auto")
+            for (i, j), v in np.ndenumerate(values):
+                if v > 0:
+                    ax.text(j, i, f"{v * 100:.0f}%", ha="center", va="center", fontsize=7,
+                            color="white" if v < 0.55 else "black")
+            ax.set_xticks(range(values.shape[1]), [str(c) for c in shares.columns])
+            ax.set_yticks(range(len(rungs)), names)
+            ax.set_xlabel(label("ladder_last", lang))
+            ax.set_ylabel(label("ladder_intake", lang))
+            fig.colorbar(image, ax=ax, format=PercentFormatter(1.0, decimals=0),
+                         label=label("row_share", lang))
+        else:
+            colours = [colormaps["cividis"](x) for x in np.linspace(0.05, 0.95, values.shape[1])]
+            left = np.zeros(len(rungs))
+            for j, column in enumerate(shares.columns):
+                width = np.nan_to_num(values[:, j])
+                ax.barh(range(len(rungs)), width, left=left, color=colours[j], height=0.7,
+                        label=str(column))
+                left += width
+            ax.set_yticks(range(len(rungs)), names)
+            ax.invert_yaxis()
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+            ax.set_xlabel(label("share_of_intake", lang))
+            ax.legend(title=label("ladder_last", lang), loc="center left",
+                      bbox_to_anchor=(1.0, 0.5))
+        fig.suptitle(label("ladder_title", lang))
+    return fig

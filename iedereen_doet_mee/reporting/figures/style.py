@@ -1,0 +1,303 @@
+"""The report's figures: house style, labels in Dutch and English, deterministic saving.
+
+Every figure of the funder report is a :class:`matplotlib.figure.Figure` built inside
+:func:`house_style` (fixed font, sizes and colours) and written by :func:`save_figure`
+as SVG and PNG. Nothing here touches matplotlib's global state: no ``pyplot``, no
+``matplotlib.use``, no change to ``rcParams`` outside a ``rc_context``. Two runs on the
+same input give byte-identical files.
+
+All visible text comes from :data:`LABELS` through :func:`label`, so the report is
+Dutch by default and English on request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable
+from typing import Literal
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ...analysis.common import check_option
+from ...analysis.results import AnalysisResult
+
+__all__ = ["CELL_COLOURS", "LABELS", "OKABE_ITO", "Language", "arm_label", "cell_label",
+           "cell_styles", "check_result", "house_style", "label",
+           "mark_unavailable", "new_figure", "parse_term"]
+
+Language = Literal["nl", "en"]
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
+    "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+}
+#: Colours of the design's cells in order (stratum-major, arm-minor): the first band
+#: in blues, the second in oranges, the arm with instruments in the darker shade.
+CELL_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[c] for c in (
+    "sky_blue", "blue", "orange", "vermillion", "bluish_green", "reddish_purple", "yellow"))
+_ARM_LINESTYLES = ("--", "-", ":", "-.")
+_ARM_MARKERS = ("o", "s", "^", "D")
+
+#: Width of a full-width figure on A4 with 2.5 cm margins, in inches (16 cm).
+FULL_WIDTH = 6.3
+_DPI = 200
+_CREATOR = "iedereen_doet_mee"
+_HOUSE_RC: dict[str, object] = {
+    "font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"], "font.size": 8.0,
+    "axes.titlesize": 9.0, "axes.labelsize": 8.0, "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5, "legend.fontsize": 7.0, "figure.titlesize": 10.0,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.linewidth": 0.6,
+    "axes.prop_cycle": mpl.cycler(color=list(CELL_COLOURS)), "axes.unicode_minus": True,
+    "axes.formatter.use_locale": False, "legend.frameon": False, "lines.linewidth": 1.4,
+    "figure.facecolor": "white", "savefig.facecolor": "white", "figure.dpi": _DPI,
+    "savefig.dpi": _DPI, "savefig.bbox": "standard", "image.cmap": "cividis",
+    "svg.fonttype": "none", "svg.hashsalt": _CREATOR,
+    "path.simplify": True, "text.usetex": False,
+}
+if "svg.id" in mpl.rcParams:  # matplotlib >= 3.10: no id on the <svg> root element
+    _HOUSE_RC["svg.id"] = None
+
+#: Every visible label, by key: (Dutch, English).
+LABELS: dict[str, tuple[str, str]] = {
+    "overall": ("totaal", "overall"),
+    "band": ("loonwaardeband", "wage-value band"),
+    "with_instruments": ("met instrumenten", "with instruments"),
+    "without_instruments": ("zonder instrumenten", "without instruments"),
+    "instruments": ("instrumenten", "instruments"),
+    "not_estimable": ("niet schatbaar", "not estimable"),
+    "not_available": ("niet beschikbaar", "not available"),
+    "target": ("doelstelling", "target"),
+    "months": ("Maanden sinds inclusie", "Months since enrolment"),
+    "target_title": ("Uitstroom naar regulier werk tegen de doelstelling van {target}",
+                     "Outflow to regular work against the {target} target"),
+    "target_axis": ("Aandeel uitgestroomd naar regulier werk",
+                    "Share that flowed out to regular work"),
+    "observed_share": ("waargenomen aandeel (Wilson-interval)", "observed share (Wilson interval)"),
+    "km_share": ("Kaplan-Meier, langste schatbare termijn",
+                 "Kaplan-Meier, longest estimable horizon"),
+    "km_title": ("Cumulatieve uitstroom naar regulier werk (Kaplan-Meier)",
+                 "Cumulative outflow to regular work (Kaplan-Meier)"),
+    "km_axis": ("Cumulatieve uitstroom naar regulier werk", "Cumulative outflow to regular work"),
+    "pointwise": ("puntsgewijs betrouwbaarheidsinterval", "pointwise confidence interval"),
+    "simultaneous": ("simultane betrouwbaarheidsband", "simultaneous confidence band"),
+    "cif_title": ("Cumulatieve incidentie van regulier werk (andere uitstroom als concurrerend "
+                  "risico)",
+                  "Cumulative incidence of regular work (other exits as competing risks)"),
+    "cif_axis": ("Cumulatieve incidentie", "Cumulative incidence"),
+    "wage_title": ("Voorspelde loonwaarde per groep (gemengd model)",
+                   "Predicted wage value per group (mixed model)"),
+    "wage_axis": ("Loonwaarde (% van het wettelijk minimumloon)",
+                  "Wage value (% of the statutory minimum wage)"),
+    "extrapolated": ("gestippeld: geëxtrapoleerd buiten de gemeten periode",
+                     "dotted: extrapolated beyond the measured period"),
+    "ladder_title": ("Participatieladder: trede bij intake en laatst gemeten trede",
+                     "Participation ladder: rung at intake and last measured rung"),
+    "ladder_intake": ("Trede bij intake", "Rung at intake"),
+    "ladder_last": ("Laatst gemeten trede", "Last measured rung"),
+    "row_share": ("Aandeel van de rij", "Share of the row"),
+    "share_of_intake": ("Aandeel per trede bij intake", "Share per rung at intake"),
+    "rung_1": ("geïsoleerd", "isolated"),
+    "rung_2": ("sociale contacten buitenshuis", "social contacts outside the home"),
+    "rung_3": ("georganiseerde activiteiten", "organised activities"),
+    "rung_4": ("onbetaald werk", "unpaid work"),
+    "rung_5": ("betaald werk met ondersteuning", "paid work with support"),
+    "rung_6": ("betaald werk zonder ondersteuning", "paid work without support"),
+    "effects_title": ("Uitstroom naar regulier werk: met tegen zonder instrumenten",
+                      "Outflow to regular work: with versus without instruments"),
+    "cell_shares": ("Aandeel per cel", "Share per cell"),
+    "risk_difference": ("Verschil: met minus zonder instrumenten",
+                        "Difference: with minus without instruments"),
+    "interaction": ("interactie", "interaction"),
+    "minus": ("min", "minus"),
+    "hc2": ("kleinste kwadraten, HC2", "least squares, HC2"),
+    "gcomputation": ("g-computatie, gecorrigeerd", "g-computation, adjusted"),
+    "ipw": ("inverse kansweging (IPW)", "inverse probability weighting (IPW)"),
+    "non_experimental": ("Instrumenten niet gerandomiseerd: samenhang, geen causaal effect",
+                         "Instruments not randomised: association, not a causal effect"),
+    "costs_title": ("Kosten van instrumenten en besparing op uitkeringen",
+                    "Instrument costs and benefit savings"),
+    "per_arm": ("Gemiddeld per deelnemer", "Mean per participant"),
+    "difference_arms": ("Verschil: met minus zonder\ninstrumenten (bootstrap-interval)",
+                        "Difference: with minus without\ninstruments (bootstrap interval)"),
+    "euro_axis": ("Euro per deelnemer", "Euros per participant"),
+    "cost": ("kosten instrumenten", "instrument costs"),
+    "savings": ("besparing uitkering", "benefit savings"),
+    "net": ("nettobesparing", "net savings"),
+    "stage_enrolment": ("Inclusie", "Enrolment"),
+    "stage_allocation": ("Toewijzing", "Allocation"),
+    "stage_follow_up": ("Follow-up", "Follow-up"),
+    "stage_analysis": ("Analyse", "Analysis"),
+    "assessed": ("Beoordeeld op geschiktheid", "Assessed for eligibility"),
+    "excluded": ("Uitgesloten", "Excluded"),
+    "enrolled": ("Geïncludeerd", "Enrolled"),
+    "enrolled_after_as_of": ("Geïncludeerd na de peildatum, nog niet meegeteld",
+                             "Enrolled after the as-of date, not yet counted"),
+    "allocated": ("Toegewezen", "Allocated"),
+    "received_instruments": ("Kreeg instrumenten", "Received instruments"),
+    "no_instruments": ("Kreeg geen instrumenten", "Received no instruments"),
+    "lost_to_follow_up": ("Uitgevallen voor follow-up", "Lost to follow-up"),
+    "discontinued": ("Project verlaten vóór uitstroom uit de uitkering",
+                     "Left the project before leaving benefit"),
+    "analysed": ("Geanalyseerd", "Analysed"),
+    "excluded_from_analysis": ("Uitgesloten van analyse", "Excluded from analysis"),
+    "not_recorded": ("niet vastgelegd", "not recorded"),
+    "reasons_not_recorded": ("redenen niet vastgelegd", "reasons not recorded"),
+    "as_of": ("Stand op", "As of"),
+    "month_names": ("januari februari maart april mei juni juli augustus september oktober "
+                    "november december", "January February March April May June July August "
+                    "September October November December"),
+    "assigned_note": ("Loonwaardeband is een kenmerk bij intake; instrumenten zijn toegewezen, "
+                      "niet gerandomiseerd.",
+                      "The wage-value band is a characteristic at intake; instruments were "
+                      "assigned, not randomised."),
+    "randomised_note": ("Loonwaardeband is een kenmerk bij intake; instrumenten zijn binnen de "
+                        "band gerandomiseerd.",
+                        "The wage-value band is a characteristic at intake; instruments were "
+                        "randomised within band."),
+    "itt_note": ("Analyse van de primaire uitkomst (uitstroom naar regulier werk) volgens "
+                 "intention-to-treat: wie uitviel telt mee tot de laatste bekende dag.",
+                 "Analysis of the primary outcome (outflow to regular work) by intention to treat:"
+                 " people lost to follow-up count up to their last known day."),
+    "complete_note": ("Analyse van complete gevallen: wie uitviel voor follow-up is uitgesloten.",
+                      "Complete-case analysis: people lost to follow-up are excluded."),
+}
+
+def label(key: str, lang: Language) -> str:
+    """The text of label ``key`` in ``lang``.
+
+    Examples
+    --------
+    >>> label("band", "nl"), label("band", "en")
+    ('loonwaardeband', 'wage-value band')
+    """
+    check_option("label", "lang", lang, Language)
+    if key not in LABELS:
+        raise KeyError(f"label: no label {key!r}")
+    return LABELS[key][0 if lang == "nl" else 1]
+
+
+def parse_term(term: str) -> dict[str, str]:
+    """The groups of a result's term: ``"band=40-60:instruments=yes"`` -> a dict.
+
+    Terms without ``=`` (``"overall"``) give an empty dict.
+
+    Examples
+    --------
+    >>> parse_term("band=40-60:instruments=yes")
+    {'band': '40-60', 'instruments': 'yes'}
+    """
+    parts = [p.split("=", 1) for p in str(term).split(":") if "=" in p]
+    return {k.strip(): v.strip() for k, v in parts}
+
+
+_RANGE = re.compile(r"^\d+(?:\.\d+)?-\d+(?:\.\d+)?$")
+
+
+def _band_text(band: str, lang: Language) -> str:
+    return f"{label('band', lang)} {band}%" if _RANGE.match(band) else band
+
+
+def arm_label(arm: str, lang: Language) -> str:
+    """The label of an arm: ``"yes"`` -> "met instrumenten" / "with instruments"."""
+    known = {"yes": "with_instruments", "no": "without_instruments"}
+    return label(known[arm], lang) if arm in known else f"{label('instruments', lang)}: {arm}"
+
+
+def cell_label(term: str, lang: Language, *, separator: str = ", ") -> str:
+    """A readable label of a result's term in ``lang``.
+
+    Examples
+    --------
+    >>> cell_label("band=40-60:instruments=yes", "nl")
+    'loonwaardeband 40-60%, met instrumenten'
+    >>> cell_label("overall", "en")
+    'overall'
+    """
+    groups = parse_term(term)
+    parts = []
+    if "band" in groups:
+        parts.append(_band_text(groups["band"], lang))
+    for key in ("instruments", "arm"):
+        if key in groups:
+            parts.append(arm_label(groups[key], lang))
+    if not parts:
+        return label("overall", lang) if term == "overall" else str(term)
+    return separator.join(parts)
+
+
+def cell_style(band_index: int, arm_index: int, n_arms: int = 2) -> dict[str, object]:
+    """Colour, line style and marker of a design cell (stratum ``band_index``, arm ``arm_index``).
+
+    Colours follow :data:`CELL_COLOURS` (a band keeps its hue; the arm with instruments is
+    darker); the line style and marker repeat the arm so print in grey still reads.
+
+    Examples
+    --------
+    >>> cell_style(0, 1)
+    {'color': '#0072B2', 'linestyle': '-', 'marker': 's'}
+    """
+    position = band_index * max(n_arms, 1) + arm_index
+    return {"color": CELL_COLOURS[position % len(CELL_COLOURS)],
+            "linestyle": _ARM_LINESTYLES[arm_index % len(_ARM_LINESTYLES)],
+            "marker": _ARM_MARKERS[arm_index % len(_ARM_MARKERS)]}
+
+
+def cell_styles(terms: Iterable[str]) -> dict[str, dict[str, object]]:
+    """A :func:`cell_style` for each term, bands and arms in sorted order (so every figure
+    gives a cell the same colour); terms without a band or arm are black and solid.
+
+    Examples
+    --------
+    >>> cell_styles(["instruments=yes", "overall"])["overall"]["color"]
+    '#000000'
+    """
+    parsed = {t: parse_term(t) for t in terms}
+    bands = sorted({g["band"] for g in parsed.values() if "band" in g})
+    arms = sorted({g["instruments"] for g in parsed.values() if "instruments" in g})
+    out = {}
+    for term, groups in parsed.items():
+        if "band" not in groups and "instruments" not in groups:
+            out[term] = {"color": OKABE_ITO["black"], "linestyle": "-", "marker": "o"}
+            continue
+        band = bands.index(groups["band"]) if "band" in groups else 0
+        arm = arms.index(groups["instruments"]) if "instruments" in groups else 1
+        out[term] = cell_style(band, arm, max(len(arms), 2))
+    return out
+
+
+def check_result(function: str, result: object, questions: tuple[str, ...]) -> AnalysisResult:
+    """``result`` as an AnalysisResult of one of ``questions``, or a ValueError."""
+    if not isinstance(result, AnalysisResult) or result.question not in questions:
+        got = getattr(result, "question", type(result).__name__)
+        raise ValueError(f"{function}: needs the AnalysisResult of question "
+                         f"{' or '.join(map(repr, questions))}, got {got!r}")
+    return result
+
+
+def mark_unavailable(ax: Axes, lang: Language, key: str = "not_available") -> None:
+    """Write label ``key`` in the middle of an empty panel (without axes)."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, label(key, lang), transform=ax.transAxes, ha="center", va="center",
+            color="0.35")
+
+
+def house_style() -> contextlib.AbstractContextManager:
+    """A ``matplotlib.rc_context`` with the house style; global settings are left alone.
+
+    Build and save figures inside it (:func:`save_figure` does so itself).
+    """
+    return mpl.rc_context(_HOUSE_RC)
+
+
+def new_figure(width: float = FULL_WIDTH, height: float = 3.6, *,
+               layout: str | None = "constrained") -> Figure:
+    """A blank figure on the Agg canvas, without pyplot (call inside :func:`house_style`)."""
+    fig = Figure(figsize=(width, height), layout=layout)
+    FigureCanvasAgg(fig)
+    return fig

@@ -1,0 +1,1 @@
+"""The report's descriptive tables (CONSORT flow, baseline, ESF indicators) and their text form."""
