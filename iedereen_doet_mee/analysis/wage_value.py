@@ -384,7 +384,8 @@ def wage_value_within(long: pd.DataFrame, *, participant: str = "participant_id"
     Notes
     -----
     :math:`y_{ij} = a_i + \\beta_{c(i)} t_{ij} + e_{ij}` by OLS on data demeaned per
-    participant (participants measured at one time only drop out); CR2 covariance
+    participant (linearmodels' ``PanelOLS`` with entity effects; participants measured
+    at one time only drop out); CR2 covariance
     clustered by participant (Bell & McCaffrey 2002) and t intervals with Bell-McCaffrey
     degrees of freedom per contrast (Pustejovsky & Tipton 2018; R ``clubSandwich``): see
     :func:`~iedereen_doet_mee.analysis.wage_value_small_sample.within_cr2`.

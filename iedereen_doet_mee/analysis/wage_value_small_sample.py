@@ -3,8 +3,10 @@
 :func:`lmm_satterthwaite` gives the fixed-effect covariance of a linear mixed model with a
 random intercept and slope per participant and the Satterthwaite degrees of freedom of
 any linear combination ``L'beta`` (as R ``lmerTest``); :func:`within_cr2` gives the
-within (fixed-effects) OLS slopes with the CR2 cluster-robust covariance and
-Bell-McCaffrey degrees of freedom (as R ``clubSandwich``). Both return the degrees of
+within (fixed-effects) OLS slopes, fitted by linearmodels' ``PanelOLS`` with entity
+effects (:func:`within_ols`), with the CR2 cluster-robust covariance and
+Bell-McCaffrey degrees of freedom (as R ``clubSandwich``) on top; linearmodels has
+neither CR2 nor these degrees of freedom. Both return the degrees of
 freedom as a function of the contrast vector, so every row of
 :mod:`~iedereen_doet_mee.analysis.wage_value` gets its own t reference
 (:meth:`SmallSampleInference.combination`, :func:`t_interval`). Formulas and reference
@@ -251,17 +253,54 @@ def _satterthwaite_df_from_sums(q: np.ndarray, r2: np.ndarray, t2: np.ndarray,
 
 def within_ols(x: np.ndarray, y: np.ndarray, groups: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The within (fixed-effects) least-squares fit shared by the CR2 corrections.
+    """The within (fixed-effects) least-squares fit, by linearmodels' ``PanelOLS``.
 
-    Returns the demeaned design, the coefficients, ``(X'X)^-1`` of the demeaned
-    design and the residuals.
+    ``PanelOLS(y, x, entity_effects=True)`` with the groups as entities gives the
+    coefficients and the residuals of the demeaned model; the design demeaned per group
+    is linearmodels' own (``PanelData.demean("entity")``). :func:`within_cr2` puts the
+    CR2 covariance on top.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        Regressors (n, k), not yet demeaned; no intercept.
+    y : numpy.ndarray
+        Response (n,).
+    groups : numpy.ndarray
+        Group (participant) of each row (n,).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The demeaned design (n, k), the coefficients (k,), ``(X'X)^-1`` of the demeaned
+        design (k, k) and the residuals (n,), rows in the order of the input. Raises
+        :class:`numpy.linalg.LinAlgError` when the regressors are collinear or absorbed
+        by the group effects.
+
+    Examples
+    --------
+    >>> t = np.tile([0.0, 1.0, 2.0], 2)
+    >>> xd, beta, m, resid = within_ols(t[:, None], np.array([1.0, 2, 4, 3, 3, 4]),
+    ...                                 np.repeat(["a", "b"], 3))
+    >>> xd[:3, 0].tolist(), round(float(beta[0]), 6), round(float(m[0, 0]), 6)
+    ([-1.0, 0.0, 1.0], 1.0, 0.25)
     """
-    both = pd.DataFrame(np.column_stack([x, y]))
-    dm = (both - both.groupby(np.asarray(groups)).transform("mean")).to_numpy()
-    xd, yd = dm[:, :-1], dm[:, -1]
-    m = np.linalg.inv(xd.T @ xd)
-    beta = m @ xd.T @ yd
-    return xd, beta, m, yd - xd @ beta
+    from linearmodels.panel import PanelOLS
+    from linearmodels.panel.utility import AbsorbingEffectError
+
+    entity = pd.Series(pd.factorize(np.asarray(groups))[0])
+    # a row number within the group as time: PanelOLS needs (entity, time) unique
+    index = pd.MultiIndex.from_arrays([entity, entity.groupby(entity).cumcount()],
+                                      names=["group", "row"])
+    exog = pd.DataFrame(x, index=index, columns=[f"x{j}" for j in range(x.shape[1])])
+    try:
+        model = PanelOLS(pd.Series(y, index=index, name="y"), exog, entity_effects=True)
+        fit = model.fit()
+    except (ValueError, AbsorbingEffectError) as error:  # rank deficient or absorbed
+        raise np.linalg.LinAlgError(str(error).strip().split("\n")[0]) from error
+    xd = model.exog.demean("entity").dataframe.loc[index].to_numpy()
+    return (xd, fit.params.to_numpy(), np.linalg.inv(xd.T @ xd),
+            fit.resids.loc[index].to_numpy())
 
 
 def within_cr2(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> SmallSampleInference:
@@ -284,7 +323,8 @@ def within_cr2(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> SmallSampleI
 
     Notes
     -----
-    OLS of :math:`\\ddot y` on :math:`\\ddot X`, both demeaned per group; covariance
+    OLS of :math:`\\ddot y` on :math:`\\ddot X`, both demeaned per group (linearmodels'
+    ``PanelOLS(entity_effects=True)``, :func:`within_ols`); covariance
     :math:`M \\sum_i \\ddot X_i' A_i e_i e_i' A_i \\ddot X_i M`, :math:`M = (\\ddot
     X'\\ddot X)^{-1}`, :math:`A_i = (I - H_{ii})^{+1/2}` (Moore-Penrose square root), H the
     hat matrix of the model with group dummies: :math:`H_{ii} = J/n_i + \\ddot X_i M
