@@ -24,12 +24,12 @@ from .employers import employer_views
 from .instruments import instrument_associations
 from .ladder import ladder_ordinal, ladder_steps_up
 from .missing import holm_adjust, outcome_bounds
-from .outcomes import Outcomes, derive_outcomes
+from .outcomes import Outcomes, derive_outcomes, wage_value_long
 from .results import TIDY_COLUMNS, AnalysisResult, NotEstimable
 from .survival import time_to_regular_work
 from .target import outflow_against_target
 from .trial_analysis import TrialAnalysis, analyse_trial
-from .wage_value import wage_value_long, wage_value_mixed_model, wage_value_within
+from .wage_value import wage_value_mixed_model, wage_value_within
 
 __all__ = [
     "TIDY_COLUMNS", "AnalysisResult", "NotEstimable", "Outcomes", "TrialAnalysis",

@@ -6,7 +6,8 @@ outcomes every analysis uses. Everything is computed as if the data ended on
 known then. Nobody is dropped: a participant whose follow-up is cut short (still on
 benefit, or lost to follow-up) is censored at the last day their status is known.
 Participants who enrolled after ``as_of`` were not in the trial yet and are counted
-separately.
+separately. :func:`wage_value_long` lays out the wage-value measurements known on
+``as_of`` beside them, one row per measurement.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from ..data.loading import TrialData
-from ..dates import parse_iso_date
+from ..dates import DAYS_PER_MONTH, parse_iso_date
 
-__all__ = ["OUTCOME_COLUMNS", "Outcomes", "derive_outcomes"]
+__all__ = ["OUTCOME_COLUMNS", "Outcomes", "derive_outcomes", "wage_value_long"]
 
 #: Columns of :attr:`Outcomes.frame`, documented in ``docs/methods.md``.
 OUTCOME_COLUMNS: tuple[str, ...] = (
@@ -249,3 +250,51 @@ def derive_outcomes(trial: TrialData, as_of: dt.date | str | None = None) -> Out
                     if trial.table(t) is None)
     return Outcomes(frame[list(OUTCOME_COLUMNS)], as_of, design.durable_horizon_months,
                     int((~enrolled).sum()), missing)
+
+
+def wage_value_long(trial: TrialData, as_of: dt.date | str | None = None, *,
+                    outcomes: Outcomes | None = None) -> pd.DataFrame:
+    """One row per wage-value measurement known on ``as_of``, with months since enrolment.
+
+    Parameters
+    ----------
+    trial : TrialData
+        A validated or simulated trial.
+    as_of : date or ISO str, optional
+        Keep participants enrolled by then and measurements up to their ``known_until``
+        (of :func:`~iedereen_doet_mee.analysis.derive_outcomes`: the earlier of ``as_of``
+        and loss to follow-up). Default: the design's cut-off.
+    outcomes : Outcomes, optional
+        ``derive_outcomes(trial, as_of)`` when already derived (it is not derived again).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``participant_id, band, instruments, enrolled_on, measured_on, value, time``
+        (days since enrolment / 30.436875); ``band`` and ``instruments`` categorical with
+        the design's levels, so empty cells stay visible. Empty without measurements.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> long = wage_value_long(simulate_trial(seed=1), as_of="2015-07-01")
+    >>> bool(long["measured_on"].max() <= pd.Timestamp("2015-07-01"))
+    True
+    """
+    people = (outcomes if outcomes is not None else derive_outcomes(trial, as_of)).frame
+    meas = trial.table("measurements")
+    if meas is None:
+        meas = pd.DataFrame({"participant_id": pd.Series(dtype=object), "measure": "",
+                             "measured_on": pd.Series(dtype="datetime64[ns]"), "value": 0.0})
+    meas = meas.loc[meas["measure"].astype(str) == "wage_value",
+                    ["participant_id", "measured_on", "value"]]
+    long = meas.merge(people[["participant_id", "band", "instruments", "enrolled_on",
+                              "known_until"]], on="participant_id", how="inner")
+    long = long[long["measured_on"] <= long["known_until"]].sort_values(
+        ["participant_id", "measured_on"], kind="stable").assign(
+        time=lambda x: (x["measured_on"] - x["enrolled_on"]).dt.days / DAYS_PER_MONTH,
+        value=lambda x: x["value"].astype(float),
+        band=lambda x: pd.Categorical(x["band"].astype(str), trial.design.strata),
+        instruments=lambda x: pd.Categorical(x["instruments"].astype(str), trial.design.arms))
+    return long[["participant_id", "band", "instruments", "enrolled_on", "measured_on",
+                 "value", "time"]].reset_index(drop=True)

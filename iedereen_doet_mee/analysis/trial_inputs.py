@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from ..data.loading import TrialData
+from .outcomes import derive_outcomes, wage_value_long
 
 __all__ = ["BASELINE_COLUMNS", "TrialInputs", "accepts_trial"]
 
@@ -47,8 +48,6 @@ class TrialInputs:
     """
 
     def __init__(self, trial: TrialData, as_of: dt.date | str | None = None) -> None:
-        from .outcomes import derive_outcomes
-
         self.trial = trial
         self.design = trial.design
         self.outcomes = derive_outcomes(trial, as_of)
@@ -77,8 +76,6 @@ class TrialInputs:
     @property
     def wage_long(self) -> pd.DataFrame:
         """Wage-value measurements in long form (:func:`wage_value_long`)."""
-        from .wage_value import wage_value_long
-
         if "wage_long" not in self._cache:
             self._cache["wage_long"] = wage_value_long(self.trial, self.outcomes.as_of,
                                                        outcomes=self.outcomes)

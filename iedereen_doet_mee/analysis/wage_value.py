@@ -1,17 +1,17 @@
 """How does wage value evolve? Growth of measured wage value per month since enrolment.
 
-:func:`wage_value_long` gives one row per measurement with ``time`` in months since
-enrolment; :func:`wage_value_mixed_model` (REML, random intercept and slope per
-participant, predicted trajectories in ``extras``) and :func:`wage_value_within`
-(participant fixed effects, cluster-robust CR2 SE) estimate one slope per band x
-instruments cell, i.e. ``value ~ time * band * instruments``, and contrasts of the slopes.
-Small-sample intervals (Satterthwaite df; CR2 with Bell-McCaffrey df) come from
+:func:`~iedereen_doet_mee.analysis.outcomes.wage_value_long` gives one row per
+measurement with ``time`` in months since enrolment; :func:`wage_value_mixed_model`
+(REML, random intercept and slope per participant, predicted trajectories in
+``extras``) and :func:`wage_value_within` (participant fixed effects, cluster-robust
+CR2 SE) estimate one slope per band x instruments cell, i.e.
+``value ~ time * band * instruments``, and contrasts of the slopes. Small-sample
+intervals (Satterthwaite df; CR2 with Bell-McCaffrey df) come from
 :mod:`~iedereen_doet_mee.analysis.wage_value_small_sample`; see ``docs/methods.md``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import warnings
 from collections.abc import Sequence
@@ -19,66 +19,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..data.loading import TrialData
-from ..dates import DAYS_PER_MONTH
 from .common import check_level
-from .outcomes import Outcomes, derive_outcomes
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 from .wage_value_batched import lmm_satterthwaite_batched, within_cr2_batched
 from .wage_value_reml import VECTORISED_MIN_PARTICIPANTS, reml_fit
 from .wage_value_small_sample import lmm_satterthwaite, within_cr2
 
-__all__ = ["wage_value_long", "wage_value_mixed_model", "wage_value_within"]
+__all__ = ["wage_value_mixed_model", "wage_value_within"]
 _Cell = tuple[str, str]
-
-
-def wage_value_long(trial: TrialData, as_of: dt.date | str | None = None, *,
-                    outcomes: Outcomes | None = None) -> pd.DataFrame:
-    """One row per wage-value measurement known on ``as_of``, with months since enrolment.
-
-    Parameters
-    ----------
-    trial : TrialData
-        A validated or simulated trial.
-    as_of : date or ISO str, optional
-        Keep participants enrolled by then and measurements up to their ``known_until``
-        (of :func:`~iedereen_doet_mee.analysis.derive_outcomes`: the earlier of ``as_of``
-        and loss to follow-up). Default: the design's cut-off.
-    outcomes : Outcomes, optional
-        ``derive_outcomes(trial, as_of)`` when already derived (it is not derived again).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``participant_id, band, instruments, enrolled_on, measured_on, value, time``
-        (days since enrolment / 30.436875); ``band`` and ``instruments`` categorical with
-        the design's levels, so empty cells stay visible. Empty without measurements.
-
-    Examples
-    --------
-    >>> from iedereen_doet_mee.simulation import simulate_trial
-    >>> long = wage_value_long(simulate_trial(seed=1), as_of="2015-07-01")
-    >>> bool(long["measured_on"].max() <= pd.Timestamp("2015-07-01"))
-    True
-    """
-    people = (outcomes if outcomes is not None else derive_outcomes(trial, as_of)).frame
-    meas = trial.table("measurements")
-    if meas is None:
-        meas = pd.DataFrame({"participant_id": pd.Series(dtype=object), "measure": "",
-                             "measured_on": pd.Series(dtype="datetime64[ns]"), "value": 0.0})
-    meas = meas.loc[meas["measure"].astype(str) == "wage_value",
-                    ["participant_id", "measured_on", "value"]]
-    long = meas.merge(people[["participant_id", "band", "instruments", "enrolled_on",
-                              "known_until"]], on="participant_id", how="inner")
-    long = long[long["measured_on"] <= long["known_until"]].sort_values(
-        ["participant_id", "measured_on"], kind="stable").assign(
-        time=lambda x: (x["measured_on"] - x["enrolled_on"]).dt.days / DAYS_PER_MONTH,
-        value=lambda x: x["value"].astype(float),
-        band=lambda x: pd.Categorical(x["band"].astype(str), trial.design.strata),
-        instruments=lambda x: pd.Categorical(x["instruments"].astype(str), trial.design.arms))
-    return long[["participant_id", "band", "instruments", "enrolled_on", "measured_on",
-                 "value", "time"]].reset_index(drop=True)
 
 
 def _levels(column: pd.Series) -> list[str]:
@@ -310,6 +259,7 @@ def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participan
 
     Examples
     --------
+    >>> from iedereen_doet_mee.analysis.outcomes import wage_value_long
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> result = wage_value_mixed_model(wage_value_long(simulate_trial(seed=1)))
     >>> result.table["term"].iloc[0]
@@ -392,6 +342,7 @@ def wage_value_within(long: pd.DataFrame, *, participant: str = "participant_id"
 
     Examples
     --------
+    >>> from iedereen_doet_mee.analysis.outcomes import wage_value_long
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> result = wage_value_within(wage_value_long(simulate_trial(seed=1)))
     >>> result.table["estimator"].iloc[0]

@@ -28,11 +28,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from iedereen_doet_mee.analysis.wage_value import (
-    wage_value_long,
-    wage_value_mixed_model,
-    wage_value_within,
-)
+from iedereen_doet_mee.analysis.outcomes import wage_value_long
+from iedereen_doet_mee.analysis.wage_value import wage_value_mixed_model, wage_value_within
 from iedereen_doet_mee.data import TrialData
 from iedereen_doet_mee.data.dtypes import as_declared_types
 from iedereen_doet_mee.design import TrialDesign

@@ -10,7 +10,7 @@ does not move when the simulator or the synthetic trial changes.
 
 from pathlib import Path
 
-from iedereen_doet_mee.analysis.wage_value import wage_value_long
+from iedereen_doet_mee.analysis.outcomes import wage_value_long
 from iedereen_doet_mee.data import load_trial
 
 ROOT = Path(__file__).resolve().parents[2]

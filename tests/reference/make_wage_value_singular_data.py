@@ -11,7 +11,7 @@ are also pinned at the boundary, where they depend on lmerTest's parametrisation
 
 from pathlib import Path
 
-from iedereen_doet_mee.analysis.wage_value import wage_value_long
+from iedereen_doet_mee.analysis.outcomes import wage_value_long
 from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.simulation import simulate_trial
 

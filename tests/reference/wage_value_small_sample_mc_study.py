@@ -30,11 +30,8 @@ import pandas as pd
 import statsmodels
 from scipy import stats
 
-from iedereen_doet_mee.analysis.wage_value import (
-    wage_value_long,
-    wage_value_mixed_model,
-    wage_value_within,
-)
+from iedereen_doet_mee.analysis.outcomes import wage_value_long
+from iedereen_doet_mee.analysis.wage_value import wage_value_mixed_model, wage_value_within
 from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.simulation import SimulationParameters, simulate_trial
 
