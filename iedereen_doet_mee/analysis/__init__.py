@@ -23,7 +23,8 @@ from .effects import instrument_effects
 from .employers import employer_views
 from .instruments import instrument_associations
 from .ladder import ladder_ordinal, ladder_steps_up
-from .missing import holm_adjust, outcome_bounds
+from .missing import outcome_bounds
+from .multiplicity import holm_adjust
 from .outcomes import Outcomes, derive_outcomes, wage_value_long
 from .results import TIDY_COLUMNS, AnalysisResult, NotEstimable
 from .survival import time_to_regular_work

@@ -117,7 +117,7 @@ def _blocked_bootstrap(cells: list[np.ndarray], arms_of_cells: list[str],
             for arm, by_name in sums.items()}
 
 
-@accepts_trial("costs")
+@accepts_trial("frame", options=("design", "seed"))
 def costs_and_savings(
     frame: pd.DataFrame, *, design: TrialDesign | None = None,
     benefit_cost_per_month: float | None = None, benefit_cost_source: str | None = None,

@@ -116,7 +116,7 @@ def _distribution(survey: pd.DataFrame, items: Sequence[str], item: str, answer:
     return pd.DataFrame(rows, columns=["item", "answer", "count", "share"])
 
 
-@accepts_trial("employers")
+@accepts_trial("answers", "participants", options=("design",))
 def employer_views(
     survey: pd.DataFrame | None, people: pd.DataFrame | None = None, *,
     design: TrialDesign | None = None, likert_points: int | None = None,

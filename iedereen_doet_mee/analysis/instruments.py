@@ -111,7 +111,7 @@ def _kind_rows(name: str, a: int, b: int, c: int, d: int, level: float,
     return rows, p_value
 
 
-@accepts_trial("instruments")
+@accepts_trial("frame", "instruments", options=("design", "as_of"))
 def instrument_associations(
     frame: pd.DataFrame, instruments: pd.DataFrame | None, *,
     design: TrialDesign | None = None, control_arm: str | None = None,

@@ -40,12 +40,12 @@ def compares_arms(estimator: str, term: str) -> bool:
     return info.estimator.row_compares_arms(term)
 
 
-def label_non_experimental(key: str, result: AnalysisResult) -> AnalysisResult:
+def label_non_experimental(result: AnalysisResult) -> AnalysisResult:
     """Under assigned allocation, mark every comparison of arms as non-experimental.
 
     The estimator name gains ``_non_experimental`` (so the label survives in any table
-    built from the results) and a note says why. ``key`` names the question (kept for
-    the callers; the registry decides row by row).
+    built from the results) and a note says why; the estimator registry decides row by
+    row which rows compare arms.
     """
     table = result.table.copy()
     rows = pd.Series([compares_arms(e, t) for e, t in zip(table["estimator"], table["term"],

@@ -1,12 +1,11 @@
-"""Missing data and multiplicity: bounds under loss to follow-up, and Holm's adjustment.
+"""Missing data: bounds on the outflow under loss to follow-up (question ``"missing"``).
 
-* :func:`outcome_bounds`: participants lost to follow-up have an unknown outcome.
-  Counting all of them as successes and as failures gives best-case and worst-case
-  bounds for the regular-work outflow share; counting them in the way most and least
-  favourable to instruments gives bounds for the risk difference (Horowitz & Manski
-  2000 for the logic; "extreme case" analyses in CONSORT's explanation).
-* :func:`holm_adjust`: Holm's step-down adjustment of the p-values of a set of
-  secondary outcomes, from a tidy table or a plain list.
+:func:`outcome_bounds`: participants lost to follow-up have an unknown outcome.
+Counting all of them as successes and as failures gives best-case and worst-case
+bounds for the regular-work outflow share; counting them in the way most and least
+favourable to instruments gives bounds for the risk difference (Horowitz & Manski
+2000 for the logic; "extreme case" analyses in CONSORT's explanation). Holm's
+adjustment of the secondary family lives in :mod:`.multiplicity`.
 """
 
 from __future__ import annotations
@@ -18,10 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .common import check_level, holm_p_values, wilson_interval, z_value
+from .common import check_level, wilson_interval, z_value
 from .effects.data import binary_effect_data, ols_hc2, wald_row
 from .results import (
-    TIDY_COLUMNS,
     AnalysisResult,
     NotEstimable,
     not_estimable_row,
@@ -30,7 +28,7 @@ from .results import (
 )
 from .trial_inputs import accepts_trial
 
-__all__ = ["holm_adjust", "holm_p_values", "outcome_bounds"]
+__all__ = ["outcome_bounds"]
 
 #: Scenarios for the lost participants: (estimator suffix, lost treated succeed, lost
 #: controls succeed); ``None`` leaves them out (complete cases).
@@ -50,7 +48,7 @@ def _scenario(y: np.ndarray, t: np.ndarray, lost: np.ndarray, treated_success: b
     return np.where(lost, fill, y), np.ones(y.size, dtype=bool)
 
 
-@accepts_trial("missing")
+@accepts_trial("frame", options=("arms",))
 def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
                    lost: str = "lost_to_follow_up", stratum: str = "band",
                    arm: str = "instruments", control: str = "no", treated: str = "yes",
@@ -146,74 +144,3 @@ def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
              "bounds fill in their outcome both ways, complete cases leave them out."]
     return AnalysisResult("missing", "Bounds for loss to follow-up", tidy_table(rows), n=d.n,
                           notes=tuple(notes), not_estimable=tuple(log))
-
-
-def holm_adjust(data: pd.DataFrame | pd.Series | Sequence[float], *,
-                p_value: str = "p_value") -> AnalysisResult:
-    """Holm-adjust the p-values of a set of (secondary) outcomes.
-
-    Parameters
-    ----------
-    data : DataFrame, Series or sequence of float
-        A tidy table (every row one test; its other columns are kept), any frame with
-        a ``p_value`` column (and optionally ``term``), a Series (its index names the
-        tests) or a plain list.
-    p_value : str
-        The column holding the p-values of a frame.
-
-    Returns
-    -------
-    AnalysisResult
-        The tidy table with ``p_value`` replaced by Holm's adjusted p-value and
-        ``_holm`` appended to each estimator (``holm_adjusted_p_value`` for plain
-        p-values); ``extras["p_values"]`` lists unadjusted and adjusted side by side.
-
-    Notes
-    -----
-    With the :math:`m` non-missing p-values sorted, :math:`p_{(1)} \\le \\dots \\le
-    p_{(m)}`, :math:`\\tilde p_{(i)} = \\min(1, \\max_{j \\le i} (m - j + 1) p_{(j)})`
-    (Holm 1979). It controls the family-wise error rate without assumptions on the
-    dependence between tests. Tested against R ``p.adjust(method = "holm")`` in
-    ``tests/analysis/test_missing.py``.
-
-    References
-    ----------
-    Holm S (1979). A simple sequentially rejective multiple test procedure. Scand J
-    Stat 6:65-70.
-
-    Examples
-    --------
-    >>> result = holm_adjust(pd.Series({"ladder_up": 0.01, "durable": 0.04, "wage": 0.03}))
-    >>> result.table["p_value"].round(2).tolist()
-    [0.03, 0.06, 0.06]
-    """
-    if isinstance(data, pd.DataFrame):
-        if p_value not in data.columns:
-            raise ValueError(f"holm_adjust: column {p_value!r} not found; columns present: "
-                             f"{list(data.columns)}")
-        raw = pd.to_numeric(data[p_value], errors="coerce").to_numpy(dtype=float)
-        tidy = set(TIDY_COLUMNS) <= set(data.columns)
-        names = (data["term"] if "term" in data.columns else data.index).astype(str)
-    else:
-        series = data if isinstance(data, pd.Series) else pd.Series(list(data), dtype=object)
-        raw = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-        tidy = False
-        names = [str(i) if isinstance(data, pd.Series) else f"p{i + 1}" for i in series.index]
-    if tidy:
-        table = tidy_table(data[list(TIDY_COLUMNS)].to_dict("records"))
-        table["estimator"] = table["estimator"] + "_holm"
-    else:
-        table = tidy_table(tidy_row(name, math.nan, estimator="holm_adjusted_p_value", n=0)
-                           for name in names)
-    outside = raw[(raw < 0) | (raw > 1)]
-    if outside.size:
-        raise ValueError(f"holm_adjust: p-values must lie in [0, 1]; found {outside[0]!r}")
-    adjusted = holm_p_values(raw)
-    table["p_value"] = adjusted
-    extras = {"p_values": pd.DataFrame({"term": table["term"], "estimator": table["estimator"],
-                                        "p_unadjusted": raw, "p_holm": adjusted})}
-    tested = int((~np.isnan(raw)).sum())
-    notes = (f"Holm's adjustment over {tested} p-value(s); missing p-values are not counted.",)
-    return AnalysisResult("multiplicity", "Holm-adjusted p-values", table,
-                          n=int(table["n"].max()) if len(table) else 0, notes=notes,
-                          extras=extras)

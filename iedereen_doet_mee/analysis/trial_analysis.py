@@ -10,29 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import warnings
-from collections.abc import Callable
 
 import pandas as pd
 
 from ..data.loading import TrialData
-from ..design.trial_design import TrialDesign
 from ..errors import MissingTableWarning
 from ..seeds import DEFAULT_SEED
-from .costs import costs_and_savings
-from .effects import instrument_effects
-from .employers import employer_views
-from .instruments import instrument_associations
 from .labels import label_non_experimental
-from .ladder import ladder_ordinal, ladder_steps_up
-from .missing import holm_adjust, outcome_bounds
 from .outcomes import Outcomes
-from .results import TIDY_COLUMNS, AnalysisResult
-from .survival import time_to_regular_work
-from .target import outflow_against_target
+from .questions import QUESTIONS, not_applicable
+from .results import AnalysisResult
 from .trial_inputs import TrialInputs
-from .wage_value import wage_value_mixed_model, wage_value_within
 
 __all__ = ["TrialAnalysis", "analyse_trial"]
 
@@ -107,91 +96,30 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
      'multiplicity', 'survival', 'target', 'wage_value', 'wage_value_within']
     """
     inputs = TrialInputs(trial, as_of)
-    design, outcomes = trial.design, inputs.outcomes
-    treated, control = inputs.treated, inputs.control
-    functions: dict[str, Callable[..., AnalysisResult]] = {
-        "target": outflow_against_target, "survival": time_to_regular_work,
-        "effects": functools.partial(instrument_effects, n_draws=n_draws),
-        "wage_value": wage_value_mixed_model, "wage_value_within": wage_value_within,
-        "ladder": ladder_steps_up, "ladder_ordinal": ladder_ordinal, "missing": outcome_bounds,
-        "instruments": instrument_associations, "employers": employer_views,
-        "costs": functools.partial(costs_and_savings, n_bootstrap=n_bootstrap),
-    }
-    needs = {"wage_value": "measurements", "wage_value_within": "measurements",
-             "instruments": "employment", "employers": "employer_survey"}
-
-    def runner(question: str) -> Callable[[], AnalysisResult]:
-        def run() -> AnalysisResult:
-            args, options = inputs.for_question(question, seed=seed)
-            return functions[question](*args, **options)
-        return run
-
-    steps = {q: (needs.get(q), runner(q)) for q in functions}
-    not_comparable, comparisons = None, ()
-    if design.is_single_arm:
-        not_comparable = "a single-arm design has no comparison"
-        comparisons = ("effects", "instruments")
-    elif len(design.arms) > 2:
-        not_comparable = "comparisons of more than two arms are not implemented yet"
-        comparisons = ("effects", "instruments", "survival", "missing")
-    for question in comparisons:
-        steps.pop(question)
+    design = trial.design
+    run_options = {"n_draws": n_draws, "n_bootstrap": n_bootstrap}
     results: dict[str, AnalysisResult] = {}
     skipped: dict[str, str] = {}
-    for question, (table, run) in steps.items():
-        if table is not None and trial.table(table) is None:
-            reason = f"the trial data have no {table} table"
-            warnings.warn(f"{question}: {reason}; this question is not answered, the others "
-                          "stand", MissingTableWarning, stacklevel=2)
-            skipped[question] = reason
+    for question in QUESTIONS.values():
+        why_not = not_applicable(question, len(design.arms))
+        if question.family or why_not is not None:
             continue
-        results[question] = run()
-    for question in comparisons:
-        skipped[question] = not_comparable
-    results["multiplicity"] = _secondary_holm(results, design, treated, control)
-    if design.allocation == "assigned":
-        results = {key: label_non_experimental(key, result) for key, result in results.items()}
-    return TrialAnalysis(outcomes, results, skipped, seed)
-
-
-def secondary_tests(design: TrialDesign, treated: str, control: str) -> list[tuple[str, str, str]]:
-    """The pre-specified secondary comparisons as (result key, term, estimator).
-
-    The family Holm's adjustment runs over (``docs/methods.md``): the difference in
-    wage-value growth per month between arms (mixed model, t with Satterthwaite degrees
-    of freedom), the arm's effect on the last ladder rung (proportional odds), and the
-    employers' scale score by band.
-    """
-    tests = [("wage_value", f"growth_difference[instruments={treated} - {control}]",
-              "lmm_reml_satterthwaite"),
-             ("ladder_ordinal", f"instruments={treated} vs {control}",
-              "proportional_odds_logit")]
-    if len(design.strata) >= 2:
-        tests.append(("employers", f"scale_score:{design.strata[-1]} - {design.strata[0]}",
-                      "difference_in_means_welch"))
-    return tests
-
-
-def _secondary_holm(results: dict[str, AnalysisResult], design: TrialDesign, treated: str,
-                    control: str) -> AnalysisResult:
-    rows, absent = [], []
-    for key, term, estimator in secondary_tests(design, treated, control):
-        table = results[key].table if key in results else None
-        hit = None if table is None else table[(table["term"] == term)
-                                                & (table["estimator"] == estimator)]
-        if hit is None or len(hit) != 1 or pd.isna(hit["p_value"].iloc[0]):
-            absent.append(f"{key}: {term} ({estimator})")
+        if question.needs is not None and trial.table(question.needs) is None:
+            reason = f"the trial data have no {question.needs} table"
+            warnings.warn(f"{question.key}: {reason}; this question is not answered, the "
+                          "others stand", MissingTableWarning, stacklevel=2)
+            skipped[question.key] = reason
             continue
-        rows.append(hit.assign(term=f"{key}: {term}"))
-    frame = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
-        columns=list(TIDY_COLUMNS))
-    result = holm_adjust(frame)
-    notes = (*result.notes, "Family: the pre-specified secondary comparisons; the primary "
-             "outcome (regular-work outflow) is not adjusted.")
+        args, options = inputs.arguments(question.function.inputs, seed=seed)
+        options.update({name: run_options[name] for name in question.run_options})
+        results[question.key] = question.function(*args, **options)
+    for question in QUESTIONS.values():
+        why_not = not_applicable(question, len(design.arms))
+        if why_not is not None:
+            skipped[question.key] = why_not
+        elif question.family:
+            results[question.key] = question.function(results, design, inputs.treated,
+                                                      inputs.control)
     if design.allocation == "assigned":
-        notes += ("Allocation was assigned, not randomised: these are non-experimental "
-                  "comparisons.",)
-    if absent:
-        notes += ("Not available, so not in the family: " + "; ".join(absent) + ".",)
-    return dataclasses.replace(result, notes=notes)
-
+        results = {key: label_non_experimental(result) for key, result in results.items()}
+    return TrialAnalysis(inputs.outcomes, results, skipped, seed)

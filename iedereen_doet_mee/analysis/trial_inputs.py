@@ -9,6 +9,7 @@ means ``f(*inputs, **defaults_from_design, **options)``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -17,15 +18,36 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from ..data.loading import TrialData
+from .labels import label_non_experimental
 from .outcomes import derive_outcomes, wage_value_long
 
-__all__ = ["BASELINE_COLUMNS", "TrialInputs", "accepts_trial"]
+__all__ = ["BASELINE_COLUMNS", "InputSpec", "TrialInputs", "accepts_trial"]
 
 #: Baseline columns of the participants table carried into the effects analysis.
 BASELINE_COLUMNS = ("wage_value_estimate", "ladder_rung_intake", "age", "months_on_benefit",
                     "sex", "education", "household", "migrant_background", "disability")
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: The frames :class:`TrialInputs` builds and the options it derives from the design.
+FRAMES = ("frame", "with_baseline", "wage_long", "answers", "participants", "instruments")
+OPTIONS = ("target", "arms", "allocation", "design", "as_of", "seed")
+
+
+@dataclasses.dataclass(frozen=True)
+class InputSpec:
+    """What an analysis function takes from a trial: frames (positional, in order) and
+    options derived from the design (``arms`` gives ``treated`` and ``control``)."""
+
+    frames: tuple[str, ...]
+    options: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.frames if f not in FRAMES] + [
+            o for o in self.options if o not in OPTIONS]
+        if unknown:
+            raise ValueError(f"InputSpec: unknown input(s) {unknown}; frames are {FRAMES}, "
+                             f"options {OPTIONS}")
 
 
 class TrialInputs:
@@ -42,7 +64,7 @@ class TrialInputs:
     --------
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> inputs = TrialInputs(simulate_trial(seed=1))
-    >>> args, options = inputs.for_question("target")
+    >>> args, options = inputs.arguments(InputSpec(("frame",), ("target",)))
     >>> len(args[0]), options
     (100, {'target': 0.4})
     """
@@ -89,54 +111,57 @@ class TrialInputs:
             return None
         return survey[survey["answered_on"] <= pd.Timestamp(self.outcomes.as_of)]
 
-    def for_question(self, question: str, *, seed: int | None = None
-                     ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        """Positional inputs and design-derived options of one question's function."""
+    @property
+    def participants(self) -> pd.DataFrame:
+        """The participants table as loaded."""
+        return self.trial.participants
+
+    @property
+    def instruments(self) -> pd.DataFrame | None:
+        """The instruments table (None without it)."""
+        return self.trial.table("instruments")
+
+    def arguments(self, spec: InputSpec, *, seed: int | None = None
+                  ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """Positional inputs and design-derived options of a function with ``spec``."""
         design = self.design
-        arms = {"treated": self.treated, "control": self.control}
-        seeded = {} if seed is None else {"seed": seed}
-        table = {
-            "target": ((self.frame,), {"target": design.target_outflow}),
-            "survival": ((self.frame,), arms),
-            "effects": ((self.with_baseline,), {"allocation": design.allocation,
-                                                "design": design, **seeded}),
-            "wage_value": ((self.wage_long,), {}),
-            "wage_value_within": ((self.wage_long,), {}),
-            "ladder": ((self.frame,), {}),
-            "ladder_ordinal": ((self.frame,), {}),
-            "missing": ((self.frame,), arms),
-            "instruments": ((self.frame, self.trial.table("instruments")),
-                            {"design": design, "as_of": self.outcomes.as_of}),
-            "employers": ((self.answers, self.trial.participants), {"design": design}),
-            "costs": ((self.frame,), {"design": design, **seeded}),
-        }
-        if question not in table:
-            raise ValueError(f"no analysis question {question!r}; known: {', '.join(table)}")
-        return table[question]
+        known = {"target": {"target": design.target_outflow},
+                 "arms": {"treated": self.treated, "control": self.control},
+                 "allocation": {"allocation": design.allocation},
+                 "design": {"design": design},
+                 "as_of": {"as_of": self.outcomes.as_of},
+                 "seed": {} if seed is None else {"seed": seed}}
+        options: dict[str, Any] = {}
+        for name in spec.options:
+            options.update(known[name])
+        return tuple(getattr(self, frame) for frame in spec.frames), options
 
 
-def accepts_trial(question: str) -> Callable[[F], F]:
-    """Let an analysis function take a validated trial in place of its frame.
+def accepts_trial(*frames: str, options: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Let an analysis function take a validated trial in place of its frame(s).
 
-    ``f(trial, as_of=None, **options)`` builds the frame(s) with :class:`TrialInputs`
-    and fills in the options the design implies (target, arms, allocation, ...);
-    options given explicitly win.
+    ``frames`` name the :class:`TrialInputs` frames the function takes positionally,
+    ``options`` the design-derived options it accepts (:class:`InputSpec`). Then
+    ``f(trial, as_of=None, **options)`` builds them with :class:`TrialInputs`; options
+    given explicitly win. The spec is kept as ``f.inputs`` for
+    :func:`~iedereen_doet_mee.analysis.analyse_trial`.
     """
+    spec = InputSpec(tuple(frames), tuple(options))
+
     def wrap(function: F) -> F:
         @functools.wraps(function)
-        def run(data: Any, *args: Any, **options: Any) -> Any:
+        def run(data: Any, *args: Any, **given: Any) -> Any:
             if not isinstance(data, TrialData):
-                return function(data, *args, **options)
+                return function(data, *args, **given)
             if args:
                 raise TypeError(f"{function.__name__}: given a trial, pass the other "
                                 "options by keyword")
-            inputs = TrialInputs(data, options.pop("as_of", None))
-            positional, implied = inputs.for_question(question, seed=options.get("seed"))
-            result = function(*positional, **{**implied, **options})
+            inputs = TrialInputs(data, given.pop("as_of", None))
+            positional, implied = inputs.arguments(spec, seed=given.get("seed"))
+            result = function(*positional, **{**implied, **given})
             if data.design.allocation == "assigned":
-                from .labels import label_non_experimental
-
-                result = label_non_experimental(question, result)
+                result = label_non_experimental(result)
             return result
+        run.inputs = spec  # type: ignore[attr-defined]
         return run  # type: ignore[return-value]
     return wrap

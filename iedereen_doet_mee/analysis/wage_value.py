@@ -215,7 +215,7 @@ def _trajectories(fit: dict | None, d: pd.DataFrame, cells: list[_Cell],
     return pd.DataFrame(rows)
 
 
-@accepts_trial("wage_value")
+@accepts_trial("wage_long")
 def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participant_id",
                            time: str = "time", value: str = "value", band: str = "band",
                            instruments: str = "instruments",
@@ -311,7 +311,7 @@ def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participan
                           {"trajectories": trajectories})
 
 
-@accepts_trial("wage_value_within")
+@accepts_trial("wage_long")
 def wage_value_within(long: pd.DataFrame, *, participant: str = "participant_id",
                       time: str = "time", value: str = "value", band: str = "band",
                       instruments: str = "instruments", level: float = 0.95

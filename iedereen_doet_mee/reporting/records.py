@@ -15,26 +15,18 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis.questions import QUESTIONS
 from ..analysis.trial_analysis import TrialAnalysis
 
-__all__ = ["OUTCOME_OF_QUESTION", "RECORD_FIELDS", "analysis_records", "count_records",
+__all__ = ["RECORD_FIELDS", "analysis_records", "count_records",
            "plain_value", "records_to_json"]
 
 RECORD_FIELDS = ("question", "outcome", "term", "estimator", "estimate", "std_error",
                  "conf_low", "conf_high", "p_value", "n")
 
-#: The outcome each analysis question is about.
-OUTCOME_OF_QUESTION = {
-    "target": "regular_work", "survival": "time_to_regular_work", "effects": "regular_work",
-    "missing": "regular_work", "wage_value": "wage_value", "wage_value_within": "wage_value",
-    "ladder": "ladder_rung", "ladder_ordinal": "ladder_rung",
-    "instruments": "durable_placement", "employers": "employer_view",
-    "costs": "costs_and_savings", "multiplicity": "secondary_outcomes",
-}
-
-
 def analysis_records(analysis: TrialAnalysis) -> pd.DataFrame:
-    """Every row of every result's tidy table, with ``question`` and ``outcome``.
+    """Every row of every result's tidy table, with ``question`` and ``outcome`` (the
+    question registry's outcome of each question).
 
     Examples
     --------
@@ -50,7 +42,7 @@ def analysis_records(analysis: TrialAnalysis) -> pd.DataFrame:
         table = result.table
         parts.append(pd.DataFrame({
             "question": question,
-            "outcome": OUTCOME_OF_QUESTION.get(question, question),
+            "outcome": QUESTIONS[question].outcome,
             **{field: table[field] for field in RECORD_FIELDS[2:]},
         }))
     return pd.concat(parts, ignore_index=True)[list(RECORD_FIELDS)]

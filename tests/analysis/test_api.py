@@ -9,17 +9,12 @@ import pandas as pd
 import pytest
 
 import iedereen_doet_mee.analysis as analysis
-from iedereen_doet_mee.analysis.trial_inputs import TrialInputs
+from iedereen_doet_mee.analysis.questions import QUESTIONS as REGISTRY
+from iedereen_doet_mee.analysis.trial_inputs import InputSpec, TrialInputs
 from iedereen_doet_mee.simulation import simulate_trial
 
-#: Public function and the key of its result in analyse_trial.
-QUESTIONS = {
-    "costs_and_savings": "costs", "employer_views": "employers",
-    "instrument_associations": "instruments", "instrument_effects": "effects",
-    "ladder_ordinal": "ladder_ordinal", "ladder_steps_up": "ladder", "outcome_bounds": "missing",
-    "outflow_against_target": "target", "time_to_regular_work": "survival",
-    "wage_value_mixed_model": "wage_value", "wage_value_within": "wage_value_within",
-}
+#: Public function name -> question key, from the question registry.
+QUESTIONS = {q.function.__name__: q.key for q in REGISTRY.values() if not q.family}
 FAST = {"n_draws": 100, "n_bootstrap": 100}
 
 
@@ -60,10 +55,8 @@ def test_a_trial_gives_what_analyse_trial_gives(name, trial, everything):
 
 
 def test_effects_of_assigned_instruments_are_labelled_from_a_frame_too():
-    from iedereen_doet_mee.analysis.trial_inputs import TrialInputs
-
     inputs = TrialInputs(simulate_trial(seed=5))
-    args, options = inputs.for_question("effects", seed=1)
+    args, options = inputs.arguments(analysis.instrument_effects.inputs, seed=1)
     table = analysis.instrument_effects(*args, **{**options, "n_draws": 50}).table
     assert table["estimator"].str.endswith("_non_experimental").all()
 
@@ -84,9 +77,16 @@ def test_positional_options_with_a_trial_are_refused(trial):
         analysis.instrument_associations(trial, None)
 
 
-def test_unknown_question_is_named():
-    with pytest.raises(ValueError, match="no analysis question 'nope'"):
-        TrialInputs(simulate_trial(seed=1)).for_question("nope")
+def test_unknown_input_is_named():
+    with pytest.raises(ValueError, match="unknown input"):
+        InputSpec(("frame", "nope"))
+
+
+def test_every_question_function_is_public_and_declares_its_inputs():
+    assert len(QUESTIONS) == len(REGISTRY) - 1  # all but the Holm family
+    for name in QUESTIONS:
+        assert name in analysis.__all__
+        assert isinstance(getattr(analysis, name).inputs, InputSpec)
 
 
 def test_results_cannot_be_changed_through_what_they_hand_out(trial):

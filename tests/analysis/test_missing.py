@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from iedereen_doet_mee.analysis.effects.risk import risk_effects
-from iedereen_doet_mee.analysis.missing import holm_adjust, holm_p_values, outcome_bounds
+from iedereen_doet_mee.analysis.missing import outcome_bounds
+from iedereen_doet_mee.analysis.multiplicity import holm_adjust, holm_p_values
 
 REF = Path(__file__).resolve().parents[1] / "reference"
 R = json.loads((REF / "missing_reference.json").read_text(encoding="utf-8"))

@@ -15,6 +15,8 @@ from typing import Any
 import pandas as pd
 
 from ...analysis.estimators import estimator_info
+from ...analysis.questions import SECTIONS, questions_in_section, section_title
+from ..figures.estimates import REPORT_FIGURES
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
 from .texts import Language, fmt_number, fmt_percent, text
 
@@ -127,22 +129,13 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
     return blocks
 
 
-_QUESTION_SECTIONS = (
-    ("target", ("target",), ("outflow_target", "kaplan_meier")),
-    ("effects", ("effects",), ("instrument_effects",)),
-    ("survival", ("survival",), ("cumulative_incidence",)),
-    ("wage_value", ("wage_value", "wage_value_within"), ("wage_value",)),
-    ("ladder", ("ladder", "ladder_ordinal"), ("ladder_transitions",)),
-    ("instruments", ("instruments",), ()),
-    ("employers", ("employers",), ()),
-    ("costs", ("costs",), ("costs",)),
-)
-
-
-def _question_section(inputs: ReportInputs, key: str, questions: tuple[str, ...],
-                      stems: tuple[str, ...]) -> Section:
+def _question_section(inputs: ReportInputs, key: str) -> Section:
+    """A section of the question registry: each question's table (or why it is not
+    answered), then the section's figures."""
     lang = inputs.lang
-    title = text(key, lang, target=fmt_percent(inputs.target, lang, 0))
+    title = section_title(key, lang, target=fmt_percent(inputs.target, lang, 0))
+    questions = [q.key for q in questions_in_section(key)]
+    stems = [stem for stem, figure in REPORT_FIGURES.items() if figure.section == key]
     blocks: list[Block] = []
     if key == "effects":
         blocks.append(Paragraph(text("factorial", lang)))
@@ -176,8 +169,7 @@ def build_document(inputs: ReportInputs) -> Report:
     sections = [Section("summary", text("summary", lang), tuple(summary_blocks(inputs))),
                 _table_section(inputs, "consort", ("consort",)),
                 _table_section(inputs, "baseline")]
-    sections += [_question_section(inputs, key, questions, stems)
-                 for key, questions, stems in _QUESTION_SECTIONS]
+    sections += [_question_section(inputs, key) for key in SECTIONS]
     sections.append(_table_section(inputs, "esf"))
     sections.append(Section("limitations", text("limitations", lang),
                             tuple(Paragraph(line) for line in inputs.limitations)))

@@ -11,7 +11,8 @@ The figures of change over follow-up are in :mod:`.plots_time`.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -44,8 +45,8 @@ from .style import (
     parse_term,
 )
 
-__all__ = ["REPORT_FIGURES", "costs_figure", "format_euro", "instrument_effects_figure",
-           "outflow_target_figure", "report_figures"]
+__all__ = ["REPORT_FIGURES", "ReportFigure", "costs_figure", "format_euro",
+           "instrument_effects_figure", "outflow_target_figure", "report_figures"]
 
 Method = Literal["auto", "hc2", "gcomputation", "ipw"]
 _SUFFIX = "_non_experimental"
@@ -341,14 +342,25 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figure:
 
 
 #: The report's figures: file stem -> (result key in ``analysis.results``, function).
+class ReportFigure(NamedTuple):
+    """A figure of the report: the question whose result it draws, the function that
+    draws it, and the report section it appears in (a key of the question registry's
+    ``SECTIONS``)."""
+
+    question: str
+    draw: Callable[..., Figure]
+    section: str
+
+
+#: Every figure of the report by file stem, in the order of the report.
 REPORT_FIGURES = {
-    "outflow_target": ("target", outflow_target_figure),
-    "kaplan_meier": ("survival", kaplan_meier_figure),
-    "cumulative_incidence": ("survival", cumulative_incidence_figure),
-    "wage_value": ("wage_value", wage_value_figure),
-    "ladder_transitions": ("ladder", ladder_transition_figure),
-    "instrument_effects": ("effects", instrument_effects_figure),
-    "costs": ("costs", costs_figure),
+    "outflow_target": ReportFigure("target", outflow_target_figure, "target"),
+    "kaplan_meier": ReportFigure("survival", kaplan_meier_figure, "target"),
+    "cumulative_incidence": ReportFigure("survival", cumulative_incidence_figure, "survival"),
+    "wage_value": ReportFigure("wage_value", wage_value_figure, "wage_value"),
+    "ladder_transitions": ReportFigure("ladder", ladder_transition_figure, "ladder"),
+    "instrument_effects": ReportFigure("effects", instrument_effects_figure, "effects"),
+    "costs": ReportFigure("costs", costs_figure, "costs"),
 }
 
 
@@ -366,7 +378,7 @@ def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
     goal = None
     if "target" in analysis.results:
         goal = _goal(analysis.results["target"], None)
-    for stem, (key, function) in REPORT_FIGURES.items():
+    for stem, (key, function, _) in REPORT_FIGURES.items():
         if key not in analysis.results:
             continue
         options = {"target": goal} if key == "survival" else {}
