@@ -26,8 +26,6 @@ from iedereen_doet_mee.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     SUPPRESSED,
     DisclosureError,
-    _audit,
-    _Cells,
     check_publishable,
     check_threshold,
     mark_suppressed,
@@ -36,6 +34,7 @@ from iedereen_doet_mee.reporting.disclosure import (
     suppress_statistics,
     suppress_table,
 )
+from iedereen_doet_mee.reporting.disclosure.engine import Cells, audit
 
 # --- independent recoverability checks (no code shared with the module) ------------------
 
@@ -219,7 +218,7 @@ def test_audit_finds_a_bridge_that_every_line_rule_misses():
     full[:4, :4] = values
     full[:4, 4] = values.sum(axis=1)
     full[4, :] = full[:4, :].sum(axis=0)
-    cells = _Cells()
+    cells = Cells()
     for i, v in enumerate(full.ravel()):
         cells.add(v, group=i, part=0)
     cells.equations += _table_lines((5, 5), True)
@@ -227,9 +226,9 @@ def test_audit_finds_a_bridge_that_every_line_rule_misses():
     suppressed = np.zeros(25, dtype=bool)
     for r, c in hidden:
         suppressed[r * 5 + c] = True
-    assert _audit(cells, list(range(25)), suppressed, {}) == (1 * 5 + 2,)
+    assert audit(cells, list(range(25)), suppressed, {}) == (1 * 5 + 2,)
     suppressed[1 * 5 + 2] = False
-    assert _audit(cells, list(range(25)), suppressed, {}) is None
+    assert audit(cells, list(range(25)), suppressed, {}) is None
     published = [i for i in range(25) if not suppressed[i]] + []
     published_with_bridge = [i for i in range(25) if i not in {r * 5 + c for r, c in hidden}]
     assert _linearly_recoverable(25, cells.equations, published_with_bridge, 7)

@@ -14,15 +14,15 @@ that no suppressed number can be worked out from the totals and cells that are s
 Suppressed numbers are written as :data:`SUPPRESSED` in text and as ``null`` (with
 ``suppressed: true``) in JSON; never as 0 or blank.
 
-The code lives in package-internal modules: ``disclosure_tables`` (tables and
-statistics), ``disclosure_results`` (the results frame), ``disclosure_guard`` (the guard)
-and ``disclosure_engine`` (secondary suppression and the exactness audit shared by the
-first two). Import from this module.
+The code lives in the modules of this package: ``tables`` (tables and statistics),
+``results`` (the results frame), ``guard`` (the guard) and ``engine`` (secondary
+suppression and the exactness audit shared by the first two). Import the public names
+from this package; the engine's ``Cells``, ``protect`` and ``audit`` are for its sibling
+modules and the tests.
 """
 
 from __future__ import annotations
 
-from .engine import _audit, _Cells  # noqa: F401  (imported by the tests)
 from .guard import ROW_LEVEL_COLUMNS, DisclosureError, check_publishable
 from .results import mark_suppressed, suppress_results
 from .tables import (

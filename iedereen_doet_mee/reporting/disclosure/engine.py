@@ -1,9 +1,9 @@
 """The protection engine of disclosure control: cells, secondary suppression, the audit.
 
-Package-internal: :mod:`.disclosure_tables` and :mod:`.disclosure_results` describe what a
-reader of a published table knows as :class:`_Cells` (shown and hidden numbers and the
-sums between them) and call :func:`_protect`, which adds complements to the primary
-suppressions greedily until :func:`_audit` finds no hidden number that can be pinned down
+Internal to this package: :mod:`.tables` and :mod:`.results` describe what a
+reader of a published table knows as :class:`Cells` (shown and hidden numbers and the
+sums between them) and call :func:`protect`, which adds complements to the primary
+suppressions greedily until :func:`audit` finds no hidden number that can be pinned down
 exactly, by linear algebra (the sums alone) or by integer programming (whole counts >= 0,
 a count never above its people). The public functions are in
 :mod:`iedereen_doet_mee.reporting.disclosure`; the method is in ``docs/disclosure.md``.
@@ -19,7 +19,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 
 @dataclasses.dataclass
-class _Cells:
+class Cells:
     """What a reader knows: cells, the sums between them, and which cells go together.
 
     A cell with ``group >= 0`` is shown unless its group is suppressed (all cells of a
@@ -48,7 +48,7 @@ class _Cells:
         return len(self.values) - 1
 
 
-def _protect(cells: _Cells, primary: np.ndarray) -> np.ndarray:
+def protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
     """Suppressed groups: ``primary`` plus complements until nothing is derivable.
 
     First every line (a total and its parts) with exactly one hidden sensitive member
@@ -80,7 +80,7 @@ def _protect(cells: _Cells, primary: np.ndarray) -> np.ndarray:
                         changed = True
         pinned = None
         for p in sorted(parts):
-            pinned = _audit(cells, parts[p], suppressed, cache)
+            pinned = audit(cells, parts[p], suppressed, cache)
             if pinned is not None:
                 break
         if pinned is None:
@@ -93,7 +93,7 @@ def _protect(cells: _Cells, primary: np.ndarray) -> np.ndarray:
         suppressed[group[min(near, key=order.__getitem__)]] = True
 
 
-def _audit(cells: _Cells, index: list[int], suppressed: np.ndarray,
+def audit(cells: Cells, index: list[int], suppressed: np.ndarray,
            cache: dict[tuple, tuple[int, ...] | None]) -> tuple[int, ...] | None:
     """Cells of the first hidden number a reader can pin down exactly, or None.
 

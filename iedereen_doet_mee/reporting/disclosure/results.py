@@ -1,7 +1,7 @@
 """Suppression of the tidy results frame: rows that would show or reveal a small count.
 
 :func:`suppress_results` turns the terms of each question and estimator into a hierarchy
-of counts (or sums) and protects it with :mod:`.disclosure_engine`;
+of counts (or sums) and protects it with :mod:`.engine`;
 :func:`mark_suppressed` writes the marker into a text copy. Import the public names from
 :mod:`iedereen_doet_mee.reporting.disclosure`.
 """
@@ -9,13 +9,13 @@ of counts (or sums) and protects it with :mod:`.disclosure_engine`;
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from .engine import _Cells, _protect
+from ...analysis.terms import term_groups
+from .engine import Cells, protect
 from .tables import DEFAULT_THRESHOLD, SUPPRESSED, check_threshold
 
 __all__ = ["mark_suppressed", "suppress_results"]
@@ -136,11 +136,11 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     group_primary = np.zeros(len(group_terms), dtype=bool)
     for i in np.flatnonzero(in_family):
         group_primary[group_of[terms[i]]] |= primary[i]
-    cells = _Cells()
+    cells = Cells()
     for part, ((_, name), rows) in enumerate(family_of.items()):
         _add_family(cells, part, rows, terms, amount, people, group_of, threshold,
                     count=name in kinds["proportion_estimators"])
-    suppressed_groups = _protect(cells, group_primary)
+    suppressed_groups = protect(cells, group_primary)
     hidden_terms = {t for t, s in zip(group_terms, suppressed_groups, strict=True) if s}
     suppressed = primary.copy()
     for i in range(len(frame)):
@@ -149,9 +149,9 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
         elif frame["estimator"][i] in kinds["dependent_estimators"]:
             suppressed[i] |= terms[i] in hidden_terms
         elif frame["estimator"][i] in kinds["contrast_estimators"] and hidden_terms:
-            mine = _parse_term(terms[i])
+            mine = term_groups(terms[i])
             suppressed[i] |= mine is None or any(
-                h is None or mine <= h for h in map(_parse_term, hidden_terms))
+                h is None or mine <= h for h in map(term_groups, hidden_terms))
     out = frame.copy()
     for column in (*_NUMBERS, "n"):
         if column in out.columns:
@@ -186,25 +186,11 @@ def _amount(estimate: float, people: float, *, count: bool, where: tuple,
     return float(value)
 
 
-def _parse_term(term: str) -> frozenset[tuple[str, str]] | None:
-    """``overall`` -> {}, ``a=x:b=y`` -> {(a, x), (b, y)}, ``a:x`` -> {(a, x)}; else None."""
-    if term == "overall":
-        return frozenset()
-    if "=" not in term and term.count(":") == 1:
-        term = term.replace(":", "=")
-    pairs = [p.partition("=") for p in term.split(":")]
-    if any(not k or not sep or not v or "=" in v or re.search(r"\s", k + v)
-           for k, sep, v in pairs):
-        return None
-    keys = [k for k, _, _ in pairs]
-    return frozenset((k, v) for k, _, v in pairs) if len(set(keys)) == len(keys) else None
-
-
-def _add_family(cells: _Cells, part: int, rows: list[int], terms: list[str],
+def _add_family(cells: Cells, part: int, rows: list[int], terms: list[str],
                 amount: np.ndarray, people: np.ndarray, group_of: dict[str, int],
                 threshold: int, *, count: bool) -> None:
     """Cells (amount and people per term) and the sums between terms of one family."""
-    parsed = {i: _parse_term(terms[i]) for i in rows}
+    parsed = {i: term_groups(terms[i]) for i in rows}
     by_pairs = {p: i for i, p in parsed.items() if p is not None}
     children: dict[int, dict[str, list[int]]] = {}
     for i, p in parsed.items():
@@ -231,7 +217,7 @@ def _add_family(cells: _Cells, part: int, rows: list[int], terms: list[str],
                       n_cell[parent], [n_cell[m] for m in members], threshold, count=count)
 
 
-def _add_sums(cells: _Cells, part: int, x_total: int, x_parts: list[int], n_total: int,
+def _add_sums(cells: Cells, part: int, x_total: int, x_parts: list[int], n_total: int,
               n_parts: list[int], threshold: int, *, count: bool) -> None:
     """people(parent) = sum of people(children) + remainder, and likewise the amounts.
 

@@ -4,7 +4,7 @@
 tables), :func:`suppress_table` a 1-D or 2-D table with or without margins, and
 :func:`suppress_statistics` statistics by their denominators. Each returns a
 :class:`Suppression`; secondary suppression and the audit are in
-:mod:`.disclosure_engine`. Import the public names from
+:mod:`.engine`. Import the public names from
 :mod:`iedereen_doet_mee.reporting.disclosure`.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .engine import _Cells, _protect
+from .engine import Cells, protect
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -158,7 +158,7 @@ def suppress_linked(counts: pd.Series, *,
     position = {label: i for i, label in enumerate(counts.index)}
     lines = list(totals.items() if isinstance(totals, Mapping) else (totals or ()))
     is_total = {total for total, _ in lines}
-    cells = _Cells()
+    cells = Cells()
     for i, value in enumerate(values):
         cells.add(value, group=i, part=0, rank=int(counts.index[i] in is_total))
     for total, members in lines:
@@ -174,7 +174,7 @@ def suppress_linked(counts: pd.Series, *,
                              f"not the sum of its parts ({values[index[1:]].sum():g})")
         cells.equations.append((index[0], tuple(index[1:])))
     primary = values < threshold
-    suppressed = _protect(cells, primary)
+    suppressed = protect(cells, primary)
     reason = np.where(primary, "primary", np.where(suppressed, "secondary", None))
     return Suppression(counts.copy(), pd.Series(reason, index=counts.index, dtype=object),
                        threshold)

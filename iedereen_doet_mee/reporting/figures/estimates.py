@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ...analysis.common import check_option
 from ...analysis.results import AnalysisResult
+from ...analysis.terms import term_pairs
 from ...analysis.trial_analysis import TrialAnalysis
 from ..tables.consort import ConsortCounts, consort_figure
 from .over_time import (
@@ -42,7 +43,6 @@ from .style import (
     label,
     mark_unavailable,
     new_figure,
-    parse_term,
 )
 
 __all__ = ["REPORT_FIGURES", "ReportFigure", "costs_figure", "format_euro",
@@ -128,9 +128,9 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
     styles = cell_styles(terms)
     positions, y, depth = {}, 0.0, None
     for term in terms:
-        if depth is not None and len(parse_term(term)) != depth:
+        if depth is not None and len(term_pairs(term)) != depth:
             y += 0.5
-        positions[term], depth, y = y, len(parse_term(term)), y + 1.0
+        positions[term], depth, y = y, len(term_pairs(term)), y + 1.0
     with house_style():
         fig = new_figure(height=1.2 + 0.32 * len(terms))
         ax = fig.add_subplot()
@@ -186,7 +186,7 @@ def _effect_rows(table: pd.DataFrame, method: Method) -> tuple[str | None, pd.Da
 
 def _effect_label(term: str, lang: Language) -> str:
     if " - " in term:
-        first, second = (parse_term(p).get("band", p) for p in term.split(" - ", 1))
+        first, second = (term_pairs(p).get("band", p) for p in term.split(" - ", 1))
         return f"{label('interaction', lang)} ({first}% {label('minus', lang)} {second}%)"
     return cell_label(term, lang)
 

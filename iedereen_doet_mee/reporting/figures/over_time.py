@@ -23,6 +23,7 @@ from matplotlib.ticker import MultipleLocator, PercentFormatter
 
 from ...analysis.common import check_option
 from ...analysis.results import AnalysisResult
+from ...analysis.terms import term_pairs
 from .style import (
     Language,
     arm_label,
@@ -33,7 +34,6 @@ from .style import (
     label,
     mark_unavailable,
     new_figure,
-    parse_term,
 )
 
 __all__ = ["cumulative_incidence_figure", "kaplan_meier_figure", "ladder_transition_figure",
@@ -49,7 +49,7 @@ def _groups(terms: Iterable[str]) -> list[str]:
     """The finest grouping the curves have: cells, else arms, else bands, else overall."""
     terms = list(dict.fromkeys(str(t) for t in terms))
     for keys in ({"band", "instruments"}, {"instruments"}, {"band"}):
-        hits = [t for t in terms if set(parse_term(t)) == keys]
+        hits = [t for t in terms if set(term_pairs(t)) == keys]
         if hits:
             return sorted(hits)
     return [t for t in terms if t == "overall"][:1]
@@ -155,8 +155,8 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
     groups = _groups(km["term"])
     low, high = {"pointwise": ("conf_low", "conf_high"), "simultaneous": ("band_low", "band_high"),
                  "none": ("survival", "survival")}[interval]
-    bands = sorted({parse_term(g).get("band") for g in groups} - {None}) or [None]
-    if not all("band" in parse_term(g) for g in groups):
+    bands = sorted({term_pairs(g).get("band") for g in groups} - {None}) or [None]
+    if not all("band" in term_pairs(g) for g in groups):
         bands = [None]
     styles = cell_styles(groups)
     curves = {g: _step(km[km["term"] == g], "survival", low, high, True, min_at_risk)
@@ -167,8 +167,8 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
         axes = fig.subplots(1, len(bands), sharey=True, squeeze=False)[0]
         for ax, band in zip(axes, bands, strict=True):
             mine = {g: c for g, c in curves.items()
-                    if band is None or parse_term(g).get("band") == band}
-            names = {g: arm_label(parse_term(g)["instruments"], lang) if band is not None
+                    if band is None or term_pairs(g).get("band") == band}
+            names = {g: arm_label(term_pairs(g)["instruments"], lang) if band is not None
                      else cell_label(g, lang) for g in mine}
             if not mine:
                 mark_unavailable(ax, lang)

@@ -24,10 +24,11 @@ from matplotlib.figure import Figure
 
 from ...analysis.common import check_option
 from ...analysis.results import AnalysisResult
+from ...analysis.terms import term_pairs
 
 __all__ = ["CELL_COLOURS", "LABELS", "OKABE_ITO", "Language", "arm_label", "cell_label",
            "cell_styles", "check_result", "house_style", "label",
-           "mark_unavailable", "new_figure", "parse_term"]
+           "mark_unavailable", "new_figure"]
 
 Language = Literal["nl", "en"]
 
@@ -182,20 +183,6 @@ def label(key: str, lang: Language) -> str:
     return LABELS[key][0 if lang == "nl" else 1]
 
 
-def parse_term(term: str) -> dict[str, str]:
-    """The groups of a result's term: ``"band=40-60:instruments=yes"`` -> a dict.
-
-    Terms without ``=`` (``"overall"``) give an empty dict.
-
-    Examples
-    --------
-    >>> parse_term("band=40-60:instruments=yes")
-    {'band': '40-60', 'instruments': 'yes'}
-    """
-    parts = [p.split("=", 1) for p in str(term).split(":") if "=" in p]
-    return {k.strip(): v.strip() for k, v in parts}
-
-
 _RANGE = re.compile(r"^\d+(?:\.\d+)?-\d+(?:\.\d+)?$")
 
 
@@ -219,7 +206,7 @@ def cell_label(term: str, lang: Language, *, separator: str = ", ") -> str:
     >>> cell_label("overall", "en")
     'overall'
     """
-    groups = parse_term(term)
+    groups = term_pairs(term)
     parts = []
     if "band" in groups:
         parts.append(_band_text(groups["band"], lang))
@@ -257,7 +244,7 @@ def cell_styles(terms: Iterable[str]) -> dict[str, dict[str, object]]:
     >>> cell_styles(["instruments=yes", "overall"])["overall"]["color"]
     '#000000'
     """
-    parsed = {t: parse_term(t) for t in terms}
+    parsed = {t: term_pairs(t) for t in terms}
     bands = sorted({g["band"] for g in parsed.values() if "band" in g})
     arms = sorted({g["instruments"] for g in parsed.values() if "instruments" in g})
     out = {}
