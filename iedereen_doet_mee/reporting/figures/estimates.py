@@ -21,6 +21,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ...analysis.common import check_option
+from ...analysis.estimators import estimator_info
 from ...analysis.results import AnalysisResult
 from ...analysis.terms import term_pairs
 from ...analysis.trial_analysis import TrialAnalysis
@@ -49,7 +50,6 @@ __all__ = ["REPORT_FIGURES", "ReportFigure", "costs_figure", "format_euro",
            "instrument_effects_figure", "outflow_target_figure", "report_figures"]
 
 Method = Literal["auto", "hc2", "gcomputation", "ipw"]
-_SUFFIX = "_non_experimental"
 #: Risk-difference estimators of :func:`instrument_effects`: (per band and overall, interaction).
 _METHODS = {"hc2": ("risk_difference_hc2", "risk_difference_interaction_hc2"),
             "gcomputation": ("risk_difference_gcomputation_adjusted",
@@ -78,9 +78,11 @@ def format_euro(value: float, lang: Language) -> str:
 
 
 def _rows(table: pd.DataFrame, estimator: str) -> pd.DataFrame:
-    """Rows of ``estimator``, with or without the non-experimental label."""
-    est = table["estimator"].astype(str)
-    return table[(est == estimator) | (est == estimator + _SUFFIX)]
+    """Rows of the registered ``estimator``, with or without the non-experimental label
+    (not its Holm-adjusted rows)."""
+    estimator_info(estimator)  # a name the figures look for must be registered
+    resolved = [estimator_info(name) for name in table["estimator"].astype(str)]
+    return table[[r.name == estimator and not r.holm for r in resolved]]
 
 
 def _goal(result: AnalysisResult, target: float | None) -> float:
@@ -271,7 +273,7 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
             mark_unavailable(right, lang)
         right.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         right.set_xlabel(label("risk_difference", lang))
-        if result.table["estimator"].astype(str).str.endswith(_SUFFIX).any():
+        if any(estimator_info(name).non_experimental for name in result.table["estimator"]):
             fig.supxlabel(label("non_experimental", lang), fontsize=7, style="italic")
         fig.suptitle(label("effects_title", lang))
     return fig
