@@ -25,11 +25,11 @@ import pytest
 from linearmodels.panel import PanelOLS
 
 from iedereen_doet_mee.analysis import wage_value
-from iedereen_doet_mee.analysis.wage_value_batched import (
+from iedereen_doet_mee.analysis.wage_value.batched import (
     within_cr2_batched,
     within_ols_demeaned,
 )
-from iedereen_doet_mee.analysis.wage_value_small_sample import within_cr2, within_ols
+from iedereen_doet_mee.analysis.wage_value.small_sample import within_cr2, within_ols
 from iedereen_doet_mee.design import TrialDesign
 
 DATA = Path(__file__).resolve().parents[1] / "reference" / "data"

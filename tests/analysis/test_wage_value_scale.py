@@ -19,12 +19,12 @@ import pytest
 
 from iedereen_doet_mee.analysis import wage_value
 from iedereen_doet_mee.analysis.wage_value import wage_value_mixed_model, wage_value_within
-from iedereen_doet_mee.analysis.wage_value_batched import (
+from iedereen_doet_mee.analysis.wage_value.batched import (
     lmm_satterthwaite_batched,
     within_cr2_batched,
 )
-from iedereen_doet_mee.analysis.wage_value_reml import _profiled, _sums, reml_fit
-from iedereen_doet_mee.analysis.wage_value_small_sample import lmm_satterthwaite, within_cr2
+from iedereen_doet_mee.analysis.wage_value.reml import _profiled, _sums, reml_fit
+from iedereen_doet_mee.analysis.wage_value.small_sample import lmm_satterthwaite, within_cr2
 from iedereen_doet_mee.design import TrialDesign
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"

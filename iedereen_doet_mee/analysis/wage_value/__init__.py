@@ -7,7 +7,7 @@ measurement with ``time`` in months since enrolment; :func:`wage_value_mixed_mod
 CR2 SE) estimate one slope per band x instruments cell, i.e.
 ``value ~ time * band * instruments``, and contrasts of the slopes. Small-sample
 intervals (Satterthwaite df; CR2 with Bell-McCaffrey df) come from
-:mod:`~iedereen_doet_mee.analysis.wage_value_small_sample`; see ``docs/methods.md``.
+:mod:`~iedereen_doet_mee.analysis.wage_value.small_sample`; see ``docs/methods.md``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .common import check_level
-from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
-from .trial_inputs import accepts_trial
-from .wage_value_batched import lmm_satterthwaite_batched, within_cr2_batched
-from .wage_value_reml import VECTORISED_MIN_PARTICIPANTS, reml_fit
-from .wage_value_small_sample import lmm_satterthwaite, within_cr2
+from ..common import check_level
+from ..results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+from ..trial_inputs import accepts_trial
+from .batched import lmm_satterthwaite_batched, within_cr2_batched
+from .reml import VECTORISED_MIN_PARTICIPANTS, reml_fit
+from .small_sample import lmm_satterthwaite, within_cr2
 
 __all__ = ["wage_value_mixed_model", "wage_value_within"]
 _Cell = tuple[str, str]
@@ -130,7 +130,7 @@ def _lmm_fit(d: pd.DataFrame, with_data: list[_Cell], with_slope: list[_Cell]) -
     fixed-effect covariance ``(X' V^-1 X)^-1`` at the REML variance estimates.
 
     statsmodels' ``MixedLM`` below ``VECTORISED_MIN_PARTICIPANTS`` participants, the
-    package's vectorised fit (:mod:`~iedereen_doet_mee.analysis.wage_value_reml`) from
+    package's vectorised fit (:mod:`~iedereen_doet_mee.analysis.wage_value.reml`) from
     there on, where statsmodels' cost grows faster than the data."""
     time = d["time"].to_numpy()
     inter = np.column_stack([_in(d, c) for c in with_data]).astype(float)
@@ -255,7 +255,7 @@ def wage_value_mixed_model(long: pd.DataFrame, *, participant: str = "participan
     (1 + time | participant_id), REML = TRUE)`` in cell-means form (Laird & Ware 1982,
     Biometrics 38:963-974). Covariance :math:`(X' \\hat V^{-1} X)^{-1}` (as lme4) and
     Satterthwaite df (as R ``lmerTest``): see
-    :func:`~iedereen_doet_mee.analysis.wage_value_small_sample.lmm_satterthwaite`.
+    :func:`~iedereen_doet_mee.analysis.wage_value.small_sample.lmm_satterthwaite`.
 
     Examples
     --------
@@ -338,7 +338,7 @@ def wage_value_within(long: pd.DataFrame, *, participant: str = "participant_id"
     at one time only drop out); CR2 covariance
     clustered by participant (Bell & McCaffrey 2002) and t intervals with Bell-McCaffrey
     degrees of freedom per contrast (Pustejovsky & Tipton 2018; R ``clubSandwich``): see
-    :func:`~iedereen_doet_mee.analysis.wage_value_small_sample.within_cr2`.
+    :func:`~iedereen_doet_mee.analysis.wage_value.small_sample.within_cr2`.
 
     Examples
     --------

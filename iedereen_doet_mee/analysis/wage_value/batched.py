@@ -1,7 +1,7 @@
 """The wage-value small-sample inference, batched over participants of equal size.
 
-:func:`~iedereen_doet_mee.analysis.wage_value_small_sample.lmm_satterthwaite` and
-:func:`~iedereen_doet_mee.analysis.wage_value_small_sample.within_cr2` loop over
+:func:`~iedereen_doet_mee.analysis.wage_value.small_sample.lmm_satterthwaite` and
+:func:`~iedereen_doet_mee.analysis.wage_value.small_sample.within_cr2` loop over
 participants in Python, a few small matrix products each: about 10 s per 100,000
 participants. The functions here compute the same sums with the participants stacked
 by their number of measurements (a handful of distinct sizes), so each product runs
@@ -12,7 +12,7 @@ pinned by ``tests/analysis/test_wage_value_scale.py``).
 
 The within fit itself is also the package's own here (:func:`within_ols_demeaned`: one
 pandas group-mean pass over the design and the response, then the normal equations),
-while the looped :func:`~iedereen_doet_mee.analysis.wage_value_small_sample.within_cr2`
+while the looped :func:`~iedereen_doet_mee.analysis.wage_value.small_sample.within_cr2`
 takes it from linearmodels' ``PanelOLS``. The reason is speed: ``PanelOLS`` also computes
 the R-squared variants, the pooled F test and a default covariance, which cost about
 5 s at 100,000 participants (450,000 rows) against 0.25 s for the demeaning alone,
@@ -21,7 +21,7 @@ while the whole batched CR2 correction takes about 1 s.
 ``PanelOLS(entity_effects=True)`` on the reference data.
 
 :mod:`~iedereen_doet_mee.analysis.wage_value` uses these from
-:data:`~iedereen_doet_mee.analysis.wage_value_reml.VECTORISED_MIN_PARTICIPANTS`
+:data:`~iedereen_doet_mee.analysis.wage_value.reml.VECTORISED_MIN_PARTICIPANTS`
 participants on; below it the looped functions keep the frozen numbers of the report.
 """
 
@@ -33,7 +33,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from .wage_value_small_sample import (
+from .small_sample import (
     SmallSampleInference,
     _bell_mccaffrey_df,
     _satterthwaite_df_from_sums,
@@ -62,12 +62,12 @@ def _stacks(groups: np.ndarray) -> Iterator[np.ndarray]:
 def lmm_satterthwaite_batched(x: np.ndarray, z: np.ndarray, y: np.ndarray,
                               groups: np.ndarray, g: np.ndarray, s2: float
                               ) -> SmallSampleInference:
-    """:func:`~iedereen_doet_mee.analysis.wage_value_small_sample.lmm_satterthwaite`,
+    """:func:`~iedereen_doet_mee.analysis.wage_value.small_sample.lmm_satterthwaite`,
     batched by participant size (same arguments, same result to rounding).
 
     Examples
     --------
-    >>> from iedereen_doet_mee.analysis.wage_value_small_sample import lmm_satterthwaite
+    >>> from iedereen_doet_mee.analysis.wage_value.small_sample import lmm_satterthwaite
     >>> t = np.tile([0.0, 1.0, 2.0], 4)[:-1]
     >>> y = np.array([0, 2, 3, 4, 5, 7, 1, 4, 8, 6, 9], dtype=float)
     >>> x = np.column_stack([np.ones(11), t])
@@ -123,7 +123,7 @@ def within_ols_demeaned(x: np.ndarray, y: np.ndarray, groups: np.ndarray
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The within (fixed-effects) least-squares fit by demeaning with pandas.
 
-    :func:`~iedereen_doet_mee.analysis.wage_value_small_sample.within_ols` (linearmodels'
+    :func:`~iedereen_doet_mee.analysis.wage_value.small_sample.within_ols` (linearmodels'
     ``PanelOLS``) without its extra statistics, for large trials (same arguments, same
     result to rounding; the module docstring says why).
 
@@ -151,12 +151,12 @@ def within_ols_demeaned(x: np.ndarray, y: np.ndarray, groups: np.ndarray
 
 def within_cr2_batched(x: np.ndarray, y: np.ndarray, groups: np.ndarray
                        ) -> SmallSampleInference:
-    """:func:`~iedereen_doet_mee.analysis.wage_value_small_sample.within_cr2`, batched by
+    """:func:`~iedereen_doet_mee.analysis.wage_value.small_sample.within_cr2`, batched by
     participant size (same arguments, same result to rounding).
 
     Examples
     --------
-    >>> from iedereen_doet_mee.analysis.wage_value_small_sample import within_cr2
+    >>> from iedereen_doet_mee.analysis.wage_value.small_sample import within_cr2
     >>> t = np.array([0.0, 1.0, 2.0, 0.0, 1.5, 0.0, 1.0, 2.0, 3.0])
     >>> y = np.array([1.0, 2.0, 4.0, 3.0, 3.5, 0.0, 2.0, 3.0, 3.5])
     >>> groups = np.repeat(["a", "b", "c"], [3, 2, 4])

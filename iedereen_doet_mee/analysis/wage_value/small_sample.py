@@ -216,7 +216,7 @@ def _satterthwaite_df_from_sums(q: np.ndarray, r2: np.ndarray, t2: np.ndarray,
                                 cov: np.ndarray, g: np.ndarray, s2: float
                                 ) -> Callable[[np.ndarray], float]:
     """``df(L)`` from the participant sums of :func:`_satterthwaite_df` (also summed by
-    :func:`~iedereen_doet_mee.analysis.wage_value_batched.lmm_satterthwaite_batched`)."""
+    :func:`~iedereen_doet_mee.analysis.wage_value.batched.lmm_satterthwaite_batched`)."""
     cq = cov @ q  # (4, p, p): Phi Q_k
     score = -0.5 * (tr1 - np.einsum("kaa->k", cq)) + 0.5 * a
     hess = (0.5 * (t2 - 2 * np.einsum("ab,klba->kl", cov, r2)

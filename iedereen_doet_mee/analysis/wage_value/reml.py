@@ -233,7 +233,7 @@ def reml_fit(x: np.ndarray, z: np.ndarray, y: np.ndarray, groups: np.ndarray) ->
     --------
     Balanced data: REML equals the moment estimates of the participants' own lines (to
     about 1e-7: the deviance is that flat about its minimum; the example of
-    :func:`~iedereen_doet_mee.analysis.wage_value_small_sample.lmm_satterthwaite`).
+    :func:`~iedereen_doet_mee.analysis.wage_value.small_sample.lmm_satterthwaite`).
 
     >>> t = np.tile([0.0, 1.0, 2.0], 4)
     >>> y = np.array([0, 2, 3, 4, 5, 7, 1, 4, 8, 6, 9, 11], dtype=float)
