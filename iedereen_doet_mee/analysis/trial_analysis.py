@@ -20,7 +20,7 @@ from ..seeds import DEFAULT_SEED
 from .labels import label_non_experimental
 from .outcomes import Outcomes
 from .questions import QUESTIONS, not_applicable
-from .results import AnalysisResult
+from .results import TIDY_COLUMNS, AnalysisResult
 from .trial_inputs import TrialInputs
 
 __all__ = ["TrialAnalysis", "analyse_trial"]
@@ -52,8 +52,14 @@ class TrialAnalysis:
     seed: int
 
     def to_frame(self) -> pd.DataFrame:
-        """All tidy tables stacked, with a leading ``question`` column."""
-        return pd.concat([r.to_frame() for r in self.results.values()], ignore_index=True)
+        """All tidy tables stacked, led by ``question`` (the key in :attr:`results`) and
+        ``outcome`` (the question registry's outcome of that question)."""
+        frames = [result.table.assign(question=key, outcome=QUESTIONS[key].outcome)
+                  for key, result in self.results.items()]
+        columns = ["question", "outcome", *TIDY_COLUMNS]
+        if not frames:
+            return pd.DataFrame(columns=columns)
+        return pd.concat(frames, ignore_index=True)[columns]
 
     def summary(self) -> str:
         """Every result's summary, then what was skipped and why."""

@@ -120,10 +120,8 @@ def test_arm_comparisons_carry_the_label_under_assigned_allocation(emitted):
     bundled = assigned[assigned["design"] == "synthetic"]
     labelled = set(bundled.loc[bundled["estimator"].str.endswith("_non_experimental"),
                                "question"])
-    # (the question column of to_frame() is the result's own: the within fit answers
-    # "wage_value", the ordinal model "ladder")
-    assert labelled == {"effects", "survival", "missing", "wage_value", "ladder",
-                        "multiplicity", "costs"}
+    assert labelled == {"effects", "survival", "missing", "wage_value", "wage_value_within",
+                        "ladder_ordinal", "multiplicity", "costs"}
 
 
 def test_the_band_comparison_of_a_model_is_not_labelled():

@@ -30,7 +30,8 @@ def test_every_question_is_answered_with_tidy_tables(bundled):
     analysis = analyse_trial(bundled, n_draws=200, n_bootstrap=200)
     assert set(analysis.results) == QUESTIONS and analysis.skipped == {}
     frame = analysis.to_frame()
-    assert list(frame.columns) == ["question", *TIDY_COLUMNS]
+    assert list(frame.columns) == ["question", "outcome", *TIDY_COLUMNS]
+    assert set(frame["question"]) == set(analysis.results)
     assert set(frame["question"]) >= {"target", "effects", "costs"}
     # the default design is 'assigned': the effects say they are non-experimental
     notes = " ".join(analysis.results["effects"].notes).lower()
