@@ -21,7 +21,7 @@ from ..analysis import analyse_trial
 from ..analysis.estimators import disclosure_classes
 from ..analysis.trial_analysis import TrialAnalysis
 from ..data.loading import TrialData
-from ..design.trial_design import TrialDesign
+from ..diagnosis.for_report import diagnosis_for_report
 from .disclosure import check_publishable, suppress_results
 from .document.texts import Language, text
 from .records import analysis_records
@@ -80,64 +80,6 @@ def _as_published(analysis, records: pd.DataFrame):
         results[question] = dataclasses.replace(result, table=table)
     return dataclasses.replace(analysis, results=results)
 
-def _minimum_detectable_effect(design: TrialDesign, sims: int, seed: int
-                               ) -> pd.Series | None:
-    """MDE at 80% power of the block-weighted risk difference, the design as declared."""
-    from ..diagnosis.design_grid import minimum_detectable_effect, redesign
-
-    if len(design.arms) != 2:
-        return None
-    grid = {"effect": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]}
-    frame = redesign(design, grid=grid, sims=sims, seed=seed)
-    return minimum_detectable_effect(frame).iloc[0]
-
-
-def _null_rejection(design: TrialDesign, sims: int, seed: int) -> float:
-    """Share of simulated trials of the assigned design in which the unadjusted
-    block-weighted comparison rejects although instruments have no effect."""
-    from ..diagnosis.design_grid import redesign
-
-    frame = redesign(design, grid={"effect": [0.0]}, sims=sims, seed=seed)
-    hit = frame[(frame["estimator_key"] == "overall|risk_difference_block_weighted")
-                & (frame["diagnosand"] == "power")]
-    return float(hit["value"].iloc[0])
-
-
-def design_diagnosis_unavailable(design: TrialDesign) -> str | None:
-    """Why the report cannot diagnose ``design`` by simulation, or ``None`` when it can."""
-    from ..simulation.parameters import SimulationParameters
-
-    if len(design.arms) > 2:
-        return "the design diagnosis covers designs with one or two arms"
-    try:
-        SimulationParameters().exit_shares(design)
-    except ValueError:
-        cells = ", ".join(f"{c.stratum}/{c.arm}" for c in design.cells)
-        return (f"the simulation assumptions (SimulationParameters) give outflow shares for "
-                f"the cells of the default design only, not for {cells}")
-    return None
-
-
-def _design_diagnosis(design: TrialDesign, sims: int, seed: int
-                      ) -> tuple[Any, pd.Series | None, str | None]:
-    """The diagnosis and MDE of the report's limitations, or why there are none."""
-    from ..diagnosis.design_diagnosis import diagnose_design
-
-    why_not = design_diagnosis_unavailable(design)
-    if why_not is not None:
-        return None, None, why_not
-    # power is stated for the design with randomised instruments: under assigned
-    # allocation the unadjusted comparison is biased by selection, so its "power" is not
-    # power; how often it rejects without any effect is reported beside it
-    diagnosed = design.replace(allocation="randomised") if len(design.arms) == 2 else design
-    diagnosis = diagnose_design(diagnosed, sims=sims, seed=seed)
-    mde = _minimum_detectable_effect(diagnosed, sims, seed)
-    if mde is not None and design.allocation == "assigned":
-        mde = mde.copy()
-        mde["null_rejection_assigned"] = _null_rejection(design, sims, seed)
-    return diagnosis, mde, None
-
-
 def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                   lang: Language = "nl", seed: int, threshold: int, n_draws: int = 2000,
                   n_bootstrap: int = 2000, diagnosis_sims: int = 2000,
@@ -154,7 +96,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                              n_bootstrap=n_bootstrap)
     as_of = analysis.outcomes.as_of
     log(f"[3/{TOTAL_STEPS}] diagnosing the design (power, minimum detectable effect)")
-    diagnosis, mde, why_not = _design_diagnosis(design, diagnosis_sims, seed)
+    diagnosis, mde, why_not = diagnosis_for_report(design, diagnosis_sims, seed)
     log(f"[4/{TOTAL_STEPS}] CONSORT flow, baseline table, ESF indicators")
     counts = consort_counts(trial, as_of=as_of)
     consort_hidden = consort_suppression(counts, threshold)
