@@ -30,12 +30,12 @@ from ..simulation.directory import simulate_to_directory
 from .disclosure import DEFAULT_THRESHOLD, check_threshold
 from .document.content import ReportInputs, build_document
 from .document.html import render_html
+from .document.limitations import limitations
 from .document.pdf import render_pdf
 from .document.texts import Language
 from .document.workbook import write_workbook
 from .parts import TOTAL_STEPS, compute_parts, save_figures
 from .records import RECORD_FIELDS, records_to_json
-from .tables.as_text import limitations
 
 __all__ = ["ReportSettings", "build_report"]
 

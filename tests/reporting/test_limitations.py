@@ -5,7 +5,7 @@ from __future__ import annotations
 from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.diagnosis.design_diagnosis import diagnose_design
 from iedereen_doet_mee.diagnosis.for_report import design_diagnosis_unavailable
-from iedereen_doet_mee.reporting.tables.as_text import limitations
+from iedereen_doet_mee.reporting.document.limitations import limitations
 
 
 def test_a_large_trial_says_how_its_diagnosis_was_computed():

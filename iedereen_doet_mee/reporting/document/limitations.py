@@ -1,0 +1,125 @@
+"""The report's limitations paragraph: what the design can and cannot show.
+
+Built from the design diagnosis (power with randomised instruments, the minimum
+detectable effect, the rejection rate without any effect under assigned allocation),
+the design (allocation, multiplicity) and the size limits of the exact methods.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ...design.trial_design import TrialDesign
+from ...diagnosis.design_diagnosis import SIMULATED_TRIAL_MAX_PARTICIPANTS
+from ...diagnosis.estimators import FISHER_EXACT_MAX_PARTICIPANTS
+from .texts import Language, fmt_number, fmt_percent, text
+
+__all__ = ["limitations"]
+
+
+def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
+                lang: Language, unavailable: str | None = None) -> tuple[str, ...]:
+    """Power and the probability of meeting the target (from the design diagnosis), the
+    allocation method and multiplicity, as paragraphs; ``unavailable`` says why the
+    design was not diagnosed."""
+    if diagnosis is None:
+        head = text("not_available", lang, reason=unavailable or "no diagnosis")
+        return (("Ontwerpdiagnose (onderscheidend vermogen). " if lang == "nl" else
+                 "Design diagnosis (power). ") + head,
+                *_allocation_and_multiplicity(design, lang))
+
+    def value(key: str, diagnosand: str) -> float:
+        try:
+            return diagnosis.value(key, diagnosand)
+        except KeyError:
+            return math.nan
+
+    sims = diagnosis.settings["sims"]
+    power = value("overall|risk_difference_block_weighted", "power")
+    fisher = value("pooled|fisher_exact_two_sided", "power")
+    met, _ = diagnosis.target_met
+    if lang == "nl":
+        lines = [f"Onderscheidend vermogen (ontwerpdiagnose, {sims} gesimuleerde trials onder "
+                 f"de standaardaannames, met gelote instrumenten): de kans om een effect "
+                 f"van instrumenten aan te tonen "
+                 f"is {fmt_percent(power, lang, 0)} (gewogen risicoverschil) en "
+                 f"{fmt_percent(fisher, lang, 0)} (exacte toets van Fisher); de kans dat het "
+                 f"project het doel haalt is {fmt_percent(met, lang, 0)}.",
+                 *_allocation_and_multiplicity(design, lang)]
+    else:
+        lines = [f"Power (design diagnosis, {sims} simulated trials under the default "
+                 f"assumptions, with randomised instruments): the probability of showing an "
+                 f"effect of instruments is "
+                 f"{fmt_percent(power, lang, 0)} (block-weighted risk difference) and "
+                 f"{fmt_percent(fisher, lang, 0)} (Fisher's exact test); the probability that "
+                 f"the project meets its target is {fmt_percent(met, lang, 0)}.",
+                 *_allocation_and_multiplicity(design, lang)]
+    if mde is not None and mde["status"] == "found":
+        low, high = fmt_percent(mde["mde_low"], lang, 0), fmt_percent(mde["mde_high"], lang, 0)
+        closed = fmt_percent(mde["closed_form_mde"], lang, 0)
+        if lang == "nl":
+            lines.insert(1, f"Kleinste aantoonbare effect (80% onderscheidend vermogen, "
+                         f"gewogen risicoverschil, ontwerp zoals uitgevoerd): "
+                         f"{fmt_percent(mde['mde'], lang, 0)} (Monte-Carlo-interval {low} tot "
+                         f"{high}); de formule voor volledige follow-up en loting (Cohen's h) "
+                         f"geeft {closed}.")
+        else:
+            lines.insert(1, f"Minimum detectable effect (80% power, block-weighted risk "
+                         f"difference, the design as run): {fmt_percent(mde['mde'], lang, 0)} "
+                         f"(Monte Carlo interval {low} to {high}); the formula for full "
+                         f"follow-up and randomisation (Cohen's h) gives {closed}.")
+    elif mde is not None:
+        lines.insert(1, ("Kleinste aantoonbare effect: " if lang == "nl" else
+                         "Minimum detectable effect: ") + str(mde["status"]) + ".")
+    if "method" in diagnosis.settings:
+        lines.append(_large_trial_line(lang))
+    if mde is not None and "null_rejection_assigned" in mde:
+        rate = fmt_percent(mde["null_rejection_assigned"], lang, 0)
+        lines.insert(2, f"Bij toewijzing door klantmanagers (zoals uitgevoerd) verwerpt de "
+                     f"ongecorrigeerde vergelijking zonder enig effect van instrumenten in {rate} "
+                     f"van de gesimuleerde trials (in plaats van 5%): selectie, geen effect. "
+                     f"Daarom zijn de vergelijkingen gecorrigeerd voor kenmerken bij de start "
+                     f"en als verband gelabeld." if lang == "nl" else
+                     f"With assignment by caseworkers (as run), the unadjusted comparison "
+                     f"rejects in {rate} of simulated trials without any effect of instruments "
+                     f"(instead of 5%): selection, not effect. The comparisons are therefore "
+                     f"adjusted for baseline characteristics and labelled associations.")
+    return tuple(lines)
+
+
+def _allocation_and_multiplicity(design: TrialDesign, lang: Language) -> tuple[str, str]:
+    """The limitations' paragraphs on allocation and on multiple testing."""
+    randomised = design.allocation == "randomised"
+    if lang == "nl":
+        return ("Toewijzing: " + ("door loting binnen loonwaardeband (gestratificeerde "
+                                  "permuterende blokken)." if randomised else
+                                  "door klantmanagers, niet geloot; vergelijkingen tussen de "
+                                  "groepen zijn gecorrigeerd voor kenmerken bij de start maar "
+                                  "blijven verbanden."),
+                "Meervoudig toetsen: de secundaire vergelijkingen zijn volgens Holm "
+                "gecorrigeerd; de primaire uitkomst (uitstroom naar regulier werk) niet.")
+    return ("Allocation: " + ("randomised within wage-value band (stratified permuted "
+                              "blocks)." if randomised else "by caseworkers, not randomised; "
+                              "comparisons of the groups are adjusted for baseline "
+                              "characteristics but remain associations."),
+            "Multiplicity: the secondary comparisons are Holm-adjusted; the primary outcome "
+            "(regular-work outflow) is not.")
+
+
+def _large_trial_line(lang: Language) -> str:
+    """How the diagnosis of a large trial differs (cell counts drawn, Fisher replaced)."""
+    most, exact = SIMULATED_TRIAL_MAX_PARTICIPANTS, FISHER_EXACT_MAX_PARTICIPANTS
+    if lang == "nl":
+        return (f"Grote trial: boven {fmt_number(most, lang, 0)} deelnemers per trial trekt de "
+                "ontwerpdiagnose de aantallen per cel uit binomiale verdelingen met de "
+                "berekende kans op waargenomen uitstroom per cel, in plaats van elke deelnemer "
+                "te simuleren; de exacte toets van Fisher is in tabellen boven "
+                f"{fmt_number(exact, lang, 0)} deelnemers vervangen door de chi-kwadraattoets "
+                "met Yates-correctie.")
+    return (f"Large trial: above {fmt_number(most, lang, 0)} participants per trial the design "
+            "diagnosis draws the counts per cell from binomial distributions with the computed "
+            "chance of observed outflow of each cell instead of simulating every participant; "
+            "Fisher's exact test is replaced by the chi-square test with Yates' correction in "
+            f"tables of more than {fmt_number(exact, lang, 0)} participants.")
