@@ -48,11 +48,11 @@ import pandas as pd
 from IPython.display import display
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-from iedereen_doet_mee.data import load_trial
+from iedereen_doet_mee import diagnose_design, load_trial
 from iedereen_doet_mee.dates import parse_iso_date
-from iedereen_doet_mee.diagnosis.design_diagnosis import diagnose_design, with_outflow
-from iedereen_doet_mee.diagnosis.design_grid import minimum_detectable_effect, redesign
-from iedereen_doet_mee.reporting.figures.power_curves import power_curve_figure
+from iedereen_doet_mee.diagnosis import minimum_detectable_effect, redesign
+from iedereen_doet_mee.diagnosis.design_diagnosis import with_outflow
+from iedereen_doet_mee.reporting.figures import power_curve_figure
 from iedereen_doet_mee.simulation import SimulationParameters
 
 set_matplotlib_formats("png")

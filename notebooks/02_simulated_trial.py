@@ -43,11 +43,10 @@ SEED = 20140701  # seed of the simulation (the bundled trial uses 20140701)
 import pandas as pd
 from IPython.display import Markdown, display
 
+from iedereen_doet_mee import load_trial, simulate_trial
 from iedereen_doet_mee.analysis import derive_outcomes
-from iedereen_doet_mee.data import load_trial
-from iedereen_doet_mee.reporting.tables.baseline import baseline_table
-from iedereen_doet_mee.simulation import SimulationParameters, simulate_trial
-from iedereen_doet_mee.simulation.parameters import parameters_markdown
+from iedereen_doet_mee.reporting.tables import baseline_table
+from iedereen_doet_mee.simulation import SimulationParameters, parameters_markdown
 
 pd.set_option("display.max_colwidth", 80)
 

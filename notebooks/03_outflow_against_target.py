@@ -47,11 +47,15 @@ import pandas as pd
 from IPython.display import display
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-from iedereen_doet_mee.analysis import derive_outcomes, outcome_bounds, outflow_against_target
-from iedereen_doet_mee.analysis.steering import steering_forecast
-from iedereen_doet_mee.data import load_trial
+from iedereen_doet_mee import load_trial
+from iedereen_doet_mee.analysis import (
+    derive_outcomes,
+    outcome_bounds,
+    outflow_against_target,
+    steering_forecast,
+)
 from iedereen_doet_mee.dates import add_months, parse_iso_date
-from iedereen_doet_mee.reporting.figures.estimates import outflow_target_figure
+from iedereen_doet_mee.reporting.figures import outflow_target_figure
 
 set_matplotlib_formats("png")
 pd.set_option("display.max_colwidth", 120)

@@ -30,7 +30,7 @@
 # The comparison of arms is stratified by wage-value band. It estimates an effect of
 # instruments only if instruments were randomised within band; with the default
 # `assigned` allocation it is an association, whatever its p-value. Everything comes from
-# `time_to_regular_work`; figures from `iedereen_doet_mee.reporting.figures.over_time`.
+# `time_to_regular_work`; figures from `iedereen_doet_mee.reporting.figures`.
 
 # %% tags=["parameters"]
 from pathlib import Path
@@ -44,9 +44,9 @@ import pandas as pd
 from IPython.display import display
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
+from iedereen_doet_mee import load_trial
 from iedereen_doet_mee.analysis import time_to_regular_work
-from iedereen_doet_mee.data import load_trial
-from iedereen_doet_mee.reporting.figures.over_time import (
+from iedereen_doet_mee.reporting.figures import (
     cumulative_incidence_figure,
     kaplan_meier_figure,
 )

@@ -47,13 +47,13 @@ import pandas as pd
 from IPython.display import display
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
+from iedereen_doet_mee import load_trial
 from iedereen_doet_mee.analysis import (
     wage_value_long,
     wage_value_mixed_model,
     wage_value_within,
 )
-from iedereen_doet_mee.data import load_trial
-from iedereen_doet_mee.reporting.figures.over_time import wage_value_figure
+from iedereen_doet_mee.reporting.figures import wage_value_figure
 
 set_matplotlib_formats("png")
 pd.set_option("display.max_colwidth", 120)

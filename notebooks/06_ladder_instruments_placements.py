@@ -45,6 +45,7 @@ import pandas as pd
 from IPython.display import display
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
+from iedereen_doet_mee import load_trial
 from iedereen_doet_mee.analysis import (
     instrument_associations,
     instrument_effects,
@@ -52,9 +53,10 @@ from iedereen_doet_mee.analysis import (
     ladder_steps_up,
     outcome_bounds,
 )
-from iedereen_doet_mee.data import load_trial
-from iedereen_doet_mee.reporting.figures.estimates import instrument_effects_figure
-from iedereen_doet_mee.reporting.figures.over_time import ladder_transition_figure
+from iedereen_doet_mee.reporting.figures import (
+    instrument_effects_figure,
+    ladder_transition_figure,
+)
 
 set_matplotlib_formats("png")
 pd.set_option("display.max_colwidth", 120)

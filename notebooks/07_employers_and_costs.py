@@ -47,9 +47,8 @@ import pandas as pd
 from IPython.display import display
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-from iedereen_doet_mee.analysis import analyse_trial
-from iedereen_doet_mee.data import load_trial
-from iedereen_doet_mee.reporting.figures.estimates import costs_figure
+from iedereen_doet_mee import analyse_trial, load_trial
+from iedereen_doet_mee.reporting.figures import costs_figure
 
 set_matplotlib_formats("png")
 pd.set_option("display.max_colwidth", 120)

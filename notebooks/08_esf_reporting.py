@@ -44,9 +44,8 @@ import pandas as pd
 from IPython.display import display
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-from iedereen_doet_mee.analysis import outflow_against_target
-from iedereen_doet_mee.analysis.estimators import disclosure_classes
-from iedereen_doet_mee.data import load_trial
+from iedereen_doet_mee import load_trial
+from iedereen_doet_mee.analysis import disclosure_classes, outflow_against_target
 from iedereen_doet_mee.reporting.disclosure import (
     DEFAULT_THRESHOLD,
     DisclosureError,
@@ -54,12 +53,13 @@ from iedereen_doet_mee.reporting.disclosure import (
     mark_suppressed,
     suppress_results,
 )
-from iedereen_doet_mee.reporting.tables.as_text import (
+from iedereen_doet_mee.reporting.tables import (
+    consort_counts,
+    consort_figure,
     consort_suppression,
+    esf_indicators,
     esf_text_table,
 )
-from iedereen_doet_mee.reporting.tables.consort import consort_counts, consort_figure
-from iedereen_doet_mee.reporting.tables.esf import esf_indicators
 
 set_matplotlib_formats("png")
 pd.set_option("display.max_colwidth", 90)

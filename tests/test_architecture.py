@@ -168,3 +168,18 @@ def test_the_public_api_imports_from_the_package(name):
 
     assert callable(getattr(iedereen_doet_mee, name))
     assert name in iedereen_doet_mee.__all__
+
+
+SUBPACKAGES = ["analysis", "data", "design", "diagnosis", "reporting", "simulation",
+               "reporting.disclosure", "reporting.figures", "reporting.tables"]
+
+
+@pytest.mark.parametrize("subpackage", SUBPACKAGES)
+def test_every_name_a_subpackage_exports_resolves_and_is_public(subpackage):
+    import importlib
+
+    module = importlib.import_module(f"{PACKAGE}.{subpackage}")
+    assert module.__all__, subpackage
+    for name in module.__all__:
+        assert not name.startswith("_"), name
+        assert getattr(module, name) is not None, name

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from iedereen_doet_mee import simulate, validate
@@ -46,3 +48,20 @@ def test_validate_is_deterministic_on_the_bundled_trial(capsys):
     first = capsys.readouterr().out
     validate.main([str(synthetic)])
     assert capsys.readouterr().out == first
+
+
+def test_every_command_module_has_a_console_script_and_vice_versa():
+    root = Path(__file__).resolve().parents[1]
+    package = root / "iedereen_doet_mee"
+    commands = set()
+    for path in package.glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)
+                    and ast.unparse(node.test) == "__name__ == '__main__'"):
+                commands.add(path.stem)
+    assert {"validate", "simulate", "report", "diagnose", "redesign", "steer"} <= commands
+    with (root / "pyproject.toml").open("rb") as file:
+        scripts = tomllib.load(file)["project"]["scripts"]
+    assert scripts == {f"idm-{c}": f"iedereen_doet_mee.{c}:main" for c in sorted(commands)}
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert [s for s in scripts if f"`{s}`" not in readme] == []

@@ -13,6 +13,7 @@ import re
 import sys
 from pathlib import Path
 
+from iedereen_doet_mee.analysis.estimator_docs import estimators_markdown
 from iedereen_doet_mee.data.schema_docs import data_model_markdown
 from iedereen_doet_mee.simulation.parameters import parameters_markdown
 
@@ -20,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = {
     ("docs/data-model.md", "tables"): data_model_markdown,
     ("docs/simulation.md", "parameters"): parameters_markdown,
+    ("docs/estimators.md", "estimators"): estimators_markdown,
 }
 
 

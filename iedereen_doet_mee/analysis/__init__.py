@@ -15,27 +15,43 @@ instruments and durability     :func:`instrument_associations`
 employers' view                :func:`employer_views`
 costs and savings              :func:`costs_and_savings`
 missing data, multiplicity     :func:`outcome_bounds`, :func:`holm_adjust`
+interim steering               :func:`steering_forecast`
 ============================== ============================================================
+
+Every estimator an analysis can report is declared once in the estimator registry,
+:data:`ESTIMATORS` (``analysis/estimators.py``; ``docs/estimators.md`` lists it):
+:func:`estimator_info` resolves a full name, suffixes included, to its labels,
+disclosure kind, arm comparison and scale; :func:`disclosure_classes` sorts names into
+the keyword arguments of disclosure control.
+
+Examples
+--------
+>>> from iedereen_doet_mee.analysis import estimator_info
+>>> estimator_info("risk_difference_hc2_non_experimental").label("en")
+'risk difference (robust standard error HC2)'
 """
 
 from .costs import costs_and_savings
 from .effects import instrument_effects
 from .employers import employer_views
+from .estimators import ESTIMATORS, disclosure_classes, estimator_info
 from .instruments import instrument_associations
 from .ladder import ladder_ordinal, ladder_steps_up
 from .missing import outcome_bounds
 from .multiplicity import holm_adjust
 from .outcomes import Outcomes, derive_outcomes, wage_value_long
 from .results import TIDY_COLUMNS, AnalysisResult, NotEstimable
+from .steering import SteeringForecast, steering_forecast
 from .survival import time_to_regular_work
 from .target import outflow_against_target
 from .trial_analysis import TrialAnalysis, analyse_trial
 from .wage_value import wage_value_mixed_model, wage_value_within
 
 __all__ = [
-    "TIDY_COLUMNS", "AnalysisResult", "NotEstimable", "Outcomes", "TrialAnalysis",
-    "analyse_trial", "costs_and_savings", "derive_outcomes", "employer_views", "holm_adjust",
+    "ESTIMATORS", "TIDY_COLUMNS", "AnalysisResult", "NotEstimable", "Outcomes",
+    "SteeringForecast", "TrialAnalysis", "analyse_trial", "costs_and_savings",
+    "derive_outcomes", "disclosure_classes", "employer_views", "estimator_info", "holm_adjust",
     "instrument_associations", "instrument_effects", "ladder_ordinal", "ladder_steps_up",
-    "outcome_bounds", "outflow_against_target", "time_to_regular_work", "wage_value_long",
-    "wage_value_mixed_model", "wage_value_within",
+    "outcome_bounds", "outflow_against_target", "steering_forecast", "time_to_regular_work",
+    "wage_value_long", "wage_value_mixed_model", "wage_value_within",
 ]
