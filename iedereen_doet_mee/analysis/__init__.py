@@ -18,7 +18,10 @@ missing data, multiplicity     :func:`outcome_bounds`, :func:`holm_adjust`
 interim steering               :func:`steering_forecast`
 ============================== ============================================================
 
-Every estimator an analysis can report is declared once in the estimator registry,
+Each research question is declared once in the question registry, :data:`QUESTIONS`
+(``analysis/questions.py``): its function, the table it needs, its outcome and its
+report section; :func:`analyse_trial` and the report iterate over it. Every estimator
+an analysis can report is declared once in the estimator registry,
 :data:`ESTIMATORS` (``analysis/estimators.py``; ``docs/estimators.md`` lists it):
 :func:`estimator_info` resolves a full name, suffixes included, to its labels,
 disclosure kind, arm comparison and scale; :func:`disclosure_classes` sorts names into
@@ -29,6 +32,9 @@ Examples
 >>> from iedereen_doet_mee.analysis import estimator_info
 >>> estimator_info("risk_difference_hc2_non_experimental").label("en")
 'risk difference (robust standard error HC2)'
+>>> from iedereen_doet_mee.analysis import QUESTIONS
+>>> QUESTIONS["target"].function is outflow_against_target
+True
 """
 
 from .costs import costs_and_savings
@@ -40,6 +46,7 @@ from .ladder import ladder_ordinal, ladder_steps_up
 from .missing import outcome_bounds
 from .multiplicity import holm_adjust
 from .outcomes import Outcomes, derive_outcomes, wage_value_long
+from .questions import QUESTIONS
 from .results import TIDY_COLUMNS, AnalysisResult, NotEstimable
 from .steering import SteeringForecast, steering_forecast
 from .survival import time_to_regular_work
@@ -48,7 +55,7 @@ from .trial_analysis import TrialAnalysis, analyse_trial
 from .wage_value import wage_value_mixed_model, wage_value_within
 
 __all__ = [
-    "ESTIMATORS", "TIDY_COLUMNS", "AnalysisResult", "NotEstimable", "Outcomes",
+    "ESTIMATORS", "QUESTIONS", "TIDY_COLUMNS", "AnalysisResult", "NotEstimable", "Outcomes",
     "SteeringForecast", "TrialAnalysis", "analyse_trial", "costs_and_savings",
     "derive_outcomes", "disclosure_classes", "employer_views", "estimator_info", "holm_adjust",
     "instrument_associations", "instrument_effects", "ladder_ordinal", "ladder_steps_up",
