@@ -18,6 +18,12 @@ standardised bridge is a stationary Ornstein-Uhlenbeck process with covariance
 interval of length :math:`L = s_U - s_L` is obtained by propagating its density with
 the exact Gaussian transition over small steps, with the Broadie-Glasserman-Kou
 continuity correction for discrete monitoring, and :math:`c` by bisection.
+
+No library used here has this band: statsmodels' ``SurvfuncRight.simultaneous_cb``
+offers only the Hall-Wellner band (``method="hw"``), scipy none. The critical value is
+checked against simulated Brownian bridges and the band's coverage against simulated
+curves (``tests/analysis/test_bands.py``), the curve itself against statsmodels and R
+(:mod:`.curves`).
 """
 
 from __future__ import annotations

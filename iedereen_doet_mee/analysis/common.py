@@ -1,7 +1,11 @@
 """Small helpers shared by the analyses: option checks, Wilson intervals, Holm.
 
 One place for each, so every analysis words its errors alike and computes a Wilson
-interval or a Holm adjustment the same way.
+interval or a Holm adjustment the same way. Both are written out rather than taken from
+statsmodels: the Wilson interval of an empty cell is missing without a warning (where
+``proportion_confint`` divides by zero and ``scipy.stats.binomtest`` raises), and Holm
+leaves missing p-values out of the count (``multipletests`` counts them as tests).
+``tests/analysis/test_statistics_libraries.py`` pins both to those functions.
 """
 
 from __future__ import annotations
@@ -51,7 +55,11 @@ def wilson_interval(x: float, n: int, *, z: float) -> tuple[float, float]:
     r"""Wilson score interval of ``x`` successes out of ``n`` (R ``prop.test(correct=FALSE)``).
 
     :math:`(\hat p + z^2/2n \pm z\sqrt{\hat p(1-\hat p)/n + z^2/4n^2}) / (1 + z^2/n)`
-    (Wilson 1927), clipped to [0, 1]; missing for ``n = 0``.
+    (Wilson 1927), clipped to [0, 1]; missing for ``n = 0``. Equal to statsmodels'
+    ``proportion_confint(x, n, method="wilson")`` and scipy's
+    ``binomtest(x, n).proportion_ci(method="wilson")`` for ``n >= 1`` (to 1e-12,
+    ``tests/analysis/test_statistics_libraries.py``); kept as a scalar closed form that
+    answers an empty cell quietly.
 
     Examples
     --------
@@ -68,6 +76,11 @@ def wilson_interval(x: float, n: int, *, z: float) -> tuple[float, float]:
 
 def holm_p_values(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
     """Holm's adjusted p-values; missing values stay missing and are not counted (as R).
+
+    statsmodels' ``multipletests(method="holm")`` gives the same numbers on the known
+    p-values but counts a missing one as a test, so it is not called here; pinned to it
+    and to R's ``p.adjust`` in ``tests/analysis/test_statistics_libraries.py`` and
+    ``tests/analysis/test_missing.py``.
 
     Examples
     --------

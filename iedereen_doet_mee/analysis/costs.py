@@ -6,6 +6,13 @@ values them at a cost per benefit month (a labelled assumption), sets them again
 the instrument costs, and reports totals and means per arm and overall, the
 differences between arms, and the cost per additional regular-work outflow with a
 stratified bootstrap percentile interval.
+
+The bootstrap is written out, not ``scipy.stats.bootstrap``: here one set of resamples
+within band x arm cells feeds every difference and the cost ratio, a replicate without
+additional outflow is counted as not estimable rather than dropped, and large trials
+draw their resamples in blocks to bound memory. It is pinned to R's ``boot`` (with
+``strata``) within Monte Carlo error and to exact enumeration
+(``tests/analysis/test_costs.py``).
 """
 
 from __future__ import annotations

@@ -5,6 +5,14 @@ answers per item, each item's mean with a t interval, Cronbach's alpha of the sc
 with Feldt's interval, and the scale score compared between wage-value bands (Welch
 difference in means and a Mann-Whitney test). A survey response is one employer
 about one participant on one day; the scale score is the mean of its items.
+
+The Mann-Whitney test is scipy's. The t interval of a mean and the Welch difference are
+written out so that a single answer or equal answers give a not-estimable row with its
+reason, where scipy's ``ttest_1samp`` and ``ttest_ind(equal_var=False)`` return NaN
+(or a zero-width interval) with precision warnings; otherwise they equal scipy's
+(``tests/analysis/test_statistics_libraries.py``). Cronbach's alpha with Feldt's
+interval is in neither scipy nor statsmodels; it is pinned to R's ``psych::alpha``
+(``tests/analysis/test_employers.py``), as are the other numbers.
 """
 
 from __future__ import annotations

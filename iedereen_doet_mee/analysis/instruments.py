@@ -8,6 +8,13 @@ conditional maximum-likelihood odds ratio with its exact interval, and Fisher's 
 test, with Holm's adjustment across kinds. Instruments within an arm are not
 randomised, so every number is an association, never an effect: the estimator names
 start with ``associational_`` and the notes say so.
+
+The odds ratio, its exact interval and Fisher's test are scipy's
+(:func:`~.effects.exact.odds_ratio_interval`). :func:`newcombe_interval` is four lines
+over :func:`~.common.wilson_interval`, kept so that the package computes Wilson limits
+in one place; it equals statsmodels' ``confint_proportions_2indep(method="newcomb",
+compare="diff")`` to 1e-12 (``tests/analysis/test_statistics_libraries.py``) and R's
+``prop.test`` limits combined by hand (``tests/analysis/test_instruments.py``).
 """
 
 from __future__ import annotations

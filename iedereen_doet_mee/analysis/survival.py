@@ -7,6 +7,14 @@ events (Aalen-Johansen), and the restricted mean time to regular work per arm.
 :func:`~.curves.kaplan_meier` and :func:`~.curves.cumulative_incidence` (module
 :mod:`.curves`) are the curve estimators; the target analysis reuses them. Times are days in, months
 (30.436875 days) out. Formulas and references: ``docs/methods.md``.
+
+The Cox model is statsmodels' ``PHReg``. The rest is written out: the stratified
+log-rank test because the table reports observed minus expected events and their
+variance, which statsmodels' ``survdiff(strata=...)`` (pinned to it in
+``tests/analysis/test_statistics_libraries.py``) does not return; R's ``cox.zph``
+score test of proportional hazards and the restricted mean with the standard error of
+R's ``survmean`` because neither scipy nor statsmodels has them (pinned to R in
+``tests/analysis/test_survival.py``).
 """
 
 from __future__ import annotations

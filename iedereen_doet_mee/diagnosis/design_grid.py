@@ -81,6 +81,12 @@ FFT_CONVOLUTION_MIN_PARTICIPANTS = 2000
 
 
 def _total_pmf(sizes: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Law of the total outflow, a sum of independent binomials (one per cell).
+
+    scipy has it as ``scipy.stats.poisson_binom`` (one probability per participant),
+    but not in the oldest scipy the package supports (1.11); the convolution equals it
+    to 1e-9 (``tests/diagnosis/test_total_pmf_library.py``).
+    """
     fft = int(sizes.sum()) >= FFT_CONVOLUTION_MIN_PARTICIPANTS
     pmf = np.ones(1)
     for n, p in zip(sizes.ravel(), shares.ravel(), strict=True):

@@ -15,6 +15,13 @@ and baseline covariates:
 Both are causal only if the covariates capture every reason why a person was given
 instruments that also bears on the outcome; every estimator name ends in
 ``_adjusted`` or ``_ipw`` and the notes say so.
+
+:func:`ipw_band` writes out the sandwich of the stacked estimating equations instead
+of calling statsmodels' ``TreatmentEffect.ipw``, which gives the same shares and
+standard errors (to 1e-6, its GMM being solved numerically;
+``tests/analysis/test_effects_libraries.py``) but fails with a singular matrix when
+an arm of a band has no events, a common case in cells of 25, and needs a propensity
+fit that does not separate (see :func:`~.logistic.fit_logit`).
 """
 
 from __future__ import annotations

@@ -163,7 +163,11 @@ def ols_hc2(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Least-squares coefficients and their HC2 covariance (MacKinnon & White 1985).
 
     ``V = (X'X)^-1 X' diag(e_i^2 / (1 - h_ii)) X (X'X)^-1``; entries are NaN when
-    ``X`` is rank deficient or a leverage is 1 (a cell of one person).
+    ``X`` is rank deficient or a leverage is 1 (a cell of one person), as R's
+    ``sandwich::vcovHC``. statsmodels' ``OLS(y, X).fit(cov_type="HC2")`` gives the same
+    numbers otherwise but answers both cases silently (a pseudo-inverse fit; a finite
+    standard error that ignores the one-person arm), hence this function; pinned to it in
+    ``tests/analysis/test_effects_libraries.py``.
 
     Examples
     --------

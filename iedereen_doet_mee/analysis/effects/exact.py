@@ -6,6 +6,13 @@ events or none; Wald intervals then fail while exact tests still answer.
 Fisher's exact test with the conditional maximum-likelihood odds ratio and its exact
 interval (as R's ``fisher.test``), and Boschloo's unconditional exact test (more
 powerful than Fisher's; ``scipy.stats.boschloo_exact``).
+
+All three come from scipy. Only the large-table stand-in for the conditional odds ratio
+(Woolf's interval, see :data:`CONDITIONAL_EXACT_MAX_PARTICIPANTS`) is written out: it
+needs one-sided limits and Haldane-Anscombe's +0.5 in every cell of a table with an
+empty cell, where statsmodels' ``Table2x2`` gives two-sided intervals and its
+``shift_zeros`` replaces only the empty cells. It equals ``Table2x2`` on the same
+(shifted) table, ``tests/analysis/test_effects_libraries.py``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,15 @@ of odds ratios, and the average marginal effect (AME) of the treated arm overall
 within every band with delta-method standard errors. The same machinery with
 baseline covariates is the g-computation estimator of
 :func:`~iedereen_doet_mee.analysis.effects.adjusted.adjusted_effects`.
+
+The Newton-Raphson fit (:func:`fit_logit`) is written out for its handling of small
+cells: where statsmodels' ``Logit`` warns of non-convergence and returns diverging
+coefficients (a cell without events, as in the bundled synthetic trial), it returns NaN
+and the reason, which the tables report as not estimable. Elsewhere it equals
+statsmodels' ``Logit`` (coefficients and covariance to 1e-8,
+``tests/analysis/test_effects_libraries.py``). The average marginal effects are the
+package's own: statsmodels' ``get_margeff`` changes one column at a time and cannot
+switch the arm inside the interaction columns; they are pinned to R.
 """
 
 from __future__ import annotations

@@ -7,6 +7,12 @@ band, with the design's block sizes, on the participants in their enrolment orde
 many times, recomputes the statistic for every re-allocation and reports how often it
 is at least as extreme as observed. It is only valid when the trial's allocation was
 randomised by that procedure.
+
+``scipy.stats.permutation_test`` is not used: it has no strata and gives every
+relabelling with the observed arm sizes the same probability, whereas permuted blocks
+of random sizes make allocations unequally likely and let the arm sizes vary. The
+p-value is checked against exact enumeration of every allocation of a tiny trial
+(``tests/analysis/test_randomisation_inference.py``).
 """
 
 from __future__ import annotations

@@ -14,6 +14,18 @@ Three estimators of the unadjusted effect of instruments on a binary outcome
 They are comparisons of arms: causal only when instruments were randomised within
 band. :func:`~iedereen_doet_mee.analysis.effects.instrument_effects` picks the
 right set for the trial's allocation.
+
+The arithmetic is the package's own, pinned to R (``tests/analysis/test_effects_risk.py``)
+and to statsmodels (``tests/analysis/test_effects_libraries.py``): the risk-difference
+fits use :func:`~.data.ols_hc2` (see there why not statsmodels' OLS); the risk ratio's
+HC2 sandwich is written out because statsmodels' ``GLM`` accepts ``cov_type="HC2"`` but
+returns the HC0 sandwich; the block-weighted risk difference is summed band by band
+(so that a band lacking an arm drops out and the parts go to ``extras``) and equals
+Lin's regression fitted by statsmodels; and the Mantel-Haenszel numbers equal
+statsmodels' ``StratifiedTable``, which is not called because one band of one person
+makes its test NaN (a division by ``n - 1 = 0``; such bands are left out here, as R
+refuses them) and a 0 or infinite common odds ratio comes with division warnings
+instead of a stated reason.
 """
 
 from __future__ import annotations
