@@ -159,48 +159,6 @@ def esf_text_table(esf: pd.DataFrame, threshold: int, lang: Language
     return pd.DataFrame(rows, columns=header), pd.DataFrame(sheet)
 
 
-def design_records(diagnosis, mde: pd.Series | None) -> pd.DataFrame:
-    """Power, probability of meeting the target and the MDE as result records (none
-    when the design was not diagnosed)."""
-    from ..records import RECORD_FIELDS
-
-    rows = []
-    if diagnosis is None:
-        frame = pd.DataFrame(rows, columns=list(RECORD_FIELDS)).astype({"n": "Int64"})
-        frame["suppressed"] = pd.Series(dtype=bool)
-        return frame
-    for key in ("overall|risk_difference_block_weighted", "pooled|fisher_exact_two_sided",
-                "overall|binomial_exact_one_sided_target_met"):
-        part = diagnosis.table[(diagnosis.table["estimator_key"] == key)
-                               & (diagnosis.table["diagnosand"] == "power")]
-        if len(part):
-            term, estimator = key.split("|")
-            value, se = float(part["value"].iloc[0]), float(part["mc_se"].iloc[0])
-            rows.append(("design_diagnosis", "power", term, f"{estimator}:power", value, se,
-                         math.nan, math.nan, math.nan, diagnosis.settings["sims"]))
-    share, se = diagnosis.target_met
-    rows.append(("design_diagnosis", "regular_work", "overall", "probability_target_met",
-                 share, se, math.nan, math.nan, math.nan, diagnosis.settings["sims"]))
-    if mde is not None:
-        rows.append(("design_diagnosis", "minimum_detectable_effect", "overall",
-                     "risk_difference_block_weighted:mde_80_simulated", float(mde["mde"]),
-                     math.nan, float(mde["mde_low"]), float(mde["mde_high"]), math.nan,
-                     diagnosis.settings["sims"]))
-        rows.append(("design_diagnosis", "minimum_detectable_effect", "overall",
-                     "risk_difference_block_weighted:mde_80_closed_form",
-                     float(mde["closed_form_mde"]), math.nan, math.nan, math.nan, math.nan,
-                     None))
-        if "null_rejection_assigned" in mde:
-            rows.append(("design_diagnosis", "type_i_error", "overall",
-                         "risk_difference_block_weighted:null_rejection_assigned",
-                         float(mde["null_rejection_assigned"]), math.nan, math.nan, math.nan,
-                         math.nan, diagnosis.settings["sims"]))
-    frame = pd.DataFrame(rows, columns=list(RECORD_FIELDS))
-    frame["n"] = frame["n"].astype("Int64")
-    frame["suppressed"] = False
-    return frame
-
-
 def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
                 lang: Language, unavailable: str | None = None) -> tuple[str, ...]:
     """Power and the probability of meeting the target (from the design diagnosis), the
