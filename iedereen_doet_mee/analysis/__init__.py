@@ -6,7 +6,7 @@
 question                       function
 ============================== ============================================================
 outcomes as of a date          :func:`derive_outcomes`
-the 40% target                 :func:`outflow_against_target`
+the 40% target                 :func:`outflow_against_target`, :func:`target_met`
 time to regular work           :func:`time_to_regular_work`
 effects of instruments         :func:`instrument_effects`
 wage value over time           :func:`wage_value_mixed_model`, :func:`wage_value_within`
@@ -50,7 +50,7 @@ from .questions import QUESTIONS
 from .results import TIDY_COLUMNS, AnalysisResult, NotEstimable
 from .steering import SteeringForecast, steering_forecast
 from .survival import time_to_regular_work
-from .target import outflow_against_target
+from .target import outflow_against_target, target_met
 from .trial_analysis import TrialAnalysis, analyse_trial
 from .wage_value import wage_value_mixed_model, wage_value_within
 
@@ -59,6 +59,6 @@ __all__ = [
     "SteeringForecast", "TrialAnalysis", "analyse_trial", "costs_and_savings",
     "derive_outcomes", "disclosure_classes", "employer_views", "estimator_info", "holm_adjust",
     "instrument_associations", "instrument_effects", "ladder_ordinal", "ladder_steps_up",
-    "outcome_bounds", "outflow_against_target", "steering_forecast", "time_to_regular_work",
-    "wage_value_long", "wage_value_mixed_model", "wage_value_within",
+    "outcome_bounds", "outflow_against_target", "steering_forecast", "target_met",
+    "time_to_regular_work", "wage_value_long", "wage_value_mixed_model", "wage_value_within",
 ]

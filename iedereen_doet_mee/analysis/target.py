@@ -5,12 +5,18 @@ observed share that flowed out to regular work with exact and score intervals, e
 one-sided binomial tests of the target in both directions, the Jeffreys posterior
 probability that the target is met, and the Kaplan-Meier outflow by the horizon.
 Formulas and references: ``docs/methods.md``.
+
+Whether the target is met is decided here, once, by :func:`target_met` on the counts
+(``events`` of ``n`` flowed out); the report's summary and the design diagnosis's
+probability of meeting the target both call it.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
@@ -19,12 +25,64 @@ from .curves import DAYS_PER_MONTH, groups, kaplan_meier, prepare, survival_at
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 
-__all__ = ["outflow_against_target"]
+__all__ = ["TARGET_TOLERANCE", "outflow_against_target", "target_met"]
+
+#: Tolerance, in people, of the comparison ``events >= target * n``: ``target * n`` is a
+#: product of floats (``0.07 * 100`` is ``7.000000000000001``), exact to about 1e-16
+#: relative, so 1e-9 absorbs its rounding for any trial below a million participants
+#: while never turning a count one person short of the target into "met".
+TARGET_TOLERANCE = 1e-9
 
 BINOMIAL_ESTIMATORS = ("proportion_clopper_pearson", "proportion_wilson",
                        "binomial_exact_one_sided_target_met",
                        "binomial_exact_one_sided_target_missed",
                        "jeffreys_posterior_prob_target_met")
+
+
+def target_met(events: npt.ArrayLike, n: npt.ArrayLike, target: float
+               ) -> bool | np.ndarray:
+    """Whether ``events`` of ``n`` participants meet the outflow ``target``.
+
+    The rule of the funder's target: the observed share is at least the target,
+    decided on the counts as ``events >= target * n - TARGET_TOLERANCE``, so a share
+    exactly at the target meets it whatever the rounding of ``target * n``.
+
+    Parameters
+    ----------
+    events, n : int or array_like of int
+        Participants who flowed out, and participants counted (broadcast together; the
+        design diagnosis passes one value per simulated trial).
+    target : float
+        The target share, in (0, 1].
+
+    Returns
+    -------
+    bool or numpy.ndarray of bool
+        A plain ``bool`` for scalar counts, else an array of the broadcast shape.
+
+    Raises
+    ------
+    ValueError
+        When ``target`` is not in (0, 1], or a count is negative or ``events``
+        exceeds ``n``.
+
+    Examples
+    --------
+    >>> target_met(40, 100, 0.4), target_met(39, 100, 0.4)
+    (True, False)
+    >>> 0.07 * 100, target_met(7, 100, 0.07)
+    (7.000000000000001, True)
+    >>> target_met(np.array([11, 12, 13]), 30, 0.4).tolist()
+    [False, True, True]
+    """
+    if not 0 < target <= 1:
+        raise ValueError(f"target_met: the target must lie in (0, 1], got {target!r}")
+    x, size = np.asarray(events), np.asarray(n)
+    if (x < 0).any() or (x > size).any():
+        raise ValueError("target_met: counts must satisfy 0 <= events <= n, got events "
+                         f"{events!r} of n {n!r}")
+    met = x >= target * size - TARGET_TOLERANCE
+    return bool(met) if np.ndim(met) == 0 else met
 
 
 def _beta_quantile(q: float, a: float, b: float, at_edge: float) -> float:

@@ -21,10 +21,11 @@ import numpy as np
 import pandas as pd
 from scipy.special import logit
 
+from ..analysis.target import target_met
 from ..design.trial_design import TrialDesign
 from ..seeds import DEFAULT_SEED
 from ..simulation.parameters import SimulationParameters
-from .diagnosands import DIAGNOSANDS, chunk_sums, diagnosands
+from .diagnosands import DENOMINATORS, DIAGNOSANDS, SUMS, chunk_sums, diagnosands
 from .estimators import FISHER_EXACT_MAX_PARTICIPANTS, EstimatorDraws, binomial_rows, effect_rows
 from .outflow_probability import draw_cell_counts
 from .progress import ProgressBar
@@ -196,7 +197,7 @@ def _run_chunk(chunk: _Chunk) -> dict[str, Any]:
     for spec in _estimators(design, chunk.parameters):
         sums[spec.key] = chunk_sums(draws[spec.key], spec.estimand, chunk.alpha)
     x, n = events.sum(axis=(1, 2)), sizes.sum(axis=(1, 2))
-    met = int((x >= design.target_outflow * n - 1e-9).sum())
+    met = int(target_met(x, n, design.target_outflow).sum())
     return {"sums": sums, "reasons": {k: d.reason for k, d in draws.items()},
             "target_met": met, "trials": chunk.size}
 
@@ -294,13 +295,14 @@ def _summarise(design: TrialDesign, parameters: SimulationParameters,
         values = diagnosands(total, spec.estimand)
         for name in DIAGNOSANDS:
             value, se = values[name]
-            rows.append((spec.key, spec.label, spec.inquiry, name, value, se))
+            over = int(total[SUMS.index(DENOMINATORS[name])])
+            rows.append((spec.key, spec.label, spec.inquiry, name, value, se, over))
         trials, estimable = int(total[0]), int(total[1])
         reason = results[0]["reasons"][spec.key] or "no p-value"
         counts.append((spec.key, spec.label, spec.inquiry, spec.estimand, trials, estimable,
                        trials - estimable, reason if trials > estimable else ""))
     table = pd.DataFrame(rows, columns=["estimator_key", "estimator", "inquiry", "diagnosand",
-                                        "value", "mc_se"])
+                                        "value", "mc_se", "n"])
     estimators = pd.DataFrame(counts, columns=["estimator_key", "estimator", "inquiry",
                                                "estimand", "trials", "answered",
                                                "not_answered", "why_not"])

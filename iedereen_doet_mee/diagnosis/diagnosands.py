@@ -33,7 +33,7 @@ import numpy as np
 
 from .estimators import EstimatorDraws
 
-__all__ = ["DIAGNOSANDS", "SUMS", "chunk_sums", "diagnosands"]
+__all__ = ["DENOMINATORS", "DIAGNOSANDS", "SUMS", "chunk_sums", "diagnosands"]
 
 #: Running sums kept per estimator, in this order.
 SUMS = ("trials", "estimable", "with_estimate", "sum_estimate", "sum_estimate2", "sum_error",
@@ -42,6 +42,13 @@ SUMS = ("trials", "estimable", "with_estimate", "sum_estimate", "sum_estimate2",
 
 DIAGNOSANDS = ("mean_estimate", "mean_estimand", "bias", "rmse", "power", "coverage",
                "type_s_rate", "mean_ci_width")
+
+#: The running sum that counts the simulated trials each diagnosand is taken over
+#: (``k`` of the table above; the estimand, a fixed value, over every simulated trial).
+DENOMINATORS = {"mean_estimate": "with_estimate", "mean_estimand": "trials",
+                "bias": "with_estimate", "rmse": "with_estimate", "power": "with_p",
+                "coverage": "with_interval", "type_s_rate": "significant_signed",
+                "mean_ci_width": "with_interval"}
 
 
 def chunk_sums(draws: EstimatorDraws, estimand: float, alpha: float) -> np.ndarray:

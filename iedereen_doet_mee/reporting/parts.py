@@ -24,16 +24,16 @@ from ..data.loading import TrialData
 from ..diagnosis.for_report import diagnosis_for_report
 from .disclosure import check_publishable, suppress_results
 from .document.texts import Language, text
-from .records import analysis_records
+from .records import analysis_records, design_records
 from .tables.as_text import (
     baseline_text_table,
     consort_suppression,
     consort_text_table,
-    design_records,
     esf_text_table,
 )
 
-__all__ = ["TOTAL_STEPS", "ReportParts", "compute_parts", "save_figures", "write_artifacts"]
+__all__ = ["PUBLISHED_KEYS", "TOTAL_STEPS", "PublishedRowsMismatchError", "ReportParts",
+           "as_published", "compute_parts", "save_figures", "write_artifacts"]
 
 #: Steps of a report build, for the progress messages.
 TOTAL_STEPS = 8
@@ -65,19 +65,84 @@ def _identifiers(trial: TrialData) -> set[str]:
             ids |= set(table["employer_id"].dropna().astype(str))
     return ids
 
-def _as_published(analysis, records: pd.DataFrame):
-    """The analysis with each result's table replaced by its rows after disclosure
-    control (suppressed numbers missing), so the figures show what the tables show."""
+class PublishedRowsMismatchError(ValueError):
+    """The published records and an analysis' tidy table do not hold the same rows."""
+
+
+#: Keys that line up a result's row with its published record within a question; a
+#: term and estimator that occur more than once are told apart by their order
+#: (``occurrence``).
+PUBLISHED_KEYS = ("term", "estimator", "occurrence")
+_NUMBERS = ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high")
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the keys of :data:`PUBLISHED_KEYS` as plain columns."""
+    out = frame.reset_index(drop=True).copy()
+    out["term"], out["estimator"] = out["term"].astype(str), out["estimator"].astype(str)
+    out["occurrence"] = out.groupby(["term", "estimator"], sort=False).cumcount()
+    return out
+
+
+def _key_list(frame: pd.DataFrame) -> str:
+    shown = [f"{t} | {e}" + (f" (#{o + 1})" if o else "")
+             for t, e, o in frame[list(PUBLISHED_KEYS)].itertuples(index=False)]
+    return ", ".join(shown[:5]) + (f" and {len(shown) - 5} more" if len(shown) > 5 else "")
+
+
+def as_published(analysis: TrialAnalysis, records: pd.DataFrame) -> TrialAnalysis:
+    """The analysis with each result's table as published: suppressed numbers missing.
+
+    Each row of a result is joined to its record (same question, term and estimator;
+    a term and estimator that repeat within a question in the order they occur), so
+    the figures show what the tables show.
+
+    Raises
+    ------
+    PublishedRowsMismatchError
+        When a result's row has no record, or a record of the question no row (a figure
+        could otherwise show a number the tables hide), or ``records`` lacks the
+        ``suppressed`` column.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.analysis import analyse_trial
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> from iedereen_doet_mee.reporting.records import analysis_records
+    >>> analysis = analyse_trial(simulate_trial(seed=1), n_draws=50, n_bootstrap=50)
+    >>> records = analysis_records(analysis).assign(suppressed=False)
+    >>> records.loc[0, "suppressed"] = True
+    >>> published = as_published(analysis, records).results[records.loc[0, "question"]]
+    >>> bool(published.table.loc[0, ["estimate", "conf_low"]].isna().all())
+    True
+    >>> try:
+    ...     as_published(analysis, records.drop(index=1))
+    ... except PublishedRowsMismatchError as error:
+    ...     print(error)
+    question 'target': rows of the analysis without a published record: overall | proportion_wilson
+    """
+    if "suppressed" not in records.columns:
+        raise PublishedRowsMismatchError("as_published: the records have no 'suppressed' "
+                                         "column; pass them through suppress_results first")
     results = {}
     for question, result in analysis.results.items():
-        rows = records[records["question"] == question].reset_index(drop=True)
-        table = result.table.reset_index(drop=True).copy()
-        if len(rows) == len(table) and "suppressed" in rows:
-            hidden = rows["suppressed"].to_numpy(dtype=bool)
-            for column in ("estimate", "std_error", "statistic", "p_value", "conf_low",
-                           "conf_high"):
-                table.loc[hidden, column] = float("nan")
-        results[question] = dataclasses.replace(result, table=table)
+        table = _keyed(result.table)
+        rows = _keyed(records[records["question"] == question])
+        joined = table[list(PUBLISHED_KEYS)].merge(
+            rows[[*PUBLISHED_KEYS, "suppressed"]], on=list(PUBLISHED_KEYS), how="outer",
+            indicator=True, sort=False)
+        for side, what in (("left_only", "rows of the analysis without a published record"),
+                           ("right_only", "published records without a row of the analysis")):
+            lost = joined[joined["_merge"] == side]
+            if len(lost):
+                raise PublishedRowsMismatchError(f"question {question!r}: {what}: "
+                                                 f"{_key_list(lost)}")
+        hidden = table[list(PUBLISHED_KEYS)].merge(
+            rows[[*PUBLISHED_KEYS, "suppressed"]], on=list(PUBLISHED_KEYS), how="left",
+            validate="one_to_one")["suppressed"].to_numpy(dtype=bool)
+        shown = result.table.reset_index(drop=True)
+        shown.loc[hidden, list(_NUMBERS)] = float("nan")
+        results[question] = dataclasses.replace(result, table=shown)
     return dataclasses.replace(analysis, results=results)
 
 def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
@@ -116,7 +181,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                           allow=("term", "estimator", "n", "estimate"))
     log(f"[6/{TOTAL_STEPS}] drawing the figures")
     figures = {"consort": consort_figure(counts, lang=lang, suppressed=consort_hidden)}
-    figures.update(report_figures(_as_published(analysis, records), lang=lang))
+    figures.update(report_figures(as_published(analysis, records), lang=lang))
     captions = {stem: text(f"fig_{stem}", lang) for stem in figures}
     return ReportParts(trial, analysis, as_of, diagnosis, mde, why_not, records, tables,
                        esf_shown,

@@ -1,28 +1,34 @@
 """Every number of the report as a tidy record: what ``results.json`` holds.
 
-A record has the fields of :data:`RECORD_FIELDS`. Analysis results become records
-row by row, with the research question and the outcome they are about; counts and
-shares of the descriptive tables (CONSORT flow, baseline, ESF indicators) become
-records with estimators such as ``count`` and ``share``. Notebooks and downstream
-tools read these records instead of recomputing.
+A record has the fields of :data:`RECORD_FIELDS`: ``question`` and ``outcome``, then
+the tidy columns of every analysis result (:data:`~iedereen_doet_mee.analysis.results.
+TIDY_COLUMNS`). Analysis results become records row by row, with the research
+question and the outcome they are about; counts and shares of the descriptive tables
+(CONSORT flow, baseline, ESF indicators) become records with estimators such as
+``count`` and ``share``; the design diagnosis becomes records of the question
+``design_diagnosis`` (:func:`design_records`), whose estimators are declared in
+:data:`DESIGN_ESTIMATORS`. Notebooks and downstream tools read these records instead
+of recomputing.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
-from ..analysis.questions import QUESTIONS
+from ..analysis.estimators import UnregisteredEstimatorError
+from ..analysis.results import TIDY_COLUMNS
 from ..analysis.trial_analysis import TrialAnalysis
+from ..diagnosis.results import TARGET_MET_DIAGNOSAND, TARGET_MET_KEY, Diagnosis
 
-__all__ = ["RECORD_FIELDS", "analysis_records", "count_records",
-           "plain_value", "records_to_json"]
+__all__ = ["DESIGN_ESTIMATORS", "RECORD_FIELDS", "analysis_records", "count_records",
+           "design_estimator_label", "design_records", "plain_value", "records_to_json"]
 
-RECORD_FIELDS = ("question", "outcome", "term", "estimator", "estimate", "std_error",
-                 "conf_low", "conf_high", "p_value", "n")
+RECORD_FIELDS: tuple[str, ...] = ("question", "outcome", *TIDY_COLUMNS)
+
 
 def analysis_records(analysis: TrialAnalysis) -> pd.DataFrame:
     """Every row of every result's tidy table, with ``question`` and ``outcome`` (the
@@ -37,15 +43,7 @@ def analysis_records(analysis: TrialAnalysis) -> pd.DataFrame:
     >>> tuple(frame.columns) == RECORD_FIELDS, sorted(frame["outcome"].unique())[:2]
     (True, ['costs_and_savings', 'durable_placement'])
     """
-    parts = []
-    for question, result in analysis.results.items():
-        table = result.table
-        parts.append(pd.DataFrame({
-            "question": question,
-            "outcome": QUESTIONS[question].outcome,
-            **{field: table[field] for field in RECORD_FIELDS[2:]},
-        }))
-    return pd.concat(parts, ignore_index=True)[list(RECORD_FIELDS)]
+    return analysis.to_frame()[list(RECORD_FIELDS)]
 
 
 def count_records(question: str, outcome: str, counts: Mapping[str, Any], *,
@@ -54,15 +52,138 @@ def count_records(question: str, outcome: str, counts: Mapping[str, Any], *,
 
     Examples
     --------
-    >>> count_records("consort", "participants", {"allocated": 100})["estimate"].tolist()
-    [100.0]
+    >>> frame = count_records("consort", "participants", {"allocated": 100})
+    >>> tuple(frame.columns) == RECORD_FIELDS, frame["estimate"].tolist()
+    (True, [100.0])
     """
     rows = [{"question": question, "outcome": outcome, "term": term, "estimator": estimator,
              "estimate": float(value) if value is not None else math.nan,
-             "std_error": math.nan, "conf_low": math.nan, "conf_high": math.nan,
-             "p_value": math.nan, "n": value if estimator == "count" else None}
+             "std_error": math.nan, "statistic": math.nan, "conf_low": math.nan,
+             "conf_high": math.nan, "p_value": math.nan,
+             "n": value if estimator == "count" else None}
             for term, value in counts.items()]
     return pd.DataFrame(rows, columns=list(RECORD_FIELDS))
+
+
+#: Estimators of the design records (question ``design_diagnosis``): what the design can
+#: detect, not an analysis of the trial's data, so they are declared here rather than in
+#: :mod:`~iedereen_doet_mee.analysis.estimators`; label in Dutch and English.
+DESIGN_ESTIMATORS: dict[str, tuple[str, str]] = {
+    "risk_difference_block_weighted:power": (
+        "onderscheidend vermogen van het gewogen risicoverschil",
+        "power of the block-weighted risk difference"),
+    "fisher_exact_two_sided:power": (
+        "onderscheidend vermogen van de exacte toets van Fisher (tweezijdig)",
+        "power of Fisher's exact test (two-sided)"),
+    "binomial_exact_one_sided_target_met:power": (
+        "kans dat de exacte binomiale toets aantoont dat het doel gehaald is",
+        "power of the exact binomial test that the target is met"),
+    "probability_target_met": (
+        "kans dat het project het doel haalt", "probability that the project meets its target"),
+    "risk_difference_block_weighted:mde_80_simulated": (
+        "kleinste aantoonbare effect bij 80% onderscheidend vermogen (simulatie)",
+        "minimum detectable effect at 80% power (simulation)"),
+    "risk_difference_block_weighted:mde_80_closed_form": (
+        "kleinste aantoonbare effect bij 80% onderscheidend vermogen (formule, Cohen's h)",
+        "minimum detectable effect at 80% power (formula, Cohen's h)"),
+    "risk_difference_block_weighted:null_rejection_assigned": (
+        "verwerpingskans zonder effect bij toewijzing door klantmanagers",
+        "rejection rate without any effect under assignment by caseworkers"),
+}
+
+#: The diagnosands that become design records: (term, estimator) of the analysis whose
+#: power is reported.
+_POWER_OF = (("overall", "risk_difference_block_weighted"),
+             ("pooled", "fisher_exact_two_sided"),
+             ("overall", "binomial_exact_one_sided_target_met"))
+
+
+def design_estimator_label(name: str, lang: Literal["nl", "en"]) -> str:
+    """The label of a design record's estimator.
+
+    Raises
+    ------
+    UnregisteredEstimatorError
+        When ``name`` is not in :data:`DESIGN_ESTIMATORS`.
+
+    Examples
+    --------
+    >>> design_estimator_label("probability_target_met", "en")
+    'probability that the project meets its target'
+    """
+    if name not in DESIGN_ESTIMATORS:
+        raise UnregisteredEstimatorError(
+            f"design record estimator {name!r} is not registered in {__name__}."
+            "DESIGN_ESTIMATORS; declare it there (label nl, en)")
+    nl, en = DESIGN_ESTIMATORS[name]
+    return nl if lang == "nl" else en
+
+
+def _design_record(outcome: str, term: str, estimator: str, estimate: float, *,
+                   std_error: float = math.nan, conf_low: float = math.nan,
+                   conf_high: float = math.nan, n: int | None) -> dict[str, Any]:
+    design_estimator_label(estimator, "en")  # raises for an undeclared name
+    return {"question": "design_diagnosis", "outcome": outcome, "term": term,
+            "estimate": float(estimate), "std_error": float(std_error), "statistic": math.nan,
+            "p_value": math.nan, "conf_low": float(conf_low), "conf_high": float(conf_high),
+            "estimator": estimator, "n": n}
+
+
+def design_records(diagnosis: Diagnosis | None, mde: pd.Series | None) -> pd.DataFrame:
+    """Power, probability of meeting the target and the MDE as result records (none
+    when the design was not diagnosed).
+
+    The diagnosands are read from :meth:`Diagnosis.to_frame` by their keys (term,
+    estimator, diagnosand); ``std_error`` is the Monte Carlo standard error and ``n``
+    the number of simulated trials (none for the closed-form MDE).
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.design import TrialDesign
+    >>> from iedereen_doet_mee.diagnosis import diagnose_design
+    >>> d = diagnose_design(TrialDesign(allocation="randomised"), sims=50, seed=1)
+    >>> frame = design_records(d, None)
+    >>> frame["estimator"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['risk_difference_block_weighted:power', 'fisher_exact_two_sided:power',
+     'binomial_exact_one_sided_target_met:power', 'probability_target_met']
+    >>> tuple(frame.columns) == (*RECORD_FIELDS, "suppressed")
+    True
+    """
+    rows: list[dict[str, Any]] = []
+    if diagnosis is not None:
+        frame = diagnosis.to_frame().set_index(["term", "estimator", "diagnosand"])
+        if not frame.index.is_unique:
+            raise ValueError("design_records: the diagnosis has a term, estimator and "
+                             "diagnosand more than once")
+        sims = int(diagnosis.settings["sims"])
+        for term, estimator in _POWER_OF:
+            if (term, estimator, "power") in frame.index:
+                row = frame.loc[(term, estimator, "power")]
+                rows.append(_design_record("power", term, f"{estimator}:power",
+                                           row["estimate"], std_error=row["std_error"],
+                                           n=sims))
+        term, estimator = TARGET_MET_KEY.split("|")
+        row = frame.loc[(term, estimator, TARGET_MET_DIAGNOSAND)]
+        rows.append(_design_record("regular_work", term, "probability_target_met",
+                                   row["estimate"], std_error=row["std_error"], n=sims))
+        if mde is not None:
+            rows.append(_design_record(
+                "minimum_detectable_effect", "overall",
+                "risk_difference_block_weighted:mde_80_simulated", mde["mde"],
+                conf_low=mde["mde_low"], conf_high=mde["mde_high"], n=sims))
+            rows.append(_design_record(
+                "minimum_detectable_effect", "overall",
+                "risk_difference_block_weighted:mde_80_closed_form", mde["closed_form_mde"],
+                n=None))
+            if "null_rejection_assigned" in mde:
+                rows.append(_design_record(
+                    "type_i_error", "overall",
+                    "risk_difference_block_weighted:null_rejection_assigned",
+                    mde["null_rejection_assigned"], n=sims))
+    out = pd.DataFrame(rows, columns=list(RECORD_FIELDS))
+    out["n"] = out["n"].astype("Int64")
+    out["suppressed"] = pd.Series(False, index=out.index, dtype=bool)
+    return out
 
 
 def plain_value(value: Any) -> Any:

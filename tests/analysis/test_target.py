@@ -180,3 +180,48 @@ def test_random_small_trials_never_crash_or_warn():
         missing = result.table[result.table["estimate"].isna()]
         flagged = {(i.term, i.estimator) for i in result.not_estimable}
         assert {(r.term, r.estimator) for r in missing.itertuples()} == flagged
+
+
+# -- the target decision, made once (target_met) ------------------------------------------
+
+def test_target_met_exactly_at_the_target_counts_as_met():
+    from iedereen_doet_mee.analysis.target import target_met
+
+    assert target_met(40, 100, 0.4) is True
+    assert target_met(39, 100, 0.4) is False
+    assert target_met(12, 30, 0.4) is True and target_met(11, 30, 0.4) is False
+    assert target_met(0, 0, 0.4) is True  # no one counted: 0 >= 0 (the report never asks)
+
+
+@pytest.mark.parametrize(("x", "n", "target"), [(3, 30, 0.1), (7, 100, 0.07), (14, 50, 0.28),
+                                                 (21, 150, 0.14), (1, 3, 1 / 3)])
+def test_target_met_absorbs_the_float_noise_of_target_times_n(x, n, target):
+    from iedereen_doet_mee.analysis.target import target_met
+
+    # x / n equals the target exactly in decimals; target * n may round above x
+    assert target_met(x, n, target) is True
+    assert target_met(x - 1, n, target) is False
+
+
+def test_target_met_agrees_with_exact_fractions_on_a_grid():
+    from fractions import Fraction
+
+    from iedereen_doet_mee.analysis.target import target_met
+
+    for percent in range(1, 101):
+        target = percent / 100
+        for n in range(1, 120):
+            x = np.arange(n + 1)
+            exact = np.array([Fraction(int(k), n) >= Fraction(percent, 100) for k in x])
+            assert (target_met(x, n, target) == exact).all(), (percent, n)
+
+
+def test_target_met_is_vectorised_and_checks_its_input():
+    from iedereen_doet_mee.analysis.target import target_met
+
+    met = target_met(np.array([[11, 12], [40, 39]]), np.array([[30, 30], [100, 100]]), 0.4)
+    assert met.dtype == bool and met.tolist() == [[False, True], [True, False]]
+    for bad in (dict(events=5, n=4, target=0.4), dict(events=-1, n=4, target=0.4),
+                dict(events=1, n=4, target=0.0), dict(events=1, n=4, target=1.5)):
+        with pytest.raises(ValueError, match="target_met"):
+            target_met(**bad)

@@ -71,7 +71,8 @@ def test_results_json_records_and_header(default_report):
     assert provenance["version typst"] == metadata.version("typst")
     hidden = records[records["suppressed"]]
     assert len(hidden) > 0
-    assert hidden[["estimate", "std_error", "conf_low", "conf_high", "p_value", "n"]]\
+    assert hidden[["estimate", "std_error", "statistic", "conf_low", "conf_high", "p_value",
+                   "n"]]\
         .isna().all().all()  # suppressed numbers are null, never 0
     assert set(records["question"]) >= {"target", "effects", "survival", "wage_value",
                                         "ladder", "instruments", "employers", "costs"}

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ...analysis.estimators import estimator_info
 from ...analysis.questions import SECTIONS, questions_in_section, section_title
+from ...analysis.target import target_met
 from ..figures.estimates import REPORT_FIGURES
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
 from .texts import Language, fmt_number, fmt_percent, text
@@ -107,12 +108,14 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
             "target", "no participants")))]
     blocks: list[Block] = []
     if not bool(share.get("suppressed", False)) and math.isfinite(share["estimate"]):
-        met = share["estimate"] >= inputs.target - 1e-12
+        # the counts of the target row (estimate = x / n), decided by the target analysis'
+        # own rule, as the design diagnosis decides on each simulated trial
+        x, n = round(share["estimate"] * share["n"]), int(share["n"])
+        met = target_met(x, n, inputs.target)
         blocks.append(Paragraph(text("target_met" if met else "target_not_met", lang,
                                      target=target), strong=True))
-        x = round(share["estimate"] * share["n"])
         blocks.append(Paragraph(text(
-            "target_line", lang, x=x, n=int(share["n"]),
+            "target_line", lang, x=x, n=n,
             share=fmt_percent(share["estimate"], lang),
             low=fmt_percent(share["conf_low"], lang), high=fmt_percent(share["conf_high"], lang),
             target=target)))
