@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from .common import check_level
+from .common import check_level, wilson_interval
 from .curves import DAYS_PER_MONTH, groups, kaplan_meier, prepare, survival_at
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
@@ -86,7 +86,13 @@ def target_met(events: npt.ArrayLike, n: npt.ArrayLike, target: float
 
 
 def _beta_quantile(q: float, a: float, b: float, at_edge: float) -> float:
-    """``qbeta(q, a, b)``, or ``at_edge`` when a parameter is 0 (x = 0 or x = n)."""
+    """``qbeta(q, a, b)``, or ``at_edge`` when a parameter is 0 (x = 0 or x = n).
+
+    The Clopper-Pearson limits as beta quantiles, written out because the one-sided
+    limits of the two binomial tests come from the same quantiles; pinned to
+    statsmodels' ``proportion_confint(method="beta")`` and scipy's
+    ``binomtest(...).proportion_ci(method="exact")`` in
+    ``tests/analysis/test_statistics_libraries.py``."""
     return at_edge if a <= 0 or b <= 0 else float(stats.beta.ppf(q, a, b))
 
 
@@ -98,10 +104,8 @@ def _binomial_rows(term: str, x: int, n: int, target: float, level: float,
                 for name in BINOMIAL_ESTIMATORS]
     alpha, p = 1 - level, x / n
     se = math.sqrt(p * (1 - p) / n)
-    z = float(stats.norm.ppf(1 - alpha / 2))
-    centre = (x + z * z / 2) / (n + z * z)
-    half = z * math.sqrt(n) / (n + z * z) * math.sqrt(p * (1 - p) + z * z / (4 * n))
-    wilson = (0.0 if x == 0 else centre - half, 1.0 if x == n else centre + half)
+    low, high = wilson_interval(x, n, z=float(stats.norm.ppf(1 - alpha / 2)))
+    wilson = (0.0 if x == 0 else low, 1.0 if x == n else high)
     lower_one_sided = _beta_quantile(alpha, x, n - x + 1, 0.0)
     upper_one_sided = _beta_quantile(1 - alpha, x + 1, n - x, 1.0)
     return [

@@ -35,7 +35,7 @@ from .document.pdf import render_pdf
 from .document.texts import Language
 from .document.workbook import write_workbook
 from .parts import TOTAL_STEPS, compute_parts, save_figures
-from .records import RECORD_FIELDS, records_to_json
+from .records import RECORD_FIELDS, record_labels, records_to_json
 
 __all__ = ["ReportSettings", "build_report"]
 
@@ -119,8 +119,11 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
     results = {"header": header, "records": records_to_json([records[columns]])}
     (staging / "results.json").write_text(json.dumps(results, indent=1, sort_keys=False,
                                                      allow_nan=False) + "\n", encoding="utf-8")
-    write_workbook(staging / "indicators.xlsx", {"esf_indicators": parts.esf_shown,
-                                                "results": records[columns]})
+    # the workbook's results sheet: the records of results.json and, last, each
+    # estimator's label from the registry in the report's language
+    write_workbook(staging / "indicators.xlsx", {
+        "esf_indicators": parts.esf_shown,
+        "results": records[columns].assign(label=record_labels(records, lang))})
     log(f"[8/{TOTAL_STEPS}] writing report.html and report.pdf")
     inputs = ReportInputs(
         name=design.name, as_of=as_of.isoformat(), interim=as_of < design.cutoff, lang=lang,

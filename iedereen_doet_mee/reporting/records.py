@@ -19,13 +19,14 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..analysis.estimators import UnregisteredEstimatorError
+from ..analysis.estimators import UnregisteredEstimatorError, estimator_info
 from ..analysis.results import TIDY_COLUMNS
 from ..analysis.trial_analysis import TrialAnalysis
 from ..diagnosis.results import TARGET_MET_DIAGNOSAND, TARGET_MET_KEY, Diagnosis
 
 __all__ = ["DESIGN_ESTIMATORS", "RECORD_FIELDS", "analysis_records", "count_records",
-           "design_estimator_label", "design_records", "plain_value", "records_to_json"]
+           "design_estimator_label", "design_records", "plain_value", "record_labels",
+           "records_to_json"]
 
 RECORD_FIELDS: tuple[str, ...] = ("question", "outcome", *TIDY_COLUMNS)
 
@@ -184,6 +185,41 @@ def design_records(diagnosis: Diagnosis | None, mde: pd.Series | None) -> pd.Dat
     out["n"] = out["n"].astype("Int64")
     out["suppressed"] = pd.Series(False, index=out.index, dtype=bool)
     return out
+
+
+def record_labels(records: pd.DataFrame, lang: Literal["nl", "en"]) -> pd.Series:
+    """The registered label of each record's estimator, in ``lang``.
+
+    Design records (question ``design_diagnosis``) are labelled from
+    :data:`DESIGN_ESTIMATORS`, every other record from the estimator registry
+    (:func:`~iedereen_doet_mee.analysis.estimators.estimator_info`); a Holm-adjusted or
+    non-experimental estimator says so after its label.
+
+    Raises
+    ------
+    UnregisteredEstimatorError
+        When a record's estimator is registered in neither place.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"question": ["target", "design_diagnosis"],
+    ...                       "estimator": ["proportion_wilson", "probability_target_met"]})
+    >>> record_labels(frame, "en").tolist()
+    ['share with Wilson interval', 'probability that the project meets its target']
+    """
+    suffixes = {"nl": (" (Holm-gecorrigeerd)", " (verband, niet-experimenteel)"),
+                "en": (" (Holm-adjusted)", " (association, non-experimental)")}[lang]
+
+    def one(question: str, estimator: str) -> str:
+        if question == "design_diagnosis":
+            return design_estimator_label(estimator, lang)
+        info = estimator_info(estimator)
+        return (info.label(lang) + (suffixes[0] if info.holm else "")
+                + (suffixes[1] if info.non_experimental else ""))
+
+    return pd.Series([one(str(q), str(e)) for q, e in
+                      zip(records["question"], records["estimator"], strict=True)],
+                     index=records.index, name="label", dtype=object)
 
 
 def plain_value(value: Any) -> Any:

@@ -30,6 +30,7 @@ from iedereen_doet_mee.analysis.curves import cumulative_incidence, kaplan_meier
 from iedereen_doet_mee.analysis.employers import MEAN, WELCH, _compare, _mean_row
 from iedereen_doet_mee.analysis.instruments import newcombe_interval
 from iedereen_doet_mee.analysis.survival import _log_rank
+from iedereen_doet_mee.analysis.target import _binomial_rows
 
 DATA = Path(__file__).resolve().parents[1] / "reference" / "data"
 RTOL = 1e-9
@@ -44,6 +45,29 @@ def test_wilson_interval_equals_statsmodels_and_scipy_on_every_count_up_to_60():
             assert ours == pytest.approx(proportion_confint(x, n, alpha=0.05,
                                                             method="wilson"), abs=1e-12)
             assert ours == pytest.approx((ci.low, ci.high), abs=1e-12)
+
+
+def test_target_rows_equal_statsmodels_and_scipy_binomial_intervals_and_tests():
+    # every count up to n = 40 at the target 0.4: the Clopper-Pearson interval, the Wilson
+    # interval (clipped to 0 and 1 at the edges), the one-sided exact limits and p-values
+    for n in range(1, 41):
+        for x in range(n + 1):
+            rows = {r["estimator"]: r for r in _binomial_rows("overall", x, n, 0.4, 0.95, [])}
+            exact = stats.binomtest(x, n, 0.4, alternative="greater")
+            below = stats.binomtest(x, n, 0.4, alternative="less")
+            cp, wilson = rows["proportion_clopper_pearson"], rows["proportion_wilson"]
+            met = rows["binomial_exact_one_sided_target_met"]
+            missed = rows["binomial_exact_one_sided_target_missed"]
+            assert (cp["conf_low"], cp["conf_high"]) == pytest.approx(
+                proportion_confint(x, n, alpha=0.05, method="beta"), abs=1e-12)
+            assert (wilson["conf_low"], wilson["conf_high"]) == pytest.approx(
+                proportion_confint(x, n, alpha=0.05, method="wilson"), abs=1e-12)
+            assert met["p_value"] == pytest.approx(exact.pvalue, rel=RTOL)
+            assert missed["p_value"] == pytest.approx(below.pvalue, rel=RTOL)
+            assert met["conf_low"] == pytest.approx(
+                exact.proportion_ci(0.95, method="exact").low, abs=1e-12)
+            assert missed["conf_high"] == pytest.approx(
+                below.proportion_ci(0.95, method="exact").high, abs=1e-12)
 
 
 def test_wilson_interval_of_an_empty_cell_is_missing_without_a_warning():

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from iedereen_doet_mee.analysis import analyse_trial
-from iedereen_doet_mee.analysis.estimators import UnregisteredEstimatorError
+from iedereen_doet_mee.analysis.estimators import UnregisteredEstimatorError, estimator_info
 from iedereen_doet_mee.analysis.results import TIDY_COLUMNS, AnalysisResult, tidy_row, tidy_table
 from iedereen_doet_mee.analysis.trial_analysis import TrialAnalysis
 from iedereen_doet_mee.design import TrialDesign
@@ -25,6 +25,7 @@ from iedereen_doet_mee.reporting.records import (
     count_records,
     design_estimator_label,
     design_records,
+    record_labels,
 )
 from iedereen_doet_mee.simulation import simulate_trial
 
@@ -142,3 +143,17 @@ def test_a_figure_reads_a_suppressed_number_as_missing(analysis):
     drawn = [len(f.axes[0].containers) for f in (shown, hidden)]
     assert drawn[1] == drawn[0] - 1  # one interval less: nothing drawn for the hidden row
     assert any(t.get_text() == "not estimable" for t in hidden.axes[0].texts)
+
+
+def test_record_labels_come_from_the_registries_and_refuse_an_unknown_estimator():
+    frame = pd.DataFrame({"question": ["effects", "multiplicity", "design_diagnosis"],
+                          "estimator": ["risk_difference_hc2_non_experimental",
+                                        "associational_fisher_exact_p_holm",
+                                        "risk_difference_block_weighted:power"]})
+    en = record_labels(frame, "en").tolist()
+    assert en[0] == estimator_info("risk_difference_hc2").en + \
+        " (association, non-experimental)"
+    assert en[2] == "power of the block-weighted risk difference"
+    assert record_labels(frame, "nl").tolist()[2].startswith("onderscheidend vermogen")
+    with pytest.raises(UnregisteredEstimatorError):
+        record_labels(frame.assign(estimator="made_up_estimator"), "en")

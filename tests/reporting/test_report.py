@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from iedereen_doet_mee import report
+from iedereen_doet_mee.analysis.estimators import estimator_info
 from iedereen_doet_mee.output_folder import MARKER
 from iedereen_doet_mee.reporting import build as build_module
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report, read_results
@@ -50,6 +51,24 @@ def test_every_output_is_written(default_report):
     for stem in FIGURES:
         assert (default_report / "figures" / f"{stem}.svg").stat().st_size > 1000
         assert (default_report / "figures" / f"{stem}.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_workbook_results_sheet_holds_the_records_and_their_registered_labels(default_report):
+    import openpyxl
+
+    _, records = read_results(default_report / "results.json")
+    sheet = openpyxl.load_workbook(default_report / "indicators.xlsx")["results"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == [*RECORD_FIELDS, "suppressed", "label"]
+    assert len(rows) - 1 == len(records)
+    labels = {(r[0], r[9]): r[-1] for r in rows[1:]}
+    # Dutch by default, from the estimator registry and the design records' registry
+    assert labels[("target", "proportion_wilson")] == \
+        estimator_info("proportion_wilson").label("nl")
+    assert labels[("design_diagnosis", "probability_target_met")] == \
+        "kans dat het project het doel haalt"
+    assert all(isinstance(r[-1], str) and r[-1] for r in rows[1:])
+    assert any(r[-1].endswith("(verband, niet-experimenteel)") for r in rows[1:])
 
 
 def test_two_runs_give_identical_bytes(default_report, tmp_path):
