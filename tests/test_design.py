@@ -129,3 +129,16 @@ def test_replace_validates_again():
 def test_repr_is_one_line():
     text = repr(TrialDesign())
     assert "\n" not in text and "n=100" in text and "assigned" in text
+
+
+def test_activity_kinds_default_to_the_seeds_and_are_written_only_when_changed(tmp_path):
+    default = TrialDesign()
+    assert default.activity_kinds == ("education", "volunteering", "day_activity",
+                                      "neighbourhood_activity", "debt_counselling")
+    assert "activity_kinds" not in design_to_toml(default)  # the default file as before
+    for kinds in (("education", "job_fair"), ()):
+        design = TrialDesign(activity_kinds=kinds)
+        assert "activity_kinds" in design_to_toml(design)
+        assert read_design(write_design(design, tmp_path / "d.toml")) == design
+    with pytest.raises(DesignError, match="activity_kinds"):
+        TrialDesign(activity_kinds=("day activity",))

@@ -21,6 +21,11 @@ from .trial_design import TrialDesign
 __all__ = ["design_from_dict", "design_to_dict", "design_to_toml", "read_design", "write_design"]
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(TrialDesign))
+#: Fields added after the first designs were written: left out of ``design.toml`` while
+#: they hold their default, so a design that does not use them reads as before and its
+#: file stays byte-identical.
+OMITTED_WHEN_DEFAULT: frozenset[str] = frozenset({"activity_kinds"})
+_DEFAULTS = TrialDesign()
 
 
 def design_to_dict(design: TrialDesign) -> dict[str, Any]:
@@ -123,7 +128,8 @@ def design_to_toml(design: TrialDesign) -> str:
     >>> print(design_to_toml(TrialDesign()).splitlines()[1])
     name = "Iedereen doet mee"
     """
-    data = design_to_dict(design)
+    data = {k: v for k, v in design_to_dict(design).items()
+            if k not in OMITTED_WHEN_DEFAULT or getattr(design, k) != getattr(_DEFAULTS, k)}
     tables = {k: v for k, v in data.items() if isinstance(v, dict)}
     lines = ["# Trial design of iedereen_doet_mee; fields are documented in docs/design.md"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in data.items() if k not in tables]

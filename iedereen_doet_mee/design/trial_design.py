@@ -18,7 +18,7 @@ from typing import Any, Literal, NamedTuple, get_args
 from ..dates import add_months, parse_iso_date
 from ..errors import DesignError
 
-__all__ = ["DEFAULT_INSTRUMENT_KINDS", "EXIT_REASONS", "AllocationMethod", "Cell", "TrialDesign"]
+__all__ = ["DEFAULT_ACTIVITY_KINDS", "DEFAULT_INSTRUMENT_KINDS", "EXIT_REASONS", "AllocationMethod", "Cell", "TrialDesign"]
 
 AllocationMethod = Literal["randomised", "assigned"]
 
@@ -43,6 +43,17 @@ DEFAULT_INSTRUMENT_KINDS: tuple[str, ...] = (
     "workshop_future_thinking",
     "practical_support",
     "care_coordination",
+)
+
+#: Activity kinds of the ``activities`` table (other than work) named in the seeds:
+#: starting education (Arnhem, seed 004), volunteering and day activities (Maastricht,
+#: seed 002), neighbourhood activities (Arnhem), debt counselling (Leeuwarden, seed 005).
+DEFAULT_ACTIVITY_KINDS: tuple[str, ...] = (
+    "education",
+    "volunteering",
+    "day_activity",
+    "neighbourhood_activity",
+    "debt_counselling",
 )
 
 _BAND_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$")
@@ -133,6 +144,9 @@ class TrialDesign:
         Where ``benefit_cost_per_month`` comes from, quoted in every report.
     instrument_kinds : sequence of str
         Allowed values of ``instruments.kind``; empty allows any kind.
+    activity_kinds : sequence of str
+        Allowed values of ``activities.kind`` (activities other than work, such as
+        education or volunteering); empty allows any kind.
     stratum_label, arm_label : str
         Human-readable names of the two factors.
     likert_points : int
@@ -176,6 +190,7 @@ class TrialDesign:
     stratum_label: str = "wage-value band"
     arm_label: str = "instruments"
     likert_points: int = 5
+    activity_kinds: tuple[str, ...] = DEFAULT_ACTIVITY_KINDS
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -218,6 +233,8 @@ class TrialDesign:
         if kinds:
             kinds = _labels("instrument_kinds", kinds)
         put(self, "instrument_kinds", kinds)
+        activities = tuple(self.activity_kinds)
+        put(self, "activity_kinds", _labels("activity_kinds", activities) if activities else ())
         for field in ("benefit_cost_source", "stratum_label", "arm_label"):
             if not isinstance(getattr(self, field), str):
                 raise DesignError(field, f"must be text, got {getattr(self, field)!r}")
