@@ -18,7 +18,8 @@ from typing import Any, Literal, NamedTuple, get_args
 from ..dates import add_months, parse_iso_date
 from ..errors import DesignError
 
-__all__ = ["DEFAULT_ACTIVITY_KINDS", "DEFAULT_INSTRUMENT_KINDS", "EXIT_REASONS", "AllocationMethod", "Cell", "TrialDesign"]
+__all__ = ["DEFAULT_ACTIVITY_KINDS", "DEFAULT_INSTRUMENT_KINDS", "EXIT_REASONS", "AllocationMethod",
+           "Cell", "TrialDesign"]
 
 AllocationMethod = Literal["randomised", "assigned"]
 
