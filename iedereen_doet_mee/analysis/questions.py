@@ -21,6 +21,8 @@ Examples
 ['ladder', 'ladder_ordinal']
 >>> section_title("target", "en", target="40%")
 'Regular-work outflow and the 40% target'
+>>> section_title("target", "en", target=None)
+'Regular-work outflow'
 """
 
 from __future__ import annotations
@@ -48,11 +50,14 @@ __all__ = ["QUESTIONS", "SECTIONS", "Question", "Section", "not_applicable",
 @dataclasses.dataclass(frozen=True)
 class Section:
     """A section of the report that shows questions: key and titles (``{target}`` is
-    the target share, formatted)."""
+    the target share, formatted), and the titles used when the design declares no
+    target (default: the same)."""
 
     key: str
     nl: str
     en: str
+    nl_no_target: str | None = None
+    en_no_target: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,7 +101,8 @@ class Question:
 #: The report's sections that show questions, in the order of the report.
 SECTIONS: dict[str, Section] = {s.key: s for s in (
     Section("target", "Uitstroom naar regulier werk en het doel van {target}",
-            "Regular-work outflow and the {target} target"),
+            "Regular-work outflow and the {target} target",
+            "Uitstroom naar regulier werk", "Regular-work outflow"),
     Section("effects", "Effect van instrumenten per loonwaardeband",
             "Effect of instruments by wage-value band"),
     Section("survival", "Tijd tot regulier werk", "Time to regular work"),
@@ -156,7 +162,12 @@ def questions_in_section(section: str) -> list[Question]:
     return [q for q in QUESTIONS.values() if q.section == section]
 
 
-def section_title(section: str, lang: Literal["nl", "en"], **values: str) -> str:
-    """The title of a report section in ``lang`` (``values`` fill its placeholders)."""
+def section_title(section: str, lang: Literal["nl", "en"], **values: str | None) -> str:
+    """The title of a report section in ``lang`` (``values`` fill its placeholders;
+    ``target=None``: the design declares no target)."""
     entry = SECTIONS[section]
+    if "target" in values and values["target"] is None:
+        untargeted = entry.nl_no_target if lang == "nl" else entry.en_no_target
+        if untargeted is not None:
+            return untargeted
     return (entry.nl if lang == "nl" else entry.en).format(**values)

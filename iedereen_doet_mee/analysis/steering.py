@@ -265,6 +265,12 @@ def steering_forecast(trial: TrialData, as_of: dt.date | str, *, seed: int = DEF
     -------
     SteeringForecast
 
+    Raises
+    ------
+    ValueError
+        For an option out of range, or when the design declares no outflow target
+        (``target_outflow`` absent): there is nothing to forecast against.
+
     Notes
     -----
     The hazard :math:`\\lambda_{jck}` of cause *j* (regular work, any other end) in
@@ -281,6 +287,10 @@ def steering_forecast(trial: TrialData, as_of: dt.date | str, *, seed: int = DEF
     (0.0, 40)
     """
     design = trial.design
+    if design.target_outflow is None:
+        raise ValueError("steering_forecast: the design declares no outflow target "
+                         "(target_outflow is absent), so there is no target to forecast; "
+                         "declare target_outflow in design.toml")
     cuts, rates = _check_options(draws, seed, pieces, prior_weight, prior_shares)
     level = check_level("steering_forecast", level)
     as_of = parse_iso_date(as_of)

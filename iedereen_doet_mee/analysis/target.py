@@ -6,6 +6,9 @@ one-sided binomial tests of the target in both directions, the Jeffreys posterio
 probability that the target is met, and the Kaplan-Meier outflow by the horizon.
 Formulas and references: ``docs/methods.md``.
 
+A design without a target (``target_outflow`` absent, ``target=None``) gets the shares,
+intervals and Kaplan-Meier rows but no row that tests against a target.
+
 Whether the target is met is decided here, once, by :func:`target_met` on the counts
 (``events`` of ``n`` flowed out); the report's summary and the design diagnosis's
 probability of meeting the target both call it.
@@ -33,10 +36,12 @@ __all__ = ["TARGET_TOLERANCE", "outflow_against_target", "target_met"]
 #: while never turning a count one person short of the target into "met".
 TARGET_TOLERANCE = 1e-9
 
-BINOMIAL_ESTIMATORS = ("proportion_clopper_pearson", "proportion_wilson",
-                       "binomial_exact_one_sided_target_met",
-                       "binomial_exact_one_sided_target_missed",
-                       "jeffreys_posterior_prob_target_met")
+SHARE_ESTIMATORS = ("proportion_clopper_pearson", "proportion_wilson")
+#: The rows that test the share against the target; left out when there is none.
+TARGET_TEST_ESTIMATORS = ("binomial_exact_one_sided_target_met",
+                          "binomial_exact_one_sided_target_missed",
+                          "jeffreys_posterior_prob_target_met")
+BINOMIAL_ESTIMATORS = SHARE_ESTIMATORS + TARGET_TEST_ESTIMATORS
 
 
 def target_met(events: npt.ArrayLike, n: npt.ArrayLike, target: float
@@ -96,24 +101,30 @@ def _beta_quantile(q: float, a: float, b: float, at_edge: float) -> float:
     return at_edge if a <= 0 or b <= 0 else float(stats.beta.ppf(q, a, b))
 
 
-def _binomial_rows(term: str, x: int, n: int, target: float, level: float,
+def _binomial_rows(term: str, x: int, n: int, target: float | None, level: float,
                    log: list[NotEstimable]) -> list[dict]:
-    """Proportion with Clopper-Pearson and Wilson intervals, one-sided tests, posterior."""
+    """Proportion with Clopper-Pearson and Wilson intervals, one-sided tests, posterior
+    (the last three only against a target)."""
     if n == 0:
         return [not_estimable_row(term, estimator=name, n=0, reason="no participants", log=log)
-                for name in BINOMIAL_ESTIMATORS]
+                for name in (BINOMIAL_ESTIMATORS if target is not None else SHARE_ESTIMATORS)]
     alpha, p = 1 - level, x / n
     se = math.sqrt(p * (1 - p) / n)
     low, high = wilson_interval(x, n, z=float(stats.norm.ppf(1 - alpha / 2)))
     wilson = (0.0 if x == 0 else low, 1.0 if x == n else high)
     lower_one_sided = _beta_quantile(alpha, x, n - x + 1, 0.0)
     upper_one_sided = _beta_quantile(1 - alpha, x + 1, n - x, 1.0)
-    return [
+    shares = [
         tidy_row(term, p, estimator="proportion_clopper_pearson", n=n, std_error=se,
                  conf_low=_beta_quantile(alpha / 2, x, n - x + 1, 0.0),
                  conf_high=_beta_quantile(1 - alpha / 2, x + 1, n - x, 1.0)),
         tidy_row(term, p, estimator="proportion_wilson", n=n, std_error=se,
                  conf_low=wilson[0], conf_high=wilson[1]),
+    ]
+    if target is None:
+        return shares
+    return [
+        *shares,
         tidy_row(term, p, estimator="binomial_exact_one_sided_target_met", n=n, statistic=x,
                  p_value=float(stats.binom.sf(x - 1, n, target)), conf_low=lower_one_sided,
                  conf_high=1.0),
@@ -134,7 +145,7 @@ def _km_row(term: str, curve: pd.DataFrame, at_days: float, estimator: str, n: i
 
 
 @accepts_trial("frame", options=("target",))
-def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
+def outflow_against_target(data: pd.DataFrame, *, target: float | None = 0.40,
                            horizon_months: float = 24.0, level: float = 0.95,
                            time: str = "time_days", event: str = "event", band: str = "band",
                            arm: str = "instruments",
@@ -147,8 +158,9 @@ def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
         One row per participant, e.g. :attr:`Outcomes.frame`.
         Given a validated trial instead, its frame is derived as :func:`analyse_trial` does
         (keyword ``as_of``, default the cut-off), with the options its design implies.
-    target : float
-        The target share, strictly between 0 and 1.
+    target : float or None
+        The target share, strictly between 0 and 1; ``None``: no target, so no rows
+        that test against one (the design's ``target_outflow`` absent).
     horizon_months : float
         Horizon of the Kaplan-Meier outflow, in months of 30.436875 days.
     level : float
@@ -173,6 +185,8 @@ def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
 
     Notes
     -----
+    Without a target the ``binomial_exact_one_sided_*`` and
+    ``jeffreys_posterior_prob_target_met`` rows are left out (not given as missing).
     Clopper-Pearson: Beta quantiles :math:`B(\\alpha/2; x, n-x+1)`,
     :math:`B(1-\\alpha/2; x+1, n-x)`; Wilson: the score interval; one-sided exact
     p-values :math:`P(X\\ge x)` and :math:`P(X\\le x)` under Bin(n, target); posterior
@@ -191,7 +205,7 @@ def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
     (0.5, 0.068)
     """
     check_level("outflow_against_target", level)
-    if not 0 < target < 1 or not horizon_months > 0:
+    if (target is not None and not 0 < target < 1) or not horizon_months > 0:
         raise ValueError(f"outflow_against_target: need 0 < target < 1, 0 < level < 1 "
                          f"and horizon_months > 0, got target={target!r}, "
                          f"level={level!r}, horizon_months={horizon_months!r}")
@@ -238,10 +252,14 @@ def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
         "world without them and overstates the share that actually reached it when they "
         "occur. The Aalen-Johansen cumulative incidence, with other exits as competing "
         "events, is in iedereen_doet_mee.analysis.survival.time_to_regular_work.",
-        f"Target tests: '_target_met' tests H0 p <= {target:g} against H1 p > {target:g}; "
-        f"'_target_missed' tests H0 p >= {target:g} against H1 p < {target:g}. Band and "
-        "cell rows are descriptive (small samples, no multiplicity correction).",
     ]
+    notes.append("The design declares no target: shares and intervals only, no target tests. "
+                 "Band and cell rows are descriptive (small samples, no multiplicity "
+                 "correction)." if target is None else
+                 f"Target tests: '_target_met' tests H0 p <= {target:g} against H1 p > "
+                 f"{target:g}; '_target_missed' tests H0 p >= {target:g} against H1 p < "
+                 f"{target:g}. Band and cell rows are descriptive (small samples, no "
+                 "multiplicity correction).")
     if short:
         notes.append(f"The {horizon_months:g}-month horizon lies beyond the longest follow-up "
                      "in some groups; kaplan_meier_outflow_longest_estimable gives the outflow "
@@ -253,6 +271,7 @@ def outflow_against_target(data: pd.DataFrame, *, target: float = 0.40,
             "term", "n", "longest_follow_up_months", "km_horizon_months", "n_at_risk"]),
     }
     n_total = len(frame)
-    return AnalysisResult("target", f"Outflow to {event_of_interest} against the "
-                          f"{target:.0%} target", tidy_table(rows), n=n_total,
+    title = f"Outflow to {event_of_interest} " + (
+        "(no target declared)" if target is None else f"against the {target:.0%} target")
+    return AnalysisResult("target", title, tidy_table(rows), n=n_total,
                           notes=tuple(notes), not_estimable=tuple(log), extras=extras)

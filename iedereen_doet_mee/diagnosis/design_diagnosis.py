@@ -107,13 +107,16 @@ def _estimators(design: TrialDesign, parameters: SimulationParameters) -> list[_
         _Estimator("overall|proportion_clopper_pearson",
                    "regular-work outflow of all participants: share with Clopper-Pearson "
                    "interval", "outflow share", overall),
-        _Estimator("overall|binomial_exact_one_sided_target_met",
-                   f"exact binomial test that outflow exceeds the {target:.0%} target "
-                   "(one-sided)", "outflow share", overall),
-        _Estimator("overall|binomial_exact_one_sided_target_missed",
-                   f"exact binomial test that outflow falls short of the {target:.0%} target "
-                   "(one-sided)", "outflow share", overall),
     ]
+    if target is not None:  # no target declared: nothing to test against
+        out += [
+            _Estimator("overall|binomial_exact_one_sided_target_met",
+                       f"exact binomial test that outflow exceeds the {target:.0%} target "
+                       "(one-sided)", "outflow share", overall),
+            _Estimator("overall|binomial_exact_one_sided_target_missed",
+                       f"exact binomial test that outflow falls short of the {target:.0%} "
+                       "target (one-sided)", "outflow share", overall),
+        ]
     if len(design.arms) != 2:
         return out
     c = design.arms.index(design.control_arm)
@@ -197,7 +200,8 @@ def _run_chunk(chunk: _Chunk) -> dict[str, Any]:
     for spec in _estimators(design, chunk.parameters):
         sums[spec.key] = chunk_sums(draws[spec.key], spec.estimand, chunk.alpha)
     x, n = events.sum(axis=(1, 2)), sizes.sum(axis=(1, 2))
-    met = int(target_met(x, n, design.target_outflow).sum())
+    met = None if design.target_outflow is None else \
+        int(target_met(x, n, design.target_outflow).sum())
     return {"sums": sums, "reasons": {k: d.reason for k, d in draws.items()},
             "target_met": met, "trials": chunk.size}
 
@@ -306,9 +310,10 @@ def _summarise(design: TrialDesign, parameters: SimulationParameters,
     estimators = pd.DataFrame(counts, columns=["estimator_key", "estimator", "inquiry",
                                                "estimand", "trials", "answered",
                                                "not_answered", "why_not"])
-    met = sum(r["target_met"] for r in results)
-    share = met / settings["sims"]
-    se = math.sqrt(share * (1 - share) / settings["sims"])
+    probability = None
+    if design.target_outflow is not None:
+        share = sum(r["target_met"] for r in results) / settings["sims"]
+        probability = (share, math.sqrt(share * (1 - share) / settings["sims"]))
     cells = {f"{s}/{a}": parameters.for_cell("regular_work_24m", s, a)
              for s in design.strata for a in design.arms}
     settings = {**settings, "design": design.name, "allocation": design.allocation,
@@ -318,5 +323,5 @@ def _summarise(design: TrialDesign, parameters: SimulationParameters,
                 "enrolment_months": design.enrolment_months,
                 "enrolment_start": design.enrolment_start.isoformat(),
                 "cutoff": design.cutoff.isoformat()}
-    return Diagnosis(table, estimators, (share, se), settings)
+    return Diagnosis(table, estimators, probability, settings)
 

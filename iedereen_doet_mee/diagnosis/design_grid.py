@@ -137,6 +137,8 @@ def closed_form_power(design: TrialDesign, shares: np.ndarray, *, estimator: str
     shares = np.asarray(shares, dtype=float)
     sizes = _sizes(design)
     if estimator in (_TARGET_MET, _TARGET_MISSED):
+        if design.target_outflow is None:  # no target declared: no test against one
+            return math.nan, ""
         pmf = _total_pmf(sizes, shares)
         total, k = int(sizes.sum()), np.arange(sizes.sum() + 1)
         q = design.target_outflow
@@ -162,7 +164,8 @@ def closed_form_mde(design: TrialDesign, control: Sequence[float], *, estimator:
     ``p1 = sin^2(asin(sqrt(p0)) + h/2)``; the exact binomial power against the target
     is inverted by root finding (it increases continuously with the effect). NaN when
     no effect up to a share of 1 reaches ``power`` or the estimator has no closed form
-    (the test that the target is missed has no effect to detect).
+    (the test that the target is missed has no effect to detect), and for the tests
+    against the target when the design declares none.
 
     Examples
     --------
@@ -174,6 +177,8 @@ def closed_form_mde(design: TrialDesign, control: Sequence[float], *, estimator:
     c, t = _arms(design)
     base = np.asarray(control, dtype=float)
     sizes = _sizes(design)
+    if estimator == _TARGET_MET and design.target_outflow is None:
+        return math.nan, ""
     if estimator == _TARGET_MET:
         def gap(effect: float) -> float:
             shares = np.empty(sizes.shape)

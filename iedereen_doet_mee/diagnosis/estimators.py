@@ -218,9 +218,10 @@ def effect_rows(events: np.ndarray, sizes: np.ndarray, *, control: int, treated:
     return out
 
 
-def binomial_rows(events: np.ndarray, sizes: np.ndarray, *, target: float,
+def binomial_rows(events: np.ndarray, sizes: np.ndarray, *, target: float | None,
                   level: float = 0.95) -> list[EstimatorDraws]:
-    """Outflow of all cells against the target: Clopper-Pearson share, one-sided tests.
+    """Outflow of all cells against the target: Clopper-Pearson share, one-sided tests
+    (the share only when ``target`` is None: the design declares no target).
 
     Examples
     --------
@@ -243,6 +244,8 @@ def binomial_rows(events: np.ndarray, sizes: np.ndarray, *, target: float,
                                np.sqrt(share * (1 - share) / np.where(ok, n, 1)),
                                np.where(ok, low, np.nan), np.where(ok, high, np.nan), nan,
                                ok, "no participants")
+    if target is None:
+        return [share_row]
     met = np.where(ok, stats.binom.sf(x - 1, n, target), np.nan)
     missed = np.where(ok, stats.binom.cdf(x, n, target), np.nan)
     return [share_row,

@@ -46,6 +46,9 @@ def _number(value: float) -> float | None:
 def diagnosis_dict(diagnosis: Diagnosis) -> dict[str, Any]:
     """Settings, the probability of meeting the target, and every estimator's diagnosands.
 
+    Without a target (``settings["target"]`` is ``None``) there is no
+    ``probability_target_met`` key.
+
     Each estimator carries its key (``term|estimator`` of the analysis), a plain
     description, the inquiry and the estimand, how many simulated trials it answered
     in and why not in the others, and per diagnosand ``{"value", "mc_se"}`` (``null``
@@ -66,12 +69,12 @@ def diagnosis_dict(diagnosis: Diagnosis) -> dict[str, Any]:
             "diagnosands": {d.diagnosand: {"value": _number(d.value), "mc_se": _number(d.mc_se)}
                             for d in part.itertuples(index=False)},
         })
-    share, se = diagnosis.target_met
-    return {
-        "settings": diagnosis.settings,
-        "probability_target_met": {"value": _number(share), "mc_se": _number(se)},
-        "estimators": estimators,
-    }
+    out: dict[str, Any] = {"settings": diagnosis.settings}
+    if diagnosis.target_met is not None:
+        share, se = diagnosis.target_met
+        out["probability_target_met"] = {"value": _number(share), "mc_se": _number(se)}
+    out["estimators"] = estimators
+    return out
 
 
 def _cell(value: float, se: float) -> str:
@@ -83,7 +86,6 @@ def _cell(value: float, se: float) -> str:
 def diagnosis_text(diagnosis: Diagnosis) -> str:
     """The diagnosis as fixed-width text: one block per estimator."""
     s = diagnosis.settings
-    share, se = diagnosis.target_met
     lines = [
         f"Design diagnosis of {s['design']!r}: {s['sims']} simulated trials, seed {s['seed']}, "
         f"allocation {s['allocation']}, alpha {s['alpha']}",
@@ -93,7 +95,7 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
         "Follow-up: " + ("everyone for 24 months (no censoring)" if s["full_follow_up"] else
                          f"until the cut-off {s['cutoff']}, loss to follow-up "
                          f"{s['loss_to_follow_up_24m']:.0%} in 24 months"),
-        f"Probability that the trial meets its {s['target']:.0%} target: {_cell(share, se)}",
+        _target_line(diagnosis),
         "Values with their Monte Carlo standard error in brackets; '-' not defined.",
     ]
     if "method" in s:
@@ -110,6 +112,15 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
             lines.append(f"  not answered in {row.not_answered} of {row.trials} simulated "
                          f"trials: {row.why_not}")
     return "\n".join(lines)
+
+
+def _target_line(diagnosis: Diagnosis) -> str:
+    """The probability of meeting the target, or that the design declares none."""
+    if diagnosis.target_met is None:
+        return "No outflow target declared: no probability of meeting one"
+    share, se = diagnosis.target_met
+    return (f"Probability that the trial meets its {diagnosis.settings['target']:.0%} target: "
+            f"{_cell(share, se)}")
 
 
 def _split_key(key: str) -> tuple[str, str]:
@@ -135,10 +146,10 @@ class Diagnosis:
     estimators : pandas.DataFrame
         One row per estimator: key, plain label, inquiry, estimand, simulated trials,
         trials in which it answered and did not (with the reason).
-    target_met : tuple of float
+    target_met : tuple of float, or None
         Probability that the trial meets its outflow target (observed share at least
         the target, :func:`~iedereen_doet_mee.analysis.target.target_met`), with its
-        Monte Carlo standard error.
+        Monte Carlo standard error; ``None`` when the design declares no target.
     settings : dict
         Design, simulations, seed, alpha, chunk size, full follow-up, assumptions.
 
@@ -157,7 +168,7 @@ class Diagnosis:
 
     table: pd.DataFrame
     estimators: pd.DataFrame
-    target_met: tuple[float, float]
+    target_met: tuple[float, float] | None
     settings: dict[str, Any]
 
     def __post_init__(self) -> None:
@@ -204,7 +215,7 @@ class Diagnosis:
             "inquiry": table["inquiry"].to_numpy(dtype=object)}, columns=list(DIAGNOSIS_COLUMNS))
         keys = table["estimator_key"].to_numpy(dtype=object)
         at = np.flatnonzero(keys == TARGET_MET_KEY)
-        if len(at):
+        if len(at) and self.target_met is not None:
             share, se = self.target_met
             row = frame.iloc[[at[-1]]].assign(
                 estimate=float(share), std_error=float(se), n=int(self.settings["sims"]),
@@ -229,13 +240,13 @@ class Diagnosis:
 
     def __repr__(self) -> str:
         s, count = self.settings, len(self.estimators)
+        met = "no target" if self.target_met is None else \
+            f"P(target met)={self.target_met[0]:.2f}"
         return (f"Diagnosis({s['design']}: {s['sims']} simulated trials; {count} "
-                f"estimator{'s' if count != 1 else ''}; "
-                f"P(target met)={self.target_met[0]:.2f})")
+                f"estimator{'s' if count != 1 else ''}; {met})")
 
     def _repr_html_(self) -> str:
         s = self.settings
-        share, se = self.target_met
         wide = self.table.assign(cell=[_cell(v, e) for v, e in zip(
             self.table["value"], self.table["mc_se"], strict=True)]).pivot(
             index="estimator_key", columns="diagnosand", values="cell")
@@ -245,6 +256,5 @@ class Diagnosis:
         wide.index.name = None
         return (f"<h4>Design diagnosis of {html.escape(str(s['design']))} "
                 f"({s['sims']} simulated trials, seed {s['seed']}, alpha {s['alpha']})</h4>"
-                f"<p>Probability that the trial meets its {s['target']:.0%} target: "
-                f"{html.escape(_cell(share, se))}. Values with their Monte Carlo standard "
-                "error in brackets; '-' not defined.</p>" + wide.to_html(na_rep="-"))
+                f"<p>{html.escape(_target_line(self))}. Values with their Monte Carlo "
+                "standard error in brackets; '-' not defined.</p>" + wide.to_html(na_rep="-"))

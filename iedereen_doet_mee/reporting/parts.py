@@ -182,7 +182,10 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     log(f"[6/{TOTAL_STEPS}] drawing the figures")
     figures = {"consort": consort_figure(counts, lang=lang, suppressed=consort_hidden)}
     figures.update(report_figures(as_published(analysis, records), lang=lang))
-    captions = {stem: text(f"fig_{stem}", lang) for stem in figures}
+    # without a target the outflow figure draws none, and its caption names none
+    untargeted = {"outflow_target"} if design.target_outflow is None else set()
+    captions = {stem: text(f"fig_{stem}" + ("_no_target" if stem in untargeted else ""), lang)
+                for stem in figures}
     return ReportParts(trial, analysis, as_of, diagnosis, mde, why_not, records, tables,
                        esf_shown,
                        figures, captions)

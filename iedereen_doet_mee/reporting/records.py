@@ -164,9 +164,10 @@ def design_records(diagnosis: Diagnosis | None, mde: pd.Series | None) -> pd.Dat
                                            row["estimate"], std_error=row["std_error"],
                                            n=sims))
         term, estimator = TARGET_MET_KEY.split("|")
-        row = frame.loc[(term, estimator, TARGET_MET_DIAGNOSAND)]
-        rows.append(_design_record("regular_work", term, "probability_target_met",
-                                   row["estimate"], std_error=row["std_error"], n=sims))
+        if diagnosis.target_met is not None:  # none without a declared target
+            row = frame.loc[(term, estimator, TARGET_MET_DIAGNOSAND)]
+            rows.append(_design_record("regular_work", term, "probability_target_met",
+                                       row["estimate"], std_error=row["std_error"], n=sims))
         if mde is not None:
             rows.append(_design_record(
                 "minimum_detectable_effect", "overall",

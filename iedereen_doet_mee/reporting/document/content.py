@@ -33,7 +33,7 @@ class ReportInputs:
     interim: bool
     lang: Language
     threshold: int
-    target: float
+    target: float | None  # None: the design declares no target
     allocation: str
     records: pd.DataFrame
     skipped: dict[str, str]
@@ -100,20 +100,24 @@ def _record(records: pd.DataFrame, question: str, term: str, estimator: str
 
 
 def summary_blocks(inputs: ReportInputs) -> list[Block]:
-    """The funder's one-page summary: was the target met, with interval and probability."""
+    """The funder's one-page summary: was the target met, with interval and probability;
+    without a target, that there is none and the outflow achieved."""
     lang, target = inputs.lang, fmt_percent(inputs.target, inputs.lang, 0)
     share = _record(inputs.records, "target", "overall", "proportion_clopper_pearson")
     if share is None:
         return [Paragraph(text("not_available", lang, reason=inputs.skipped.get(
             "target", "no participants")))]
     blocks: list[Block] = []
+    if inputs.target is None:  # nothing is met or missed: say so, then the outflow
+        blocks.append(Paragraph(text("no_target", lang), strong=True))
     if not bool(share.get("suppressed", False)) and math.isfinite(share["estimate"]):
         # the counts of the target row (estimate = x / n), decided by the target analysis'
         # own rule, as the design diagnosis decides on each simulated trial
         x, n = round(share["estimate"] * share["n"]), int(share["n"])
-        met = target_met(x, n, inputs.target)
-        blocks.append(Paragraph(text("target_met" if met else "target_not_met", lang,
-                                     target=target), strong=True))
+        if inputs.target is not None:
+            met = target_met(x, n, inputs.target)
+            blocks.append(Paragraph(text("target_met" if met else "target_not_met", lang,
+                                         target=target), strong=True))
         blocks.append(Paragraph(text(
             "target_line", lang, x=x, n=n,
             share=fmt_percent(share["estimate"], lang),
@@ -122,7 +126,8 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
     else:
         blocks.append(Paragraph(text("not_available", lang, reason=text("suppressed", lang))))
     posterior = _record(inputs.records, "target", "overall", "jeffreys_posterior_prob_target_met")
-    if posterior is not None and not bool(posterior.get("suppressed", False)):
+    if posterior is not None and inputs.target is not None and \
+            not bool(posterior.get("suppressed", False)):
         blocks.append(Paragraph(text("posterior_line", lang, target=target,
                                      prob=fmt_number(posterior["estimate"], lang, 3))))
     if inputs.interim:
@@ -136,7 +141,8 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
     """A section of the question registry: each question's table (or why it is not
     answered), then the section's figures."""
     lang = inputs.lang
-    title = section_title(key, lang, target=fmt_percent(inputs.target, lang, 0))
+    title = section_title(key, lang, target=None if inputs.target is None else
+                          fmt_percent(inputs.target, lang, 0))
     questions = [q.key for q in questions_in_section(key)]
     stems = [stem for stem, figure in REPORT_FIGURES.items() if figure.section == key]
     blocks: list[Block] = []

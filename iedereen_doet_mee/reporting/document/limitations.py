@@ -39,22 +39,25 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
     sims = diagnosis.settings["sims"]
     power = value("overall|risk_difference_block_weighted", "power")
     fisher = value("pooled|fisher_exact_two_sided", "power")
-    met, _ = diagnosis.target_met
+    # without a target the diagnosis has no probability of meeting one: nothing is said
+    met = None if diagnosis.target_met is None else diagnosis.target_met[0]
     if lang == "nl":
+        goal = "." if met is None else \
+            f"; de kans dat het project het doel haalt is {fmt_percent(met, lang, 0)}."
         lines = [f"Onderscheidend vermogen (ontwerpdiagnose, {sims} gesimuleerde trials onder "
                  f"de standaardaannames, met gelote instrumenten): de kans om een effect "
                  f"van instrumenten aan te tonen "
                  f"is {fmt_percent(power, lang, 0)} (gewogen risicoverschil) en "
-                 f"{fmt_percent(fisher, lang, 0)} (exacte toets van Fisher); de kans dat het "
-                 f"project het doel haalt is {fmt_percent(met, lang, 0)}.",
+                 f"{fmt_percent(fisher, lang, 0)} (exacte toets van Fisher){goal}",
                  *_allocation_and_multiplicity(design, lang)]
     else:
+        goal = "." if met is None else \
+            f"; the probability that the project meets its target is {fmt_percent(met, lang, 0)}."
         lines = [f"Power (design diagnosis, {sims} simulated trials under the default "
                  f"assumptions, with randomised instruments): the probability of showing an "
                  f"effect of instruments is "
                  f"{fmt_percent(power, lang, 0)} (block-weighted risk difference) and "
-                 f"{fmt_percent(fisher, lang, 0)} (Fisher's exact test); the probability that "
-                 f"the project meets its target is {fmt_percent(met, lang, 0)}.",
+                 f"{fmt_percent(fisher, lang, 0)} (Fisher's exact test){goal}",
                  *_allocation_and_multiplicity(design, lang)]
     if mde is not None and mde["status"] == "found":
         low, high = fmt_percent(mde["mde_low"], lang, 0), fmt_percent(mde["mde_high"], lang, 0)

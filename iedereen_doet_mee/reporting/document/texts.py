@@ -47,6 +47,11 @@ _TEXT: dict[str, tuple[str, str]] = {
                    "The target of {target} outflow to regular work was met."),
     "target_not_met": ("Het doel van {target} uitstroom naar regulier werk is niet gehaald.",
                        "The target of {target} outflow to regular work was not met."),
+    "no_target": ("Voor dit project is geen streefwaarde voor de uitstroom vastgelegd; de "
+                  "rapportage beschrijft de gerealiseerde uitstroom zonder die aan een "
+                  "streefwaarde te toetsen.", "No outflow target was declared for this "
+                  "project; the report describes the outflow achieved without testing it "
+                  "against a target."),
     "target_line": ("{x} van de {n} deelnemers ({share}) stroomden uit naar regulier werk "
                     "(95%-betrouwbaarheidsinterval {low} tot {high}, Clopper-Pearson).",
                     "{x} of the {n} participants ({share}) left for regular work (95% "
@@ -77,6 +82,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "fig_consort": ("Deelnemersstroom per cel (CONSORT)", "Participant flow per cell (CONSORT)"),
     "fig_outflow_target": ("Uitstroom naar regulier werk per cel met 95%-BI en het doel",
                            "Regular-work outflow per cell with 95% CI and the target"),
+    "fig_outflow_target_no_target": ("Uitstroom naar regulier werk per cel met 95%-BI",
+                                     "Regular-work outflow per cell with 95% CI"),
     "fig_kaplan_meier": ("Cumulatieve uitstroom naar regulier werk per band en groep "
                          "(Kaplan-Meier) met 95%-betrouwbaarheidsinterval",
                          "Cumulative regular-work outflow by band and group (Kaplan-Meier) "

@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 from ...analysis.common import check_option
 from ...analysis.estimators import estimator_info
 from ...analysis.results import AnalysisResult
+from ...analysis.target import TARGET_TEST_ESTIMATORS
 from ...analysis.terms import term_pairs
 from ...analysis.trial_analysis import TrialAnalysis
 from ..tables.consort import ConsortCounts, consort_figure
@@ -85,13 +86,18 @@ def _rows(table: pd.DataFrame, estimator: str) -> pd.DataFrame:
     return table[[r.name == estimator and not r.holm for r in resolved]]
 
 
-def _goal(result: AnalysisResult, target: float | None) -> float:
+def _goal(result: AnalysisResult, target: float | None) -> float | None:
+    """The target to draw: ``target``, else the one the result states; None when the
+    result has no target (the design declares none: no rows test against one)."""
     if target is not None:
         if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target < 1:
             raise ValueError(f"outflow_target_figure: option target={target!r} is not "
                              "allowed; use a share between 0 and 1, e.g. 0.4")
         return float(target)
     found = re.search(r"against the (\d+(?:\.\d+)?)% target", result.title)
+    if found is None and not result.table["estimator"].astype(str).isin(
+            TARGET_TEST_ESTIMATORS).any():
+        return None
     if found is None:
         raise ValueError("outflow_target_figure: the result's title does not state the "
                          "target; pass target=, e.g. 0.4")
@@ -110,7 +116,8 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
         allowing for censoring, at the longest horizon within follow-up).
     lang : {"nl", "en"}
     target : float, optional
-        Default: the target stated in the result's title (e.g. 40%).
+        Default: the target stated in the result's title (e.g. 40%); a result without a
+        target (the design declares none) is drawn without a target line.
 
     Examples
     --------
@@ -136,7 +143,7 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
     with house_style():
         fig = new_figure(height=1.2 + 0.32 * len(terms))
         ax = fig.add_subplot()
-        top, labelled = goal, set()
+        top, labelled = (0.0 if goal is None else goal), set()
         for estimator, (marker, key, shift) in markers.items():
             for row in _rows(table, estimator).itertuples(index=False):
                 y0, colour = positions[str(row.term)] + shift, styles[str(row.term)]["color"]
@@ -152,8 +159,10 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
                             markerfacecolor=colour if marker == "o" else "white",
                             label=None if key in labelled else label(key, lang))
                 labelled.add(key)
-        ax.axvline(goal, color="black", linestyle=":", linewidth=0.9)
-        ax.text(goal, -0.7, f"{label('target', lang)} {goal * 100:g}%", ha="center", fontsize=7)
+        if goal is not None:
+            ax.axvline(goal, color="black", linestyle=":", linewidth=0.9)
+            ax.text(goal, -0.7, f"{label('target', lang)} {goal * 100:g}%", ha="center",
+                    fontsize=7)
         n = _rows(table, "proportion_wilson").set_index("term")["n"]
         ax.set_yticks([positions[t] + 0.12 for t in terms],
                       [cell_label(t, lang, separator=",\n")
@@ -165,7 +174,8 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
         handles, _ = ax.get_legend_handles_labels()
         if handles:
             fig.legend(loc="outside lower center", ncols=2)
-        fig.suptitle(label("target_title", lang).format(target=f"{goal * 100:g}%"))
+        fig.suptitle(label("outflow_title", lang) if goal is None else
+                     label("target_title", lang).format(target=f"{goal * 100:g}%"))
     return fig
 
 
@@ -373,7 +383,7 @@ def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
     A figure whose result is absent (e.g. wage value without a measurements table) is
     left out; ``analysis.skipped`` says why. With ``counts`` the CONSORT diagram
     (stem ``consort``) comes first. The target drawn in the survival figures is the
-    one stated by the target result.
+    one stated by the target result; without a target no figure draws one.
     """
     check_option("report_figures", "lang", lang, Language)
     figures = {} if counts is None else {"consort": consort_figure(counts, lang=lang)}

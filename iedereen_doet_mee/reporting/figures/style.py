@@ -77,6 +77,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "months": ("Maanden sinds inclusie", "Months since enrolment"),
     "target_title": ("Uitstroom naar regulier werk tegen de doelstelling van {target}",
                      "Outflow to regular work against the {target} target"),
+    "outflow_title": ("Uitstroom naar regulier werk per groep", "Outflow to regular work by group"),
     "target_axis": ("Aandeel uitgestroomd naar regulier werk",
                     "Share that flowed out to regular work"),
     "observed_share": ("waargenomen aandeel (Wilson-interval)", "observed share (Wilson interval)"),
