@@ -225,3 +225,41 @@ def test_target_met_is_vectorised_and_checks_its_input():
                 dict(events=1, n=4, target=0.0), dict(events=1, n=4, target=1.5)):
         with pytest.raises(ValueError, match="target_met"):
             target_met(**bad)
+
+
+def test_without_a_target_the_shares_stand_and_no_row_tests_against_one():
+    """A design without target_outflow: the shares, intervals and Kaplan-Meier rows of
+    the target question are those of the same data with a target; the rows that test
+    against a target are left out, not given as missing."""
+    from iedereen_doet_mee.analysis import analyse_trial
+    from iedereen_doet_mee.analysis.target import (
+        SHARE_ESTIMATORS,
+        TARGET_TEST_ESTIMATORS,
+    )
+    from iedereen_doet_mee.design import TrialDesign
+    from iedereen_doet_mee.simulation import simulate_trial
+
+    runs = {target: analyse_trial(simulate_trial(TrialDesign(target_outflow=target), seed=3),
+                                  n_draws=50, n_bootstrap=50)
+            for target in (None, 0.4)}
+    without, with_target = (runs[t].results["target"] for t in (None, 0.4))
+    assert not without.table["estimator"].isin(TARGET_TEST_ESTIMATORS).any()
+    assert with_target.table["estimator"].isin(TARGET_TEST_ESTIMATORS).any()
+    kept = with_target.table[~with_target.table["estimator"].isin(TARGET_TEST_ESTIMATORS)]
+    pd.testing.assert_frame_equal(without.table.reset_index(drop=True),
+                                  kept.reset_index(drop=True))
+    assert set(SHARE_ESTIMATORS) | {"kaplan_meier_outflow"} <= set(without.table["estimator"])
+    assert "no target" in without.title and "%" not in without.title
+    assert not any("Target tests" in note for note in without.notes)
+    # the other questions do not depend on the target
+    for key in set(runs[None].results) - {"target"}:
+        pd.testing.assert_frame_equal(runs[None].results[key].table,
+                                      runs[0.4].results[key].table)
+
+
+def test_without_a_target_a_frame_gets_only_the_share_and_kaplan_meier_rows():
+    result = outflow_against_target(_frame(3, 10), target=None, horizon_months=12)
+    assert result.estimate("overall", "proportion_clopper_pearson")["estimate"] == 0.3
+    assert set(result.table["estimator"]) <= {"proportion_clopper_pearson", "proportion_wilson",
+                                               "kaplan_meier_outflow",
+                                               "kaplan_meier_outflow_longest_estimable"}

@@ -100,3 +100,46 @@ def test_an_unregistered_estimator_or_diagnosand_is_refused(diagnosis):
     with pytest.raises(ValueError, match="lacks columns"):
         dataclasses.replace(diagnosis, table=diagnosis.table.drop(columns="n"))
     assert set(diagnosis.table["diagnosand"]) == set(DIAGNOSANDS)
+
+
+def test_a_design_without_target_has_no_probability_of_meeting_one(diagnosis):
+    """Same seed and settings: the shares and effects are diagnosed as with the target;
+    the tests against a target and the probability of meeting it are absent, and the
+    text, JSON, repr and records say so or leave it out."""
+    from iedereen_doet_mee.reporting.document.limitations import limitations
+    from iedereen_doet_mee.reporting.records import design_records
+
+    design = TrialDesign(allocation="randomised", target_outflow=None)
+    untargeted = diagnose_design(design, sims=300, seed=5)
+    assert untargeted.target_met is None and untargeted.settings["target"] is None
+    keys = list(untargeted.estimators["estimator_key"])
+    assert not any("target" in key for key in keys)
+    kept = diagnosis.table[diagnosis.table["estimator_key"].isin(keys)].reset_index(drop=True)
+    np.testing.assert_array_equal(untargeted.table["value"].to_numpy(), kept["value"].to_numpy())
+    assert TARGET_MET_DIAGNOSAND not in set(untargeted.to_frame()["diagnosand"])
+    assert "probability_target_met" not in untargeted.to_dict()
+    assert "No outflow target declared" in untargeted.summary()
+    assert "no target" in repr(untargeted) and "P(target met)" not in repr(untargeted)
+    assert "No outflow target declared" in untargeted._repr_html_()
+    records = design_records(untargeted, None)
+    assert list(records["estimator"]) == ["risk_difference_block_weighted:power",
+                                          "fisher_exact_two_sided:power"]
+    for lang in ("nl", "en"):
+        text = " ".join(limitations(untargeted, None, design, lang))
+        assert "doel" not in text and "target" not in text
+
+
+def test_closed_forms_and_steering_without_a_target():
+    from iedereen_doet_mee.analysis.steering import steering_forecast
+    from iedereen_doet_mee.diagnosis.design_grid import closed_form_mde, closed_form_power
+    from iedereen_doet_mee.simulation import simulate_trial
+
+    design = TrialDesign(allocation="randomised", target_outflow=None)
+    power, method = closed_form_power(design, np.full((2, 2), 0.3),
+                                      estimator="overall|binomial_exact_one_sided_target_met")
+    assert math.isnan(power) and method == ""
+    mde, _ = closed_form_mde(design, [0.1, 0.2],
+                             estimator="overall|binomial_exact_one_sided_target_met")
+    assert math.isnan(mde)
+    with pytest.raises(ValueError, match="declares no outflow target"):
+        steering_forecast(simulate_trial(design, seed=1), "2015-07-01", draws=50)
