@@ -116,12 +116,12 @@ def add_household_ids(trial: TrialData, rng: np.random.Generator | int, *,
     next_household = 0
     for key in sorted(cells):
         members = generator.permutation(cells[key])
-        start = 0
-        while start < members.size:
-            size = int(generator.choice(size_values, p=weights))
-            household[members[start:start + size]] = next_household
-            next_household += 1
-            start += size
+        # as many sizes as members is always enough; the households are cut in turn
+        ends = np.cumsum(generator.choice(size_values, size=members.size, p=weights))
+        used = int(np.searchsorted(ends, members.size)) + 1
+        household[members] = next_household + np.searchsorted(
+            ends[:used], np.arange(members.size), side="right")
+        next_household += used
     labels = generator.permutation(next_household) + 1
     width = max(4, len(str(next_household)))
     ids = np.asarray([f"H{label:0{width}d}" for label in labels[household]], dtype=object)
