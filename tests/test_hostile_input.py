@@ -29,8 +29,8 @@ from iedereen_doet_mee.reporting.document.workbook import write_workbook
 ROOT = Path(__file__).resolve().parents[1]
 SYNTHETIC = ROOT / "data" / "synthetic"
 BSNS = ("111222333", "123456782")  # both pass the 11-test
-PAR, EMP, MEA, INS, SUR = ("participants.csv", "employment.csv", "measurements.csv",
-                           "instruments.csv", "employer_survey.csv")
+PAR, EMP, MEA, INS, SUR, ACT = ("participants.csv", "employment.csv", "measurements.csv",
+                                "instruments.csv", "employer_survey.csv", "activities.csv")
 ERR, WARN = "error", "warning"
 
 TABLES = {
@@ -57,6 +57,11 @@ TABLES = {
         participant_id,kind,started_on,ended_on,cost_eur
         P002,job_coach,2014-11-01,2015-03-01,1850.00
         P003,training,2015-02-01,,900
+        """,
+    "activities": """\
+        participant_id,kind,started_on,ended_on
+        P002,education,2014-11-01,
+        P004,debt_counselling,2015-03-02,2015-09-30
         """,
     "employer_survey": """\
         employer_id,participant_id,answered_on,item,answer
@@ -136,6 +141,34 @@ def test_citizen_number_in_a_column_outside_the_model(tmp_path, capsys):
     assert_no_bsn(output)
 
 
+def with_household_ids(*ids: str) -> str:
+    """The participants table of the small trial with a household_id column."""
+    lines = textwrap.dedent(TABLES["participants"]).splitlines()
+    return "\n".join([lines[0] + ",household_id"] + [
+        f"{line},{value}" for line, value in zip(lines[1:], ids, strict=True)]) + "\n"
+
+
+@pytest.mark.parametrize("household", ["111222333", "gezin 123456782", "1234.56.782"])
+def test_citizen_number_as_household_id_is_refused_and_never_echoed(tmp_path, capsys,
+                                                                    household):
+    trial = write_trial(tmp_path / "t", participants=with_household_ids(
+        "H1", household, "H3", "H4"))
+    status, output, found = run_validate(trial, capsys, tmp_path)
+    assert status == 1
+    assert problems(found) == [(PAR, 3, "household_id", "citizen_service_number", ERR)]
+    assert_no_bsn(output)
+
+
+def test_household_ids_are_never_echoed_by_validate(tmp_path, capsys):
+    trial = write_trial(tmp_path / "t", participants=with_household_ids(
+        "gezin-Jansen", "gezin-Jansen", "", "gezin-Jansen\x01"))
+    status, output, found = run_validate(trial, capsys, tmp_path)
+    assert status == 1
+    assert problems(found) == [(PAR, 2, "household_id", "household_across_cells", WARN),
+                               (PAR, 5, "household_id", "control_character", ERR)]
+    assert "Jansen" not in output
+
+
 def test_citizen_number_as_header_cell_and_as_file_name(tmp_path, capsys):
     # a CSV without its header row: the first record becomes the header
     trial = write_trial(tmp_path / "t", measurements="111222333,2014-09-10,wage_value,50,x\n")
@@ -193,7 +226,8 @@ def test_workbook_writes_formula_like_text_as_text_and_numbers_as_numbers(tmp_pa
 # -- repeated records ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("table", ["employment", "measurements", "instruments", "employer_survey"])
+@pytest.mark.parametrize("table", ["employment", "measurements", "instruments", "activities",
+                                   "employer_survey"])
 def test_a_table_appended_twice_reports_every_repeated_row(tmp_path, capsys, table):
     lines = textwrap.dedent(TABLES[table]).splitlines()
     trial = write_trial(tmp_path / "t", **{table: table_with(table, *lines[1:])})
@@ -285,6 +319,16 @@ def test_job_and_instrument_before_enrolment_are_warnings(tmp_path, capsys):
     assert "not counted as a placement" in found.loc[0, "message"]
 
 
+def test_activity_before_enrolment_is_a_warning(tmp_path, capsys):
+    trial = write_trial(tmp_path / "t", activities=table_with(
+        "activities", "P004,volunteering,2015-03-01,2015-06-01"))
+    status, _, found = run_validate(trial, capsys, tmp_path)
+    assert status == 0
+    assert problems(found) == [(ACT, 4, "started_on", "before_enrolment", WARN)]
+    assert "activity started before the participant's enrolment on 2015-03-02" in \
+        found.loc[0, "message"]
+
+
 def test_a_job_started_before_enrolment_is_no_placement(tmp_path):
     # P004 enrolled 2015-03-02 and had a job from before that ran for a year: not a
     # placement; P002 found a job after enrolment that lasted: a durable placement
@@ -337,7 +381,7 @@ def test_empty_file(tmp_path, capsys):
 def test_header_only_participants_is_an_error(tmp_path, capsys):
     trial = write_trial(tmp_path / "t", participants=textwrap.dedent(
         TABLES["participants"]).splitlines()[0] + "\n", employment=None, measurements=None,
-        instruments=None, employer_survey=None)
+        instruments=None, activities=None, employer_survey=None)
     status, _, found = run_validate(trial, capsys, tmp_path)
     assert status == 1
     assert problems(found) == [(PAR, 2, None, "no_records", ERR)]
@@ -462,7 +506,8 @@ def _big_invalid_trial(directory: Path) -> Path:
                      "exit_reason"])
     writer.writerows([f"P{i:05d}", "30-40", "no", "2014-09-01", "", ""] for i in range(5000))
     return write_trial(directory, participants=buffer.getvalue(), employment=None,
-                       measurements=None, instruments=None, employer_survey=None)
+                       measurements=None, instruments=None, activities=None,
+                       employer_survey=None)
 
 
 @pytest.mark.parametrize(("which", "status"), [("synthetic", 0), ("invalid", 1)])

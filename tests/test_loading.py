@@ -80,15 +80,16 @@ def test_optional_tables_with_a_header_only_are_valid_with_a_warning(tmp_path):
     (tmp_path / "participants.csv").write_text(
         "participant_id,band,instruments,enrolled_on,exit_on,exit_reason\n"
         "P1,40-60,yes,2014-09-01,,\n", encoding="utf-8")
-    for name in ("measurements", "instruments", "allocation_log"):
+    for name in ("measurements", "instruments", "activities", "allocation_log"):
         header = ",".join(c.name for c in TABLES[name].columns if c.required)
         (tmp_path / f"{name}.csv").write_text(header + "\n", encoding="utf-8")
     report = validate_trial_directory(tmp_path)
     assert report.is_valid
-    assert report.warnings["rule"].tolist() == ["no_records"] * 3
-    assert report.warnings["row"].tolist() == [2, 2, 2]
+    assert report.warnings["rule"].tolist() == ["no_records"] * 4
+    assert report.warnings["row"].tolist() == [2, 2, 2, 2]
     trial = load_trial(tmp_path)
     assert len(trial.participants) == 1 and len(trial.tables["measurements"]) == 0
+    assert len(trial.activities) == 0
 
 
 def test_participants_with_a_header_only_are_an_error(tmp_path):
@@ -106,3 +107,49 @@ def test_loaded_tables_carry_no_validation_leftovers():
         assert frame.attrs == {}
     merged = trial.tables["employment"].merge(trial.participants, on="participant_id")
     assert len(merged) == len(trial.tables["employment"])
+
+
+def test_a_minimal_export_has_no_household_id_and_no_activities(participants_only):
+    trial = load_trial(participants_only)
+    assert "household_id" not in trial.participants
+    assert trial.activities is None and trial.table("activities") is None
+    with pytest.warns(MissingTableWarning, match="activities"):
+        trial.optional_table("activities", needed_for="the activity outcomes")
+
+
+def test_minimal_export_with_household_id_and_activities_loads_typed(tmp_path):
+    (tmp_path / "participants.csv").write_text(
+        "participant_id,band,instruments,enrolled_on,exit_on,exit_reason,household_id\n"
+        "P1,40-60,yes,2014-09-01,,,G-17\n"
+        "P2,40-60,yes,2014-09-03,2015-01-05,moved,G-17\n"
+        "P3,60-80,no,2014-10-01,,,\n", encoding="utf-8")
+    (tmp_path / "activities.csv").write_text(
+        "participant_id,kind,started_on,ended_on\n"
+        "P1,education,2014-10-01,\n"
+        "P3,debt_counselling,2014-10-02,2015-04-30\n", encoding="utf-8")
+    trial = load_trial(tmp_path)
+    assert trial.report.problems.empty
+    assert trial.participants["household_id"].tolist() == ["G-17", "G-17", None]
+    activities = trial.activities
+    assert list(activities.columns) == ["participant_id", "kind", "started_on", "ended_on"]
+    assert isinstance(activities["kind"].dtype, pd.CategoricalDtype)
+    assert list(activities["kind"].cat.categories) == list(trial.design.activity_kinds)
+    assert activities["started_on"].dtype == "datetime64[ns]"
+    assert activities["ended_on"].isna().tolist() == [True, False]
+
+
+@pytest.mark.parametrize("table_format", ["csv", "xlsx", "parquet"])
+def test_households_and_activities_round_trip(tmp_path, table_format):
+    from iedereen_doet_mee.data import write_trial_directory
+    from iedereen_doet_mee.simulation import simulate_trial, with_households_and_activities
+
+    trial = with_households_and_activities(simulate_trial(seed=11), seed=5)
+    write_trial_directory(trial, tmp_path / "trial", table_format=table_format)
+    assert (tmp_path / "trial" / f"activities.{table_format}").is_file()
+    loaded = load_trial(tmp_path / "trial")
+    rules = set(loaded.report.problems["rule"])
+    assert not rules & {"household_across_cells", "before_enrolment", "end_before_start"}
+    assert set(loaded.tables) == set(trial.tables)
+    for name, frame in trial.tables.items():
+        pd.testing.assert_frame_equal(loaded.tables[name].reset_index(drop=True),
+                                      frame.reset_index(drop=True))

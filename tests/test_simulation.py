@@ -16,7 +16,13 @@ from iedereen_doet_mee.data import load_trial, validate_trial_directory
 from iedereen_doet_mee.data.writing import write_trial_directory
 from iedereen_doet_mee.dates import DAYS_PER_MONTH
 from iedereen_doet_mee.design import EXIT_REASONS, TrialDesign
-from iedereen_doet_mee.simulation import SimulationParameters, simulate_trial
+from iedereen_doet_mee.simulation import (
+    SimulationParameters,
+    add_activities,
+    add_household_ids,
+    simulate_trial,
+    with_households_and_activities,
+)
 from iedereen_doet_mee.simulation.directory import simulate_to_directory
 
 PARAMS = SimulationParameters()
@@ -365,3 +371,92 @@ def test_rungs_five_and_six_match_the_job_held(consistency_trial):
     assert (supported[five] & in_job[five]).all()
     assert (rung.loc[in_job & supported, "value"] == 5).all()
     assert (rung["value"] == 5).sum() > 100  # subsidised workers are followed in the job
+
+
+# -- opt-in optional data: household ids and activities -----------------------------------------
+
+
+def test_default_simulation_has_no_household_ids_and_no_activities():
+    trial = simulate_trial(seed=5)
+    assert "household_id" not in trial.participants
+    assert trial.activities is None
+
+
+def test_households_and_activities_are_seeded_and_leave_the_rest_alone():
+    base = simulate_trial(seed=5)
+    a, b = (with_households_and_activities(base, seed=2) for _ in range(2))
+    c = with_households_and_activities(base, seed=3)
+    for name in a.tables:
+        pd.testing.assert_frame_equal(a.tables[name], b.tables[name])
+    assert not a.participants["household_id"].equals(c.participants["household_id"])
+    assert not a.activities.equals(c.activities)
+    pd.testing.assert_frame_equal(a.participants.drop(columns="household_id"),
+                                  base.participants)
+    for name in base.tables:
+        if name != "participants":
+            pd.testing.assert_frame_equal(a.tables[name], base.tables[name])
+    assert "household_id" not in base.participants and base.activities is None
+
+
+def test_household_sizes_recover_the_assumed_distribution(full_follow_up):
+    from iedereen_doet_mee.simulation.optional_data import HOUSEHOLD_SIZES
+
+    trial = add_household_ids(full_follow_up[0], np.random.default_rng(8))
+    people = trial.participants
+    ids = people["household_id"]
+    assert ids.notna().all() and ids.str.fullmatch(r"H[0-9]{5}").all()
+    assert people.groupby("household_id")[["band", "instruments"]].nunique().max().max() == 1
+    sizes = ids.value_counts()
+    for size, share in HOUSEHOLD_SIZES.items():
+        # a cell's last household may be cut short: four cells, at most four households
+        assert within_mc_error(float((sizes == size).mean()), share, len(sizes), k=4.5), size
+
+
+def test_activity_uptake_and_lengths_recover_the_assumptions(full_follow_up):
+    from iedereen_doet_mee.simulation.optional_data import ACTIVITY_MONTHS, ACTIVITY_UPTAKE
+
+    trial = add_activities(full_follow_up[0], np.random.default_rng(9))
+    people, activities = trial.participants, trial.activities
+    n = len(people)
+    assert list(activities["kind"].cat.categories) == list(trial.design.activity_kinds)
+    enrolled = activities["participant_id"].map(people.set_index("participant_id")["enrolled_on"])
+    delay = (activities["started_on"] - enrolled).dt.days
+    assert delay.min() >= 0 and delay.max() < 6 * DAYS_PER_MONTH
+    for kind, share in ACTIVITY_UPTAKE.items():
+        mine = activities[activities["kind"] == kind]
+        assert within_mc_error(mine["participant_id"].nunique() / n, share, n), kind
+        ended = mine["ended_on"].notna()
+        assert ended.mean() > 0.99  # five years of follow-up
+        months = ((mine["ended_on"] - mine["started_on"]).dt.days[ended] / DAYS_PER_MONTH)
+        mean = ACTIVITY_MONTHS[kind]
+        assert abs(months.mean() - mean) <= 4 * mean / np.sqrt(ended.sum()) + 0.05, kind
+
+
+def test_activities_are_censored_at_the_cutoff_and_at_loss_to_follow_up():
+
+    design = TrialDesign(n_per_cell=500, activity_kinds=("education", "sports"))
+    trial = add_activities(simulate_trial(design, seed=4), 1, uptake={"education": 0.5})
+    activities = trial.activities
+    assert set(activities["kind"].astype(str)) == {"education", "sports"}  # sports: 10%
+    sports = activities[activities["kind"] == "sports"]["participant_id"].nunique()
+    assert within_mc_error(sports / len(trial.participants), 0.10, len(trial.participants))
+    known = trial.participants.set_index("participant_id")["follow_up_end_on"].fillna(
+        pd.Timestamp(design.cutoff))
+    until = activities["participant_id"].map(known)
+    assert (activities["started_on"] <= until).all()
+    assert (activities["ended_on"].dropna() <= until[activities["ended_on"].notna()]).all()
+    assert activities["ended_on"].isna().any()
+    assert (activities["ended_on"].dropna() > activities["started_on"][
+        activities["ended_on"].notna()]).all()
+
+
+@pytest.mark.parametrize(("function", "options", "match"), [
+    (add_household_ids, {"sizes": {1: 0.5, 2: 0.4}}, "summing to 1"),
+    (add_household_ids, {"sizes": {0: 1.0}}, "at least 1"),
+    (add_activities, {"uptake": {"education": 1.5}}, "uptake in"),
+    (add_activities, {"months": {"education": 0.0}}, "positive mean months"),
+    (add_activities, {"window_months": 0}, "window_months"),
+])
+def test_optional_data_refuses_bad_assumptions(function, options, match):
+    with pytest.raises(ValueError, match=match):
+        function(simulate_trial(seed=1), 1, **options)

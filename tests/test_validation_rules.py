@@ -30,9 +30,9 @@ Table = tuple[list[str], list[list[str]]]
 # What a test expects of one problem: (file, row, column, rule, severity).
 Problem = tuple[str, int | None, str | None, str, str]
 
-PAR, EMP, MEA, INS, SUR, ALO = (
+PAR, EMP, MEA, INS, SUR, ALO, ACT = (
     "participants.csv", "employment.csv", "measurements.csv", "instruments.csv",
-    "employer_survey.csv", "allocation_log.csv",
+    "employer_survey.csv", "allocation_log.csv", "activities.csv",
 )
 ERR, WARN = "error", "warning"
 
@@ -68,6 +68,11 @@ BASELINE: dict[str, Table] = {
         "participant_id,kind,started_on,ended_on,cost_eur",
         "P002,job_coach,2014-11-01,2015-03-01,1850.00",
         "P003,training,2015-02-01,,900",
+    ),
+    "activities": _table(
+        "participant_id,kind,started_on,ended_on",
+        "P001,education,2014-10-01,2015-03-31",
+        "P004,volunteering,2015-04-01,",
     ),
     "employer_survey": _table(
         "employer_id,participant_id,answered_on,item,answer",
@@ -300,6 +305,21 @@ CELL_CASES = [
      [(PAR, 4, "wage_value_estimate", "band_disagrees_with_estimate", WARN)]),
     ("instruments", 0, "participant_id", "P001",
      [(INS, 2, "participant_id", "instruments_in_control_arm", WARN)]),
+    # the activities table
+    ("activities", 0, "kind", "knitting", [(ACT, 2, "kind", "unknown_value", ERR)]),
+    ("activities", 1, "kind", "", [(ACT, 3, "kind", "missing_value", ERR)]),
+    ("activities", 1, "started_on", "", [(ACT, 3, "started_on", "missing_value", ERR)]),
+    ("activities", 0, "participant_id", "", [(ACT, 2, "participant_id", "missing_value", ERR)]),
+    ("activities", 0, "started_on", "1-10-2014",
+     [(ACT, 2, "started_on", "unparseable_date", ERR)]),
+    ("activities", 1, "ended_on", "2016-07-02", [(ACT, 3, "ended_on", "after_cutoff", ERR)]),
+    ("activities", 1, "started_on", "2016-07-02",
+     [(ACT, 3, "started_on", "after_cutoff", ERR)]),
+    ("activities", 1, "participant_id", "P999",
+     [(ACT, 3, "participant_id", "unknown_participant", ERR)]),
+    ("activities", 0, "ended_on", "2014-09-30", [(ACT, 2, "ended_on", "end_before_start", ERR)]),
+    ("activities", 0, "started_on", "2014-08-01",
+     [(ACT, 2, "started_on", "before_enrolment", WARN)]),
 ]
 
 
@@ -324,6 +344,9 @@ def test_one_changed_cell(tmp_path: Path, tables: dict[str, Table], table: str, 
     ("employer_survey", 0, "answer", "5"),
     ("participants", 0, "age", "+41"),
     ("instruments", 0, "cost_eur", "1.85e3"),
+    ("activities", 0, "started_on", "2014-09-01"),  # the day of enrolment
+    ("activities", 0, "ended_on", "2014-10-01"),  # a one-day activity
+    ("activities", 1, "ended_on", "2016-07-01"),  # the cut-off itself
 ])
 def test_boundary_values_are_accepted(tmp_path: Path, tables: dict[str, Table], table: str,
                                       index: int, column: str, value: str) -> None:
@@ -591,6 +614,134 @@ def test_non_ascii_digits_do_not_crash(tmp_path: Path, tables: dict[str, Table])
         record.append("１２３４５６７８")  # full-width digits
     report = check(tmp_path, {"participants": tables["participants"]})
     assert (PAR, 1, "note", "unknown_column", ERR) in found(report)
+
+
+# -- households and activities -----------------------------------------------------------------
+
+
+def with_households(tables: dict[str, Table], *ids: str) -> None:
+    """Add the optional column household_id to participants, one value per record."""
+    header, records = tables["participants"]
+    header.append("household_id")
+    for record, value in zip(records, ids, strict=True):
+        record.append(value)
+
+
+def test_households_within_one_stratum_and_arm_are_valid(tmp_path: Path,
+                                                         tables: dict[str, Table]) -> None:
+    with_households(tables, "H01", "", "H02", "H03")
+    records = tables["participants"][1]
+    records.append(["P005", *records[2][1:-1], "H02"])  # P003's household, same cell
+    assert_problems(check(tmp_path, tables), [])
+
+
+def test_household_across_strata_or_arms_is_a_warning_naming_its_rows(
+        tmp_path: Path, tables: dict[str, Table]) -> None:
+    with_households(tables, "HH-secret-1", "HH-secret-1", "", "HH-secret-1")
+    report = check(tmp_path, tables)
+    assert_problems(report, [(PAR, 2, "household_id", "household_across_cells", WARN)])
+    message = report.problems.loc[0, "message"]
+    assert "the 3 members" in message
+    assert "row 2 (40-60, no), row 3 (40-60, yes), row 5 (60-80, no)" in message
+    assert "HH-secret" not in report.summary(max_per_rule=None)
+
+
+def test_each_mixed_household_gets_one_warning_on_its_first_row(
+        tmp_path: Path, tables: dict[str, Table]) -> None:
+    with_households(tables, "A", "B", "A", "B")
+    report = check(tmp_path, tables)
+    assert_problems(report, [(PAR, 2, "household_id", "household_across_cells", WARN),
+                             (PAR, 3, "household_id", "household_across_cells", WARN)])
+    assert "row 2 (40-60, no), row 4 (60-80, yes)" in report.problems.loc[0, "message"]
+    assert "row 3 (40-60, yes), row 5 (60-80, no)" in report.problems.loc[1, "message"]
+
+
+def test_household_with_a_bad_band_is_judged_on_the_members_that_converted(
+        tmp_path: Path, tables: dict[str, Table]) -> None:
+    with_households(tables, "H01", "H01", "", "")
+    set_cell(tables, "participants", 1, "band", "30-40")
+    assert_problems(check(tmp_path, tables), [(PAR, 3, "band", "unknown_value", ERR)])
+
+
+@pytest.mark.parametrize("bsn", BSNS)
+def test_household_id_holding_a_citizen_service_number_is_refused(
+        tmp_path: Path, tables: dict[str, Table], bsn: str) -> None:
+    with_households(tables, "H01", bsn, "", "H04")
+    report = check(tmp_path, tables)
+    assert_problems(report, [(PAR, 3, "household_id", "citizen_service_number", ERR)])
+    assert_not_echoed(report, [bsn])
+
+
+def test_household_id_values_are_not_echoed(tmp_path: Path, tables: dict[str, Table]) -> None:
+    with_households(tables, "H01 ", "", "", "")
+    report = check(tmp_path, tables)
+    assert_problems(report, [(PAR, 2, "household_id", "surrounding_whitespace", ERR)])
+    assert_not_echoed(report, ["H01"])
+
+
+def test_minimal_export_with_household_id(tmp_path: Path) -> None:
+    participants = _table(
+        "participant_id,band,instruments,enrolled_on,exit_on,exit_reason,household_id",
+        "P1,40-60,yes,2014-09-01,,,G-17",
+        "P2,40-60,yes,2014-09-03,2015-01-05,moved,G-17",
+        "P3,60-80,no,2014-10-01,,,")
+    assert_problems(check(tmp_path, {"participants": participants}), [])
+
+
+def test_activity_kind_is_any_text_when_the_design_declares_none(
+        tmp_path: Path, tables: dict[str, Table]) -> None:
+    set_cell(tables, "activities", 0, "kind", "language café")
+    directory = write_tables(tmp_path, tables)
+    assert_problems(validate_trial_directory(directory),
+                    [(ACT, 2, "kind", "unknown_value", ERR)])
+    (directory / "design.toml").write_text("activity_kinds = []\n", encoding="utf-8")
+    assert_problems(validate_trial_directory(directory), [])
+
+
+def test_activity_kinds_declared_by_the_design(tmp_path: Path,
+                                               tables: dict[str, Table]) -> None:
+    directory = write_tables(tmp_path, tables)
+    (directory / "design.toml").write_text('activity_kinds = ["education", "sports"]\n',
+                                           encoding="utf-8")
+    report = validate_trial_directory(directory)
+    assert_problems(report, [(ACT, 3, "kind", "unknown_value", ERR)])
+    assert "'volunteering' is not allowed; allowed: education, sports" in \
+        report.problems.loc[0, "message"]
+
+
+def test_activity_given_twice_is_a_repeated_row(tmp_path: Path,
+                                                tables: dict[str, Table]) -> None:
+    records = tables["activities"][1]
+    records.append(list(records[0]))
+    report = check(tmp_path, tables)
+    assert_problems(report, [(ACT, 4, None, "duplicate_row", ERR)])
+    assert "row repeats row 2 exactly" in report.problems.loc[0, "message"]
+
+
+def test_activities_without_the_optional_ended_on_column(tmp_path: Path,
+                                                         tables: dict[str, Table]) -> None:
+    header, records = tables["activities"]
+    tables["activities"] = (header[:3], [record[:3] for record in records])
+    assert_problems(check(tmp_path, tables), [])
+
+
+def test_activities_without_a_required_column(tmp_path: Path, tables: dict[str, Table]) -> None:
+    header, records = tables["activities"]
+    tables["activities"] = ([header[0], *header[2:]], [[r[0], *r[2:]] for r in records])
+    assert_problems(check(tmp_path, tables), [(ACT, 1, "kind", "missing_column", ERR)])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "parquet"])
+def test_activities_in_every_format(tmp_path: Path, tables: dict[str, Table], fmt: str) -> None:
+    set_cell(tables, "activities", 1, "participant_id", "P999")
+    set_cell(tables, "activities", 0, "ended_on", "2014-09-30")
+    activities = tables.pop("activities")
+    directory = write_tables(tmp_path, tables)
+    writer = {"csv": write_csv, "xlsx": write_xlsx, "parquet": write_parquet}[fmt]
+    path = writer(directory, "activities", activities)
+    assert_problems(validate_trial_directory(directory), [
+        (path.name, 2, "ended_on", "end_before_start", ERR),
+        (path.name, 3, "participant_id", "unknown_participant", ERR)])
 
 
 # -- the design and the directory --------------------------------------------------------------

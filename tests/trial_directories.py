@@ -4,8 +4,9 @@ The directories are built from the declaration in ``iedereen_doet_mee.data.schem
 tables exist, which columns are required, each column's kind, allowed values and bounds)
 and from the design's own rules, not by the package's simulator, so they hold shapes the
 simulator never makes: 1 to 6 strata and 1 to 4 arms with unequal and empty cells, any
-subset of the optional tables and of the optional columns (down to a minimal export of
-the six required participant columns), empty cells in optional columns, everyone
+subset of the optional tables (``activities`` included) and of the optional columns
+(``household_id`` included, with households that may span strata and arms; down to a
+minimal export of the six required participant columns), empty cells in optional columns, everyone
 censored or everyone out, everyone enrolled on one day, exits on the cut-off day, text
 with commas, quotes, line breaks and leading ``=``, semicolon CSV, typed Excel and Parquet
 cells.
@@ -33,6 +34,7 @@ from hypothesis import strategies as st
 from iedereen_doet_mee.data.schema import MEASURES, TABLES, Column, allowed_values
 from iedereen_doet_mee.design.toml_io import write_design
 from iedereen_doet_mee.design.trial_design import (
+    DEFAULT_ACTIVITY_KINDS,
     DEFAULT_INSTRUMENT_KINDS,
     EXIT_REASONS,
     TrialDesign,
@@ -42,8 +44,8 @@ __all__ = ["QUESTIONS", "SECTIONS", "TrialSpec", "check_directory", "designs", "
            "trial_specs"]
 
 FORMATS = ("csv", "csv_semicolon", "xlsx", "parquet")
-OPTIONAL_TABLES = ("employment", "measurements", "instruments", "employer_survey",
-                   "allocation_log")
+OPTIONAL_TABLES = ("employment", "measurements", "instruments", "activities",
+                   "employer_survey", "allocation_log")
 #: Odd but valid free text: separators, quotes, a line break, formula-like starts, accents.
 ODD_TEXTS = ("would_hire_again", "tevreden", "a,b;c", 'say "yes"', "two\nlines", "=1+1",
              "+31 ok", "-dash", "@home", "naïef ü ß", "x" * 60)
@@ -161,6 +163,7 @@ def designs(draw: st.DrawFn) -> TrialDesign:
     months = draw(st.integers(1, 36))
     cutoff = start + dt.timedelta(days=draw(st.integers(1, months * 31 + 500)))
     kinds = draw(st.sampled_from([DEFAULT_INSTRUMENT_KINDS, (), ("bus_card", "bicycle")]))
+    activities = draw(st.sampled_from([DEFAULT_ACTIVITY_KINDS, (), ("education", "sports")]))
     return TrialDesign(
         name=draw(st.sampled_from(["Iedereen doet mee", "Kompas", "Trial & co <b>"])),
         strata=strata, arms=arms, n_per_cell=sizes, enrolment_start=start,
@@ -168,7 +171,8 @@ def designs(draw: st.DrawFn) -> TrialDesign:
         target_outflow=draw(st.sampled_from([0.05, 0.24, 0.4, 0.95])),
         durable_horizon_months=draw(st.integers(1, 12)),
         allocation=draw(st.sampled_from(["assigned", "randomised"])),
-        instrument_kinds=kinds, likert_points=draw(st.integers(2, 10)))
+        instrument_kinds=kinds, likert_points=draw(st.integers(2, 10)),
+        activity_kinds=activities)
 
 
 # -- the tables -------------------------------------------------------------------------
@@ -232,6 +236,8 @@ def trial_specs(draw: st.DrawFn, *, max_participants: int = 2000) -> TrialSpec:
     minimal = draw(st.integers(0, 3)) == 0
     optional = [c.name for c in spec.columns if not c.required]
     chosen = set() if minimal else set(draw(st.sets(st.sampled_from(optional))))
+    if draw(st.booleans()):  # households, also in a minimal export
+        chosen.add("household_id")
     gaps = draw(st.sampled_from([0.0, 0.1, 1.0]))
 
     ids = [f"P{i:05d}" if i % 7 else f"klant-{i}" for i in range(n)]
@@ -256,6 +262,8 @@ def trial_specs(draw: st.DrawFn, *, max_participants: int = 2000) -> TrialSpec:
             back = _dates(rng, exit_day, np.full(n, cutoff))
             values = [_day(d) if o and rng.random() < 0.3 else None
                       for d, o in zip(back, out, strict=True)]
+        elif name == "household_id":  # households of 1 to a few, across cells at times
+            values = [f"HH{int(k):05d}" for k in rng.integers(0, max(1, n // 2), n)]
         elif name == "qualification_on":
             values = [_day(d) for d in _dates(rng, enrolled, np.full(n, cutoff))]
         elif name == "wage_value_estimate":
@@ -338,6 +346,30 @@ def _instruments(rng, design, people, enrolled, rows):
     }
 
 
+def _activities(rng, design, people, enrolled, rows):
+    who = _owners(rng, people, rows)
+    cutoff = design.cutoff.toordinal()
+    started = _dates(rng, enrolled[who], np.full(rows, cutoff))
+    ended = _dates(rng, started, np.full(rows, cutoff))
+    kinds = design.activity_kinds or ("anything", "=HYPERLINK(1)", "language café")
+    kind = rng.choice(list(kinds), rows)
+    gone = rng.random(rows) < 0.4
+    seen, keep = set(), []
+    for i, key in enumerate(zip(who, kind, started, strict=True)):
+        if key not in seen:  # a row repeating another exactly is an error
+            seen.add(key)
+            keep.append(i)
+    columns = {
+        "participant_id": [people["participant_id"][who[i]] for i in keep],
+        "kind": [str(kind[i]) for i in keep],
+        "started_on": [_day(started[i]) for i in keep],
+        "ended_on": [_day(ended[i]) if gone[i] else None for i in keep],
+    }
+    if rng.random() < 0.25:  # the optional column left out
+        del columns["ended_on"]
+    return columns
+
+
 def _employer_survey(rng, design, people, enrolled, rows):
     who = _owners(rng, people, rows)
     cutoff = design.cutoff.toordinal()
@@ -374,7 +406,8 @@ def _allocation_log(rng, design, people, enrolled, rows):
 
 
 _TABLE_MAKERS = {"employment": _employment, "measurements": _measurements,
-                 "instruments": _instruments, "employer_survey": _employer_survey,
+                 "instruments": _instruments, "activities": _activities,
+                 "employer_survey": _employer_survey,
                  "allocation_log": _allocation_log}
 
 

@@ -69,6 +69,11 @@ class TrialData:
         """The participants table."""
         return self.tables["participants"]
 
+    @property
+    def activities(self) -> pd.DataFrame | None:
+        """The activities table (education, volunteering, ...), or ``None`` when absent."""
+        return self.tables.get("activities")
+
     def table(self, name: str) -> pd.DataFrame | None:
         """The table called ``name``, or ``None`` when the data do not have it."""
         if name not in TABLES:

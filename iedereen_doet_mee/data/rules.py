@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..design.trial_design import TrialDesign
+from .households import check_households
 from .problems import ProblemLog
 from .repeats import check_repeated_answers, check_repeated_measurements
 from .schema import MEASURES, TABLES
@@ -59,13 +60,14 @@ def check_cross_rules(typed: Typed, design: TrialDesign, log: ProblemLog) -> Non
     if "participants" in typed:
         _participants(*typed["participants"], design, log)
     participants = typed.get("participants")
-    for name in ("employment", "measurements", "instruments", "employer_survey", "allocation_log"):
+    for name in ("employment", "measurements", "instruments", "activities", "employer_survey",
+                 "allocation_log"):
         if name not in typed:
             continue
         file, frame, rows = typed[name]
         if participants is not None:
             _known_participants(file, frame, rows, participants[1], log)
-        if name in ("employment", "instruments"):
+        if name in ("employment", "instruments", "activities"):
             _before(file, frame, rows, "ended_on", "started_on", "end_before_start", log, "")
     if participants is not None:
         people = participants[1].drop_duplicates("participant_id").set_index("participant_id")
@@ -126,6 +128,8 @@ def _participants(file: str, frame: pd.DataFrame, rows: np.ndarray, design: Tria
                  [f"enrolled on {d}, outside the design's enrolment window {design.enrolment_start}"
                   f" to {design.enrolment_end}" for d in _date_text(enrolled[outside])],
                  severity="warning")
+    if "household_id" in frame:
+        check_households(file, frame, rows, log)
     if "wage_value_estimate" in frame:
         shares = _wage_values_as_shares(file, frame["wage_value_estimate"], rows,
                                         "wage_value_estimate", log)
@@ -191,6 +195,8 @@ _BEFORE_ENROLMENT = {
     "instruments": ("started_on", "instrument started before the participant's enrolment on "
                     "{enrolled}; it is still counted as received and in the costs; check the "
                     "dates"),
+    "activities": ("started_on", "activity started before the participant's enrolment on "
+                   "{enrolled}; check the dates"),
 }
 
 

@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 ColumnKind = Literal["id", "text", "category", "yes_no", "date", "integer", "number"]
-DesignLevels = Literal["strata", "arms", "instrument_kinds"]
+DesignLevels = Literal["strata", "arms", "instrument_kinds", "activity_kinds"]
 
 #: Life-wheel (levenswiel) domains scored 1-10 at intake (seed 003: intake with a
 #: mind map and a life wheel; multiple problems with children, finances, lifestyle
@@ -171,6 +171,9 @@ PARTICIPANTS = Table(
         ),
         _c("qualification_on", "date", "Date a qualification was gained during or after the "
            "project (ESF CR03); empty if none.", "2015-12-18"),
+        _c("household_id", "id", "Pseudonymous household identifier: participants sharing it "
+           "form one household; empty for a household of one. Never a citizen service number "
+           "(BSN) and never shown in any output.", "H0001"),
     ),
 )
 
@@ -231,6 +234,22 @@ INSTRUMENTS = Table(
     ),
 )
 
+ACTIVITIES = Table(
+    "activities",
+    False,
+    "One row per activity other than work a participant took up, such as education or "
+    "volunteering.",
+    (
+        _PID,
+        _c("kind", "category", "Kind of activity, one of the design's activity_kinds (any text "
+           "when the design declares none).", "education", required=True, nullable=False,
+           design_levels="activity_kinds"),
+        _c("started_on", "date", "First day of the activity.", "2015-01-12", required=True,
+           nullable=False),
+        _c("ended_on", "date", "Last day; empty while it runs.", "2015-07-03"),
+    ),
+)
+
 EMPLOYER_SURVEY = Table(
     "employer_survey",
     False,
@@ -275,7 +294,8 @@ ALLOCATION_LOG = Table(
 #: Every table of the data model, by name (the file stem).
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (PARTICIPANTS, EMPLOYMENT, MEASUREMENTS, INSTRUMENTS, EMPLOYER_SURVEY, ALLOCATION_LOG)
+    for t in (PARTICIPANTS, EMPLOYMENT, MEASUREMENTS, INSTRUMENTS, ACTIVITIES, EMPLOYER_SURVEY,
+              ALLOCATION_LOG)
 }
 
 

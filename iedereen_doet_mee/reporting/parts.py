@@ -21,6 +21,7 @@ from ..analysis import analyse_trial
 from ..analysis.estimators import disclosure_classes
 from ..analysis.trial_analysis import TrialAnalysis
 from ..data.loading import TrialData
+from ..data.schema import TABLES
 from ..diagnosis.for_report import diagnosis_for_report
 from .disclosure import check_publishable, suppress_results
 from .document.texts import Language, text
@@ -57,12 +58,13 @@ class ReportParts:
 
 
 def _identifiers(trial: TrialData) -> set[str]:
-    """Every participant and employer id of the data: none may reach an output."""
-    ids = set(trial.participants["participant_id"].astype(str))
-    for name in ("employment", "employer_survey"):
-        table = trial.table(name)
-        if table is not None and "employer_id" in table:
-            ids |= set(table["employer_id"].dropna().astype(str))
+    """Every value of an identifier column of the data (the schema's columns of kind
+    ``id``: participant, household and employer ids): none may reach an output."""
+    ids: set[str] = set()
+    for name, frame in trial.tables.items():
+        for column in TABLES[name].columns:
+            if column.kind == "id" and column.name in frame:
+                ids |= {str(v) for v in frame[column.name].dropna().unique()}
     return ids
 
 class PublishedRowsMismatchError(ValueError):

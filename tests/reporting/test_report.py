@@ -222,3 +222,38 @@ def test_results_json_is_valid_json_without_nan(default_report):
     text = (default_report / "results.json").read_text(encoding="utf-8")
     assert "NaN" not in text and "Infinity" not in text
     json.loads(text)
+
+
+def test_household_ids_never_reach_an_output(tmp_path):
+    """Household ids are identifiers like participant and employer ids: the report's
+    guard knows them, and none appears in the HTML, the results, the workbook or a
+    figure."""
+    import zipfile
+
+    from iedereen_doet_mee.data import load_trial, write_trial_directory
+    from iedereen_doet_mee.reporting.disclosure import DisclosureError, check_publishable
+    from iedereen_doet_mee.reporting.parts import _identifiers
+    from iedereen_doet_mee.simulation import with_households_and_activities
+
+    trial = with_households_and_activities(load_trial(SYNTHETIC), seed=3)
+    people = trial.participants
+    codes = {old: f"gezin-Zonnebloem-{i:03d}" for i, old in
+             enumerate(sorted(people["household_id"].unique()))}
+    people["household_id"] = people["household_id"].map(codes)
+    households = set(codes.values())
+    assert 1 < len(households) < len(people)  # some households have several members
+    assert households <= _identifiers(trial)
+    with pytest.raises(DisclosureError, match="known identifier"):
+        check_publishable(people[["household_id"]].rename(columns={"household_id": "group"}),
+                          identifiers=_identifiers(trial))
+    data = tmp_path / "data"
+    write_trial_directory(trial, data)
+    out = build_report(ReportSettings(data=data, out=tmp_path / "report", **FAST))
+    texts = {path.name: path.read_text(encoding="utf-8") for path in
+             [out / "report.html", out / "results.json", *sorted(out.glob("figures/*.svg"))]}
+    assert len(texts) == 2 + len(FIGURES)
+    with zipfile.ZipFile(out / "indicators.xlsx") as book:
+        texts.update({f"indicators.xlsx:{name}": book.read(name).decode("utf-8")
+                      for name in book.namelist() if name.endswith(".xml")})
+    for name, content in texts.items():
+        assert "Zonnebloem" not in content, name
