@@ -2,8 +2,10 @@
 
 The file holds one top-level key per design field, named as the field, so an error
 in the file names the same field as an error in Python. Unequal cell sizes go in a
-``[n_per_cell]`` table of ``stratum = {arm = n}``. Reading uses :mod:`tomllib`;
-writing uses a small serialiser for the few value types a design holds.
+``[n_per_cell]`` table of ``stratum = {arm = n}``; declared outcomes in
+``[outcomes.<name>]`` tables, in declaration order. An absent ``target_outflow``
+declares no target. Reading uses :mod:`tomllib`; writing uses a small serialiser for
+the few value types a design holds.
 """
 
 from __future__ import annotations
@@ -21,25 +23,38 @@ from .trial_design import TrialDesign
 __all__ = ["design_from_dict", "design_to_dict", "design_to_toml", "read_design", "write_design"]
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(TrialDesign))
-#: Fields added after the first designs were written: left out of ``design.toml`` while
-#: they hold their default, so a design that does not use them reads as before and its
-#: file stays byte-identical.
-OMITTED_WHEN_DEFAULT: frozenset[str] = frozenset({"activity_kinds"})
+#: Fields added after the first designs were written: left out of ``design.toml`` (and
+#: of :func:`design_to_dict`, which a simulated directory's manifest holds) while they
+#: hold their default, so a design that does not use them reads as before and its files
+#: stay byte-identical.
+OMITTED_WHEN_DEFAULT: frozenset[str] = frozenset({"activity_kinds", "outcomes",
+                                                  "primary_outcome", "unit"})
 _DEFAULTS = TrialDesign()
 
 
 def design_to_dict(design: TrialDesign) -> dict[str, Any]:
     """Return the design as plain Python values (dates as ``datetime.date``).
 
+    Fields of :data:`OMITTED_WHEN_DEFAULT` holding their default are left out, and so is
+    a field holding ``None`` (``target_outflow``: no target; ``control_arm``: the
+    default); :func:`design_from_dict` reads the result back to the same design.
+    Outcomes are ``{name: {"kind": ..., ...}}``.
+
     Examples
     --------
     >>> design_to_dict(TrialDesign())["strata"]
     ['40-60', '60-80']
+    >>> "outcomes" in design_to_dict(TrialDesign())
+    False
     """
     out: dict[str, Any] = {}
     for name in _FIELDS:
         value = getattr(design, name)
-        if name == "n_per_cell" and not isinstance(value, int):
+        if name in OMITTED_WHEN_DEFAULT and value == getattr(_DEFAULTS, name):
+            continue
+        if name == "outcomes":
+            value = {outcome.name: outcome.to_mapping() for outcome in value}
+        elif name == "n_per_cell" and not isinstance(value, int):
             table: dict[str, dict[str, int]] = {}
             for stratum, arm, n in value:
                 table.setdefault(stratum, {})[arm] = n
@@ -55,6 +70,10 @@ def design_to_dict(design: TrialDesign) -> dict[str, Any]:
 def design_from_dict(data: dict[str, Any], *, source: str = "design") -> TrialDesign:
     """Declare a design from plain values, naming ``source`` in any error.
 
+    As in ``design.toml``, an absent ``target_outflow`` declares no target (``None``);
+    every other absent field takes its default. ``outcomes`` may be a table
+    ``{name: {"kind": ..., ...}}``.
+
     Raises
     ------
     DesignError
@@ -63,8 +82,9 @@ def design_from_dict(data: dict[str, Any], *, source: str = "design") -> TrialDe
 
     Examples
     --------
-    >>> design_from_dict({"n_per_cell": 10}).n_total
-    40
+    >>> design = design_from_dict({"n_per_cell": 10})
+    >>> design.n_total, design.target_outflow
+    (40, None)
     >>> design_from_dict({"n_per_cel": 10}, source="my.toml")
     Traceback (most recent call last):
     ...
@@ -77,7 +97,7 @@ def design_from_dict(data: dict[str, Any], *, source: str = "design") -> TrialDe
                 key, f"unknown field in {source}; allowed fields are {', '.join(_FIELDS)}"
             )
     try:
-        return TrialDesign(**data)
+        return TrialDesign(**{"target_outflow": None, **data})
     except DesignError as exc:
         raise DesignError(exc.field, f"{str(exc).split(': ', 1)[1]} (in {source})") from None
 
@@ -128,12 +148,16 @@ def design_to_toml(design: TrialDesign) -> str:
     >>> print(design_to_toml(TrialDesign()).splitlines()[1])
     name = "Iedereen doet mee"
     """
-    data = {k: v for k, v in design_to_dict(design).items()
-            if k not in OMITTED_WHEN_DEFAULT or getattr(design, k) != getattr(_DEFAULTS, k)}
+    data = design_to_dict(design)
     tables = {k: v for k, v in data.items() if isinstance(v, dict)}
     lines = ["# Trial design of iedereen_doet_mee; fields are documented in docs/design.md"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in data.items() if k not in tables]
     for name, table in tables.items():
+        if name == "outcomes":  # one sub-table per outcome, in declaration order
+            for outcome, keys in table.items():
+                lines += ["", f"[outcomes.{_toml_key(outcome)}]"]
+                lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in keys.items()]
+            continue
         lines += ["", f"[{name}]"]
         lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
     return "\n".join(lines) + "\n"

@@ -17,21 +17,15 @@ from typing import Any, Literal, NamedTuple, get_args
 
 from ..dates import add_months, parse_iso_date
 from ..errors import DesignError
+from .labels import label_list as _labels
+from .labels import positive_int
+from .outcomes import DEFAULT_OUTCOMES, EXIT_REASONS, OutcomeDefinition, normalise_outcomes
 
 __all__ = ["DEFAULT_ACTIVITY_KINDS", "DEFAULT_INSTRUMENT_KINDS", "EXIT_REASONS", "AllocationMethod",
-           "Cell", "TrialDesign"]
+           "Cell", "OutcomeDefinition", "TrialDesign", "Unit"]
 
 AllocationMethod = Literal["randomised", "assigned"]
-
-#: Reasons for leaving benefit recorded in ``participants.exit_reason``.
-EXIT_REASONS: tuple[str, ...] = (
-    "regular_work",
-    "subsidised_work",
-    "education",
-    "moved",
-    "unlawful",
-    "other",
-)
+Unit = Literal["person", "household"]
 
 #: Instrument kinds of the default design. They follow the seeds: job coaching and
 #: work-experience places (seed 003), the workshop "future-oriented thinking" (003),
@@ -58,7 +52,6 @@ DEFAULT_ACTIVITY_KINDS: tuple[str, ...] = (
 )
 
 _BAND_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$")
-_LABEL_PATTERN = re.compile(r"^[A-Za-z0-9_.+\-]+$")
 
 
 class Cell(NamedTuple):
@@ -67,33 +60,6 @@ class Cell(NamedTuple):
     stratum: str
     arm: str
     planned_n: int
-
-
-def _labels(field: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str) or not hasattr(value, "__iter__"):
-        raise DesignError(field, f"must be a list of labels, got {value!r}")
-    labels = tuple(value)
-    if not labels:
-        raise DesignError(field, "must hold at least one label")
-    for label in labels:
-        if not isinstance(label, str) or not _LABEL_PATTERN.match(label):
-            raise DesignError(
-                field,
-                f"label {label!r} is not allowed: use letters, digits and _ . + - only "
-                "(no spaces, no '/')",
-            )
-    if len(set(labels)) != len(labels):
-        raise DesignError(field, f"labels must be distinct, got {list(labels)}")
-    return labels
-
-
-def _positive_int(field: str, value: Any, *, allow_zero: bool = False) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise DesignError(field, f"must be an integer, got {value!r}")
-    if value < 0 or (value == 0 and not allow_zero):
-        bound = "zero or more" if allow_zero else "at least 1"
-        raise DesignError(field, f"must be {bound}, got {value}")
-    return value
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,8 +93,9 @@ class TrialDesign:
         Length of the enrolment window in calendar months.
     cutoff : date or ISO str
         Data cut-off: nothing after this day is observed.
-    target_outflow : float
-        Target share of participants flowing out to regular work (0 < target < 1).
+    target_outflow : float or None
+        Target share of the primary outcome (0 < target < 1), e.g. the share flowing
+        out to regular work; ``None`` declares no target (no target statement anywhere).
     durable_horizon_months : int
         A placement is durable when the job still runs this many months after it
         started (ESF "six months after leaving").
@@ -152,6 +119,14 @@ class TrialDesign:
         Human-readable names of the two factors.
     likert_points : int
         Number of answer categories of the employer survey (answers 1..points).
+    outcomes : sequence of OutcomeDefinition or mapping
+        The outcomes the report counts (:mod:`~iedereen_doet_mee.design.outcomes`), or
+        ``{name: {"kind": ..., ...}}`` as the ``[outcomes.<name>]`` tables of
+        ``design.toml`` give them. Default: one exit to regular work.
+    primary_outcome : str
+        The declared outcome the summary and the target refer to.
+    unit : {"person", "household"}
+        What the outcomes count: persons, or households (reached when any member does).
 
     Examples
     --------
@@ -168,6 +143,8 @@ class TrialDesign:
     ...                        n_per_cell=569)
     >>> caseload.n_total, caseload.control_arm
     (569, None)
+    >>> caseload.replace(target_outflow=None).primary.describe("en")
+    'left benefit for regular work'
     """
 
     name: str = "Iedereen doet mee"
@@ -178,7 +155,7 @@ class TrialDesign:
     enrolment_start: dt.date = dt.date(2014, 7, 1)
     enrolment_months: int = 24
     cutoff: dt.date = dt.date(2016, 7, 1)
-    target_outflow: float = 0.40
+    target_outflow: float | None = 0.40
     durable_horizon_months: int = 6
     allocation: AllocationMethod = "assigned"
     block_multiples: tuple[int, ...] = (1, 2)
@@ -192,6 +169,9 @@ class TrialDesign:
     arm_label: str = "instruments"
     likert_points: int = 5
     activity_kinds: tuple[str, ...] = DEFAULT_ACTIVITY_KINDS
+    outcomes: tuple[OutcomeDefinition, ...] = DEFAULT_OUTCOMES
+    primary_outcome: str = "regular_work"
+    unit: Unit = "person"
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -206,16 +186,18 @@ class TrialDesign:
                 put(self, field, parse_iso_date(getattr(self, field)))
             except ValueError as exc:
                 raise DesignError(field, str(exc)) from None
-        _positive_int("enrolment_months", self.enrolment_months)
+        positive_int("enrolment_months", self.enrolment_months)
         if self.cutoff <= self.enrolment_start:
             raise DesignError(
                 "cutoff",
                 f"must fall after enrolment_start ({self.enrolment_start}), got {self.cutoff}",
             )
         target = self.target_outflow
-        if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target < 1:
-            raise DesignError("target_outflow", f"must be a share in (0, 1), got {target!r}")
-        _positive_int("durable_horizon_months", self.durable_horizon_months)
+        if target is not None and (isinstance(target, bool) or not isinstance(target, int | float)
+                                   or not 0 < target < 1):
+            raise DesignError("target_outflow", f"must be a share in (0, 1) or absent (no "
+                                                f"target), got {target!r}")
+        positive_int("durable_horizon_months", self.durable_horizon_months)
         if self.allocation not in get_args(AllocationMethod):
             raise DesignError(
                 "allocation",
@@ -225,7 +207,7 @@ class TrialDesign:
         if not multiples:
             raise DesignError("block_multiples", "must hold at least one multiple")
         for m in multiples:
-            _positive_int("block_multiples", m)
+            positive_int("block_multiples", m)
         put(self, "block_multiples", multiples)
         cost = self.benefit_cost_per_month
         if isinstance(cost, bool) or not isinstance(cost, int | float) or not cost >= 0:
@@ -239,9 +221,10 @@ class TrialDesign:
         for field in ("benefit_cost_source", "stratum_label", "arm_label"):
             if not isinstance(getattr(self, field), str):
                 raise DesignError(field, f"must be text, got {getattr(self, field)!r}")
-        points = _positive_int("likert_points", self.likert_points)
+        points = positive_int("likert_points", self.likert_points)
         if points < 2:
             raise DesignError("likert_points", f"must be at least 2, got {points}")
+        self._check_outcomes(put)
         for stratum in self.strata:
             bounds = self.wage_value_bounds(stratum)
             if bounds is not None and not 0 <= bounds[0] < bounds[1] <= 100:
@@ -260,9 +243,26 @@ class TrialDesign:
         if len(self.arms) == 1:
             raise DesignError("control_arm", "a single-arm design has no control arm; leave it out")
 
+    def _check_outcomes(self, put: Any) -> None:
+        outcomes = normalise_outcomes(self.outcomes)
+        put(self, "outcomes", outcomes)
+        for outcome in outcomes:
+            if outcome.kind == "activity" and self.activity_kinds and \
+                    outcome.activity not in self.activity_kinds:
+                raise DesignError(f"outcomes.{outcome.name}.activity",
+                                  f"{outcome.activity!r} is not among the design's "
+                                  f"activity_kinds {list(self.activity_kinds)}")
+        names = [o.name for o in outcomes]
+        if self.primary_outcome not in names:
+            raise DesignError("primary_outcome", f"must name a declared outcome "
+                                                 f"({', '.join(names)}), got "
+                                                 f"{self.primary_outcome!r}")
+        if self.unit not in get_args(Unit):
+            raise DesignError("unit", f"must be 'person' or 'household', got {self.unit!r}")
+
     def _normalise_sizes(self, sizes: Any) -> int | tuple[tuple[str, str, int], ...]:
         if isinstance(sizes, int) and not isinstance(sizes, bool):
-            return _positive_int("n_per_cell", sizes)
+            return positive_int("n_per_cell", sizes)
         if isinstance(sizes, Mapping):
             triples = []
             for stratum, row in sizes.items():
@@ -279,7 +279,7 @@ class TrialDesign:
                 "n_per_cell",
                 f"must be an integer or {{stratum: {{arm: n}}}}, got {sizes!r}",
             ) from None
-        given = {(s, a): _positive_int("n_per_cell", n, allow_zero=True) for s, a, n in triples}
+        given = {(s, a): positive_int("n_per_cell", n, allow_zero=True) for s, a, n in triples}
         expected = {(s, a) for s in self.strata for a in self.arms}
         unknown = sorted(set(given) - expected)
         missing = sorted(expected - set(given))
@@ -324,6 +324,25 @@ class TrialDesign:
     def is_single_arm(self) -> bool:
         """Whether the design has one arm only (a caseload without comparison)."""
         return len(self.arms) == 1
+
+    def outcome(self, name: str) -> OutcomeDefinition:
+        """The declared outcome called ``name``.
+
+        Examples
+        --------
+        >>> TrialDesign().outcome("regular_work").describe("nl")
+        'uitstroom uit de uitkering naar regulier werk'
+        """
+        for outcome in self.outcomes:
+            if outcome.name == name:
+                return outcome
+        raise KeyError(f"no outcome {name!r} in this design; declared: "
+                       f"{', '.join(o.name for o in self.outcomes)}")
+
+    @property
+    def primary(self) -> OutcomeDefinition:
+        """The primary outcome (:attr:`primary_outcome`) as declared."""
+        return self.outcome(self.primary_outcome)
 
     def arm_ratio(self, stratum: str) -> tuple[int, ...]:
         """Smallest integer ratio of the planned arm sizes within ``stratum``.
