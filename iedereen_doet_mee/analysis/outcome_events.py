@@ -87,8 +87,9 @@ def _job_candidates(trial: TrialData, definition: Any) -> pd.DataFrame | None:
     if jobs is None:
         return None
     keep = jobs["hours_per_week"].astype(float) >= float(definition.min_hours_per_week)
-    if definition.subsidised != "any":
-        keep &= jobs["subsidised"].astype(str) == definition.subsidised
+    if definition.subsidised != "any":  # a yes/no column is loaded as booleans
+        keep &= (jobs["subsidised"].astype("boolean") == (definition.subsidised == "yes")
+                 ).fillna(False)
     return jobs[keep]
 
 
@@ -147,7 +148,7 @@ def outcome_events(trial: TrialData, as_of: dt.date | str | None = None, *,
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> events = outcome_events(simulate_trial(seed=1))
     >>> events["outcome"].unique().tolist(), len(events), int(events["reached"].sum())
-    (['regular_work'], 100, 11)
+    (['regular_work'], 100, 18)
     """
     outcomes = derive_outcomes(trial, as_of) if outcomes is None else outcomes
     frame = outcomes.frame

@@ -126,7 +126,7 @@ def declared_outcome_shares(events: pd.DataFrame, *, design, level: float = 0.95
     >>> result = declared_outcome_shares(simulate_trial(design, seed=1))
     >>> row = result.table.iloc[0]
     >>> row["term"], int(row["statistic"]), int(row["n"])
-    ('outcome=left_benefit', 38, 100)
+    ('outcome=left_benefit', 30, 100)
     """
     level = check_level("declared_outcome_shares", level)
     rows: list[dict] = []
