@@ -184,3 +184,22 @@ def test_each_outcome_is_its_own_family_in_disclosure_control(unemployment):
     assert "outcome=re_employed" in set(shown["term"])
     small = frame[(frame["statistic"] < 10) & (frame["estimator"].str.contains("clopper"))]
     assert out.loc[small.index, "suppressed"].all()
+
+
+def test_a_small_count_of_one_outcome_hides_only_that_outcome():
+    rows = pd.DataFrame({
+        "question": ["target"] * 3 + ["effects"] + ["outcomes"] * 3,
+        "term": ["overall", "band=a", "band=b", "band=a",
+                 "outcome=o", "outcome=o:band=a", "outcome=o:band=b"],
+        "estimator": ["p"] * 3 + ["difference"] + ["p"] * 3,
+        "estimate": [0.4, 0.4, 0.4, 0.1, 0.3, 3 / 25, 12 / 25],
+        "n": [50, 25, 25, 25, 50, 25, 25]})
+    out = suppress_results(rows, proportion_estimators=["p"],
+                           contrast_estimators=["difference"], threshold=10)
+    hidden = dict(zip(out["term"] + "|" + out["question"], out["suppressed"], strict=True))
+    # outcome o: 3 of 25 in band a (primary), band b with it (else 15 - 12 = 3 is shown)
+    assert hidden["outcome=o:band=a|outcomes"] and hidden["outcome=o:band=b|outcomes"]
+    assert not hidden["outcome=o|outcomes"]
+    # the other outcome's rows and its contrast in band a stand
+    assert not any(hidden[k] for k in ("overall|target", "band=a|target", "band=b|target",
+                                       "band=a|effects"))
