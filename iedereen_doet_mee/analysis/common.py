@@ -1,7 +1,9 @@
-"""Small helpers shared by the analyses: option checks, Wilson intervals, Holm.
+"""Small helpers shared by the analyses: option checks, exact and Wilson intervals, Holm.
 
-One place for each, so every analysis words its errors alike and computes a Wilson
-interval or a Holm adjustment the same way. Both are written out rather than taken from
+One place for each, so every analysis words its errors alike and computes an exact or
+Wilson interval or a Holm adjustment the same way. The exact (Clopper-Pearson) interval
+is two beta quantiles; the one-sided limits of the target's binomial tests are the same
+quantiles (:func:`beta_quantile`). Both are written out rather than taken from
 statsmodels: the Wilson interval of an empty cell is missing without a warning (where
 ``proportion_confint`` divides by zero and ``scipy.stats.binomtest`` raises), and Holm
 leaves missing p-values out of the count (``multipletests`` counts them as tests).
@@ -15,9 +17,11 @@ from collections.abc import Sequence
 from typing import Any, get_args
 
 import numpy as np
+from scipy import stats
 from scipy.special import ndtri
 
-__all__ = ["check_level", "check_option", "holm_p_values", "wilson_interval", "z_value"]
+__all__ = ["beta_quantile", "check_level", "check_option", "clopper_pearson_interval",
+           "holm_p_values", "wilson_interval", "z_value"]
 
 
 def check_option(function: str, name: str, value: Any, allowed: Any) -> None:
@@ -49,6 +53,30 @@ def check_level(function: str, level: float) -> float:
 def z_value(level: float) -> float:
     """The normal quantile of a two-sided interval of ``level``."""
     return float(ndtri(0.5 + level / 2))
+
+
+def beta_quantile(q: float, a: float, b: float, at_edge: float) -> float:
+    """``qbeta(q, a, b)``, or ``at_edge`` when a parameter is 0 (x = 0 or x = n)."""
+    return at_edge if a <= 0 or b <= 0 else float(stats.beta.ppf(q, a, b))
+
+
+def clopper_pearson_interval(x: int, n: int, level: float) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) interval of ``x`` events out of ``n`` at ``level``.
+
+    Equal to statsmodels' ``proportion_confint(x, n, method="beta")`` and R's
+    ``binom.test(x, n)$conf.int`` (pinned in ``tests/analysis/test_statistics_libraries.py``);
+    0 and 1 exactly at the edges.
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in clopper_pearson_interval(11, 100, 0.95)]
+    [0.0562, 0.1883]
+    >>> clopper_pearson_interval(0, 10, 0.95)[0]
+    0.0
+    """
+    alpha = 1 - level
+    return (beta_quantile(alpha / 2, x, n - x + 1, 0.0),
+            beta_quantile(1 - alpha / 2, x + 1, n - x, 1.0))
 
 
 def wilson_interval(x: float, n: int, *, z: float) -> tuple[float, float]:

@@ -192,6 +192,11 @@ _TABLE: tuple[Estimator, ...] = (
               "uitstroom volgens Kaplan-Meier op het laatste schatbare moment",
               "outflow by Kaplan-Meier at the longest estimable follow-up", "dependent", False,
               "share"),
+    # -- declared outcomes (outcomes) --------------------------------------------------
+    Estimator("share_of_outcome_clopper_pearson",
+              "aandeel van de uitstroom met deze reden (Clopper-Pearson)",
+              "share of the outflow with this reason (Clopper-Pearson)", "proportion", False,
+              "share"),
     # -- time to regular work (survival) -----------------------------------------------
     Estimator("aalen_johansen_cumulative_incidence",
               "cumulatieve incidentie (Aalen-Johansen)", "cumulative incidence (Aalen-Johansen)",

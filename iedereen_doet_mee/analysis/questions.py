@@ -38,6 +38,7 @@ from .instruments import instrument_associations
 from .ladder import ladder_ordinal, ladder_steps_up
 from .missing import outcome_bounds
 from .multiplicity import secondary_holm
+from .outcome_shares import declared_outcome_shares, nothing_to_add
 from .results import AnalysisResult
 from .survival import time_to_regular_work
 from .target import outflow_against_target
@@ -86,6 +87,9 @@ class Question:
         Options of :func:`analyse_trial` passed on (``n_draws``, ``n_bootstrap``).
     family : bool
         Answered after the others, from their results (Holm's adjustment).
+    applies : callable, optional
+        ``applies(design)`` says why the question is not answered for that design (a
+        text), or None when it is.
     """
 
     key: str
@@ -96,6 +100,7 @@ class Question:
     section: str | None = None
     run_options: tuple[str, ...] = ()
     family: bool = False
+    applies: Callable[..., str | None] | None = None
 
 
 #: The report's sections that show questions, in the order of the report.
@@ -134,12 +139,15 @@ QUESTIONS: dict[str, Question] = {q.key: q for q in (
              section="employers"),
     Question("costs", costs_and_savings, "costs_and_savings", section="costs",
              run_options=("n_bootstrap",)),
+    Question("outcomes", declared_outcome_shares, "declared_outcomes",
+             applies=nothing_to_add),
     Question("multiplicity", secondary_holm, "secondary_outcomes", family=True),
 )}
 
 
-def not_applicable(question: Question, n_arms: int) -> str | None:
-    """Why ``question`` is not answered for a design with ``n_arms`` arms, or None.
+def not_applicable(question: Question, n_arms: int, design=None) -> str | None:
+    """Why ``question`` is not answered for a design with ``n_arms`` arms (and, given,
+    for ``design``), or None.
 
     Examples
     --------
@@ -152,6 +160,8 @@ def not_applicable(question: Question, n_arms: int) -> str | None:
         return "a single-arm design has no comparison"
     if question.arms != "any" and n_arms > 2:
         return "comparisons of more than two arms are not implemented yet"
+    if question.applies is not None and design is not None:
+        return question.applies(design)
     return None
 
 

@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from .common import check_level, wilson_interval
+from .common import beta_quantile, check_level, clopper_pearson_interval, wilson_interval
 from .curves import DAYS_PER_MONTH, groups, kaplan_meier, prepare, survival_at
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
@@ -90,17 +90,6 @@ def target_met(events: npt.ArrayLike, n: npt.ArrayLike, target: float
     return bool(met) if np.ndim(met) == 0 else met
 
 
-def _beta_quantile(q: float, a: float, b: float, at_edge: float) -> float:
-    """``qbeta(q, a, b)``, or ``at_edge`` when a parameter is 0 (x = 0 or x = n).
-
-    The Clopper-Pearson limits as beta quantiles, written out because the one-sided
-    limits of the two binomial tests come from the same quantiles; pinned to
-    statsmodels' ``proportion_confint(method="beta")`` and scipy's
-    ``binomtest(...).proportion_ci(method="exact")`` in
-    ``tests/analysis/test_statistics_libraries.py``."""
-    return at_edge if a <= 0 or b <= 0 else float(stats.beta.ppf(q, a, b))
-
-
 def _binomial_rows(term: str, x: int, n: int, target: float | None, level: float,
                    log: list[NotEstimable]) -> list[dict]:
     """Proportion with Clopper-Pearson and Wilson intervals, one-sided tests, posterior
@@ -112,12 +101,14 @@ def _binomial_rows(term: str, x: int, n: int, target: float | None, level: float
     se = math.sqrt(p * (1 - p) / n)
     low, high = wilson_interval(x, n, z=float(stats.norm.ppf(1 - alpha / 2)))
     wilson = (0.0 if x == 0 else low, 1.0 if x == n else high)
-    lower_one_sided = _beta_quantile(alpha, x, n - x + 1, 0.0)
-    upper_one_sided = _beta_quantile(1 - alpha, x + 1, n - x, 1.0)
+    # the one-sided limits of the two binomial tests: the same beta quantiles as the
+    # exact interval (pinned to statsmodels and scipy in test_statistics_libraries.py)
+    lower_one_sided = beta_quantile(alpha, x, n - x + 1, 0.0)
+    upper_one_sided = beta_quantile(1 - alpha, x + 1, n - x, 1.0)
+    exact = clopper_pearson_interval(x, n, level)
     shares = [
         tidy_row(term, p, estimator="proportion_clopper_pearson", n=n, std_error=se,
-                 conf_low=_beta_quantile(alpha / 2, x, n - x + 1, 0.0),
-                 conf_high=_beta_quantile(1 - alpha / 2, x + 1, n - x, 1.0)),
+                 conf_low=exact[0], conf_high=exact[1]),
         tidy_row(term, p, estimator="proportion_wilson", n=n, std_error=se,
                  conf_low=wilson[0], conf_high=wilson[1]),
     ]

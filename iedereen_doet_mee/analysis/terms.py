@@ -4,9 +4,11 @@ A row over a group of people has a *cell term*: ``overall`` (everyone), or
 ``key=value`` pairs joined by ``:`` (``band=40-60``, ``band=40-60:instruments=yes``),
 with ``key:value`` as the short form of one pair (``arm:yes``, ``scale_score:40-60``).
 Other terms (a contrast ``yes - no``, a model coefficient ``instrumentsyes``, an
-instrument kind) do not name one group. Disclosure control builds its hierarchy of
-groups from cell terms and the figures place their rows by them: both read this one
-grammar.
+instrument kind) do not name one group. A term may start with what is counted,
+``outcome=<name>:`` (the declared outcomes of :mod:`.outcome_shares`): that pair names a
+family of counts over the groups, not a group (:func:`split_family`). Disclosure
+control builds its hierarchy of groups from cell terms and the figures place their
+rows by them: both read this one grammar.
 
 Examples
 --------
@@ -20,7 +22,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["term_groups", "term_pairs"]
+__all__ = ["FAMILY_KEY", "split_family", "term_groups", "term_pairs"]
+
+#: The key of a term's leading pair that names what is counted rather than who.
+FAMILY_KEY = "outcome"
 
 
 def term_groups(term: str) -> frozenset[tuple[str, str]] | None:
@@ -54,3 +59,21 @@ def term_pairs(term: str) -> dict[str, str]:
         return {}
     text = str(term) if "=" in str(term) else str(term).replace(":", "=")
     return {key: value for key, _, value in (part.partition("=") for part in text.split(":"))}
+
+
+def split_family(term: str) -> tuple[str, str]:
+    """The family a term's row belongs to (its leading ``outcome=<name>`` pair, or ``""``)
+    and the term of the group of people without it (``overall`` when nothing is left).
+
+    Examples
+    --------
+    >>> split_family("outcome=work_16h:band=40-60")
+    ('outcome=work_16h', 'band=40-60')
+    >>> split_family("outcome=work_16h"), split_family("band=40-60")
+    (('outcome=work_16h', 'overall'), ('', 'band=40-60'))
+    """
+    text = str(term)
+    head, sep, rest = text.partition(":")
+    if head.startswith(f"{FAMILY_KEY}=") and len(head) > len(FAMILY_KEY) + 1:
+        return head, (rest if sep and rest else "overall")
+    return "", text

@@ -107,7 +107,7 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
     results: dict[str, AnalysisResult] = {}
     skipped: dict[str, str] = {}
     for question in QUESTIONS.values():
-        why_not = not_applicable(question, len(design.arms))
+        why_not = not_applicable(question, len(design.arms), design)
         if question.family or why_not is not None:
             continue
         if question.needs is not None and trial.table(question.needs) is None:
@@ -120,7 +120,7 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
         options.update({name: run_options[name] for name in question.run_options})
         results[question.key] = question.function(*args, **options)
     for question in QUESTIONS.values():
-        why_not = not_applicable(question, len(design.arms))
+        why_not = not_applicable(question, len(design.arms), design)
         if why_not is not None:
             skipped[question.key] = why_not
         elif question.family:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..data.loading import TrialData
 from .labels import label_non_experimental
+from .outcome_events import by_unit, outcome_events
 from .outcomes import derive_outcomes, wage_value_long
 
 __all__ = ["BASELINE_COLUMNS", "InputSpec", "TrialInputs", "accepts_trial"]
@@ -30,7 +31,8 @@ BASELINE_COLUMNS = ("wage_value_estimate", "ladder_rung_intake", "age", "months_
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: The frames :class:`TrialInputs` builds and the options it derives from the design.
-FRAMES = ("frame", "with_baseline", "wage_long", "answers", "participants", "instruments")
+FRAMES = ("frame", "with_baseline", "wage_long", "answers", "participants", "instruments",
+          "unit_events")
 OPTIONS = ("target", "arms", "allocation", "design", "as_of", "seed")
 
 
@@ -110,6 +112,21 @@ class TrialInputs:
         if survey is None:
             return None
         return survey[survey["answered_on"] <= pd.Timestamp(self.outcomes.as_of)]
+
+    @property
+    def unit_events(self) -> pd.DataFrame:
+        """When each unit (person or household, as the design counts) reached each
+        declared outcome (:func:`outcome_events`, :func:`by_unit`)."""
+        if "unit_events" not in self._cache:
+            people = self.trial.participants
+            households = (people.set_index("participant_id")["household_id"]
+                          if self.design.unit == "household" and "household_id" in people
+                          else None)
+            self._cache["unit_events"] = by_unit(
+                outcome_events(self.trial, self.outcomes.as_of, outcomes=self.outcomes,
+                               missing_table="skip"),
+                households)
+        return self._cache["unit_events"]
 
     @property
     def participants(self) -> pd.DataFrame:

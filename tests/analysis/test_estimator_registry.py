@@ -37,6 +37,14 @@ DIRECTORIES = [ROOT / "data" / "synthetic",
                *sorted((ROOT / "tests" / "regressions").iterdir())]
 
 
+#: A design that declares an outcome of every kind the data of the simulator hold.
+DECLARED = TrialDesign(primary_outcome="left_benefit", outcomes={
+    "left_benefit": {"kind": "exit", "reasons": ["regular_work", "subsidised_work",
+                                                 "education", "moved", "unlawful", "other"]},
+    "work_16h": {"kind": "job", "min_hours_per_week": 16, "within_months": 6},
+    "step_forward": {"kind": "ladder_step", "min_steps": 1, "within_months": 6}})
+
+
 @pytest.fixture(scope="module")
 def emitted() -> pd.DataFrame:
     """Every (design, question, term, estimator) the analyses emit on several designs."""
@@ -45,7 +53,8 @@ def emitted() -> pd.DataFrame:
         warnings.simplefilter("ignore")
         trials = {"simulated, assigned": simulate_trial(TrialDesign(), seed=5),
                   "simulated, randomised": simulate_trial(TrialDesign(allocation="randomised"),
-                                                          seed=5)}
+                                                          seed=5),
+                  "simulated, declared outcomes": simulate_trial(DECLARED, seed=5)}
         trials.update({path.name: load_trial(path) for path in DIRECTORIES})
         for name, trial in trials.items():
             analysis = analyse_trial(trial, n_draws=50, n_bootstrap=50)
@@ -55,7 +64,9 @@ def emitted() -> pd.DataFrame:
 
 
 def test_every_emitted_estimator_is_registered(emitted):
-    assert len(set(emitted["design"])) == len(DIRECTORIES) + 2
+    assert len(set(emitted["design"])) == len(DIRECTORIES) + 3
+    declared = emitted[emitted["design"] == "simulated, declared outcomes"]
+    assert {"outcomes", "target"} <= set(declared["question"])
     for name in set(emitted["estimator"]):
         info = estimator_info(name)
         assert info.kind in DISCLOSURE_KINDS and info.scale in SCALES

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ...analysis.terms import term_groups
+from ...analysis.terms import split_family, term_groups
 from .engine import Cells, protect
 from .tables import DEFAULT_THRESHOLD, SUPPRESSED, check_threshold
 
@@ -63,14 +63,16 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     Primary: every row over fewer than ``threshold`` people (n < threshold, zero
     included; a row over nobody is hidden but links no term); a proportion row also
     when x < threshold or n - x < threshold (either count is shown by the estimate and
-    n). Terms ``overall`` and ``key=value[:key=value]`` form
-    a hierarchy within each question and estimator (a term is the sum of its children
-    over one more key, plus an implied remainder when they do not add up), so secondary
-    suppression protects x, n and n - x as in :func:`suppress_linked`. A term is
-    suppressed in every question and estimator at once (the same people's counts appear
-    in several questions). A dependent row is suppressed with its term; a contrast row
-    when its term or a term below it is suppressed (a term not of the form above: when
-    any is). Other rows only follow the n rule.
+    n). Terms ``overall`` and ``key=value[:key=value]`` form a hierarchy within each
+    question, estimator and family (a leading ``outcome=<name>`` pair: each declared
+    outcome counts the same groups of people separately, see
+    :func:`~iedereen_doet_mee.analysis.terms.split_family`): a term is the sum of its
+    children over one more key, plus an implied remainder when they do not add up, so
+    secondary suppression protects x, n and n - x as in :func:`suppress_linked`. A term
+    is suppressed in every question and estimator at once (the same people's counts
+    appear in several questions). A dependent row is suppressed with its term; a
+    contrast row when its term or a term below it of its family is suppressed (a term
+    not of the form above: when any is). Other rows only follow the n rule.
 
     Examples
     --------
@@ -106,7 +108,7 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     estimate = pd.to_numeric(frame["estimate"], errors="coerce").to_numpy(float)
     terms = frame["term"].astype(str).tolist()
     primary = ~(people >= threshold)
-    family_of: dict[tuple[str, str], list[int]] = {}
+    family_of: dict[tuple[str, str, str], list[int]] = {}
     for i, name in enumerate(frame["estimator"]):
         # a row over nobody is hidden by the n rule and says nothing about anybody, so
         # it does not link its term to the other questions (a question without data
@@ -115,9 +117,10 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
             continue
         if any(name in kinds[k] for k in ("proportion_estimators", "mean_estimators",
                                           "sum_estimators")):
-            family_of.setdefault((str(question[i]), str(name)), []).append(i)
+            family_of.setdefault((str(question[i]), split_family(terms[i])[0], str(name)),
+                                 []).append(i)
     amount = np.full(len(frame), np.nan)
-    for (q, name), rows in family_of.items():
+    for (q, _, name), rows in family_of.items():
         count = name in kinds["proportion_estimators"]
         seen = [terms[i] for i in rows]
         if len(set(seen)) != len(seen):
@@ -137,7 +140,7 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     for i in np.flatnonzero(in_family):
         group_primary[group_of[terms[i]]] |= primary[i]
     cells = Cells()
-    for part, ((_, name), rows) in enumerate(family_of.items()):
+    for part, ((_, _, name), rows) in enumerate(family_of.items()):
         _add_family(cells, part, rows, terms, amount, people, group_of, threshold,
                     count=name in kinds["proportion_estimators"])
     suppressed_groups = protect(cells, group_primary)
@@ -149,9 +152,12 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
         elif frame["estimator"][i] in kinds["dependent_estimators"]:
             suppressed[i] |= terms[i] in hidden_terms
         elif frame["estimator"][i] in kinds["contrast_estimators"] and hidden_terms:
+            # only hidden groups of the same family (outcome) bear on a contrast
+            family = split_family(terms[i])[0]
+            same = [term_groups(h) for h in hidden_terms if split_family(h)[0] == family]
             mine = term_groups(terms[i])
-            suppressed[i] |= mine is None or any(
-                h is None or mine <= h for h in map(term_groups, hidden_terms))
+            suppressed[i] |= bool(same) and (mine is None or any(
+                h is None or mine <= h for h in same))
     out = frame.copy()
     for column in (*_NUMBERS, "n"):
         if column in out.columns:

@@ -1,0 +1,164 @@
+"""Which share of the units reached each declared outcome? (question ``"outcomes"``).
+
+:func:`declared_outcome_shares` reports, for every outcome the design declares
+(:mod:`.outcome_events`), the share of units (persons or households) that reached it,
+with the exact (Clopper-Pearson) interval, overall, by stratum and by stratum x arm
+where the design has several; ``n`` is the denominator (every unit enrolled by the as-of
+date). For an ``exit`` outcome with several reasons it adds how the outflow splits by
+reason (the share of those who left with each reason: "how many of the outflow went to
+work"), overall and by the half-year in which they left.
+
+The terms name the outcome first (``outcome=left_benefit``,
+``outcome=left_benefit:band=40-60:instruments=yes``): disclosure control treats each
+outcome as its own family of counts over the same groups of people
+(:func:`~iedereen_doet_mee.analysis.terms.split_family`).
+
+The outcome the target question already reports in the same way (an exit to regular
+work, no window, persons) is not repeated here: for the default design the question
+has nothing to add and is not answered.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .common import check_level, clopper_pearson_interval
+from .outcome_events import OUTCOME_TABLES
+from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
+from .trial_inputs import accepts_trial
+
+__all__ = ["REPORTED_ELSEWHERE", "declared_outcome_shares", "half_year", "nothing_to_add"]
+
+SHARE = "proportion_clopper_pearson"
+OF_OUTFLOW = "share_of_outcome_clopper_pearson"
+
+#: (kind, reasons, within_months) of the outcome the target question reports.
+REPORTED_ELSEWHERE = ("exit", ("regular_work",), None)
+
+
+def _answered(design) -> list:
+    """The declared outcomes this question reports (all but the target's own one, which
+    the target question reports for persons)."""
+    return [d for d in design.outcomes
+            if (d.kind, tuple(d.reasons), d.within_months) != REPORTED_ELSEWHERE
+            or design.unit == "household"]
+
+
+def nothing_to_add(design) -> str | None:
+    """Why the question is not answered for ``design`` (None: it is).
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.design import TrialDesign
+    >>> nothing_to_add(TrialDesign())
+    'the design declares no outcome beyond regular-work outflow, which the target question reports'
+    """
+    if _answered(design):
+        return None
+    return ("the design declares no outcome beyond regular-work outflow, which the target "
+            "question reports")
+
+
+def half_year(days: pd.Series) -> pd.Series:
+    """The calendar half-year of each date, as ``2015-H1``.
+
+    Examples
+    --------
+    >>> half_year(pd.Series(pd.to_datetime(["2015-06-30", "2015-07-01"]))).tolist()
+    ['2015-H1', '2015-H2']
+    """
+    return days.dt.year.astype(str) + "-H" + ((days.dt.month > 6) + 1).astype(str)
+
+
+def _share_row(term: str, reached: pd.Series, level: float, estimator: str = SHARE) -> dict:
+    x, n = int(reached.sum()), len(reached)
+    if n == 0:
+        return tidy_row(term, float("nan"), estimator=estimator, n=0)
+    low, high = clopper_pearson_interval(x, n, level)
+    return tidy_row(term, x / n, estimator=estimator, n=n, statistic=float(x),
+                    conf_low=low, conf_high=high)
+
+
+def _groups(frame: pd.DataFrame, strata: tuple[str, ...], arms: tuple[str, ...]
+            ) -> list[tuple[str, pd.Series]]:
+    """(term suffix, mask) overall, per stratum where there are several, and per cell
+    where there are several arms."""
+    out = [("", pd.Series(True, index=frame.index))]
+    if len(strata) > 1:
+        out += [(f":band={s}", frame["band"] == s) for s in strata]
+    if len(arms) > 1:
+        out += [(f":band={s}:instruments={a}",
+                 (frame["band"] == s) & (frame["instruments"] == a))
+                for s in strata for a in arms]
+    return out
+
+
+@accepts_trial("unit_events", options=("design",))
+def declared_outcome_shares(events: pd.DataFrame, *, design, level: float = 0.95
+                            ) -> AnalysisResult:
+    """Share of units that reached each declared outcome, with its denominator.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        One row per unit and outcome (:data:`~.outcome_events.EVENT_COLUMNS`), e.g.
+        :func:`~.outcome_events.by_unit` of :func:`~.outcome_events.outcome_events`.
+    design : TrialDesign
+        Declares the outcomes, strata, arms and the unit.
+    level : float, default 0.95
+
+    Returns
+    -------
+    AnalysisResult
+        Rows ``proportion_clopper_pearson`` (``statistic``: the units that reached it,
+        ``n``: the denominator) per outcome and group; for an exit outcome with several
+        reasons ``share_of_outcome_clopper_pearson`` per reason (``n``: the units that
+        reached the outcome) overall and per half-year (``period=2015-H1``).
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.design import TrialDesign
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> design = TrialDesign(outcomes={
+    ...     "regular_work": {"kind": "exit", "reasons": ["regular_work"]},
+    ...     "left_benefit": {"kind": "exit", "reasons": ["regular_work", "subsidised_work",
+    ...                      "education", "moved", "unlawful", "other"]}})
+    >>> result = declared_outcome_shares(simulate_trial(design, seed=1))
+    >>> row = result.table.iloc[0]
+    >>> row["term"], int(row["statistic"]), int(row["n"])
+    ('outcome=left_benefit', 30, 100)
+    """
+    level = check_level("declared_outcome_shares", level)
+    rows: list[dict] = []
+    log: list[NotEstimable] = []
+    unit = "households" if design.unit == "household" else "persons"
+    present = set(events["outcome"])
+    for definition in _answered(design):
+        head = f"outcome={definition.name}"
+        if definition.name not in present:
+            rows.append(not_estimable_row(
+                head, estimator=SHARE, n=0, log=log,
+                reason=f"the trial data have no {OUTCOME_TABLES[definition.kind]} table"))
+            continue
+        frame = events[events["outcome"] == definition.name]
+        for suffix, mask in _groups(frame, design.strata, design.arms):
+            rows.append(_share_row(head + suffix, frame.loc[mask, "reached"], level))
+        if definition.kind == "exit" and len(definition.reasons) > 1:
+            left = frame[frame["reached"]]
+            periods = half_year(left["reached_on"])
+            for period in ["", *sorted(periods.unique())]:
+                part = left if not period else left[periods == period]
+                for reason in definition.reasons:
+                    where = f":period={period}" if period else ""
+                    rows.append(_share_row(f"{head}{where}:reason={reason}",
+                                           part["reason"] == reason, level, OF_OUTFLOW))
+    units = int(events["unit_id"].nunique()) if len(events) else 0
+    notes = (f"Unit: {unit}; the denominator is every unit enrolled by the as-of date.",)
+    open_window = events[~events["reached"].astype(bool) & events["window_end"].notna()
+                         & ~events["window_complete"].astype(bool)]
+    if len(open_window):  # named, not counted: a count here would escape disclosure control
+        notes += ("Some units' window had not closed by the as-of date; they count as not "
+                  "(yet) reached: " + ", ".join(dict.fromkeys(open_window["outcome"])) + ".",)
+    return AnalysisResult("outcomes", "Share of units that reached each declared outcome",
+                          tidy_table(rows), n=units, notes=notes,
+                          not_estimable=tuple(log))
