@@ -5,8 +5,8 @@
 with the exact (Clopper-Pearson) interval, overall, by stratum and by stratum x arm
 where the design has several; ``n`` is the denominator (every unit enrolled by the as-of
 date). For an ``exit`` outcome with several reasons it adds how the outflow splits by
-reason (the share of those who left with each reason: "how many of the outflow went to
-work"), overall and by the half-year in which they left.
+reason into work and other reasons: how many of the outflow went to work (regular or
+subsidised, as far as declared), overall and by the half-year in which they left.
 
 The terms name the outcome first (``outcome=left_benefit``,
 ``outcome=left_benefit:band=40-60:instruments=yes``): disclosure control treats each
@@ -27,11 +27,14 @@ from .outcome_events import OUTCOME_TABLES
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 
-__all__ = ["REPORTED_ELSEWHERE", "declared_outcome_shares", "half_year", "nothing_to_add"]
+__all__ = ["REPORTED_ELSEWHERE", "WORK_REASONS", "declared_outcome_shares", "half_year", "nothing_to_add"]
 
 SHARE = "proportion_clopper_pearson"
 OF_OUTFLOW = "share_of_outcome_clopper_pearson"
 
+#: Exit reasons that are work (regular or subsidised): the share of the outflow that
+#: went to work is followed over time.
+WORK_REASONS = ("regular_work", "subsidised_work")
 #: (kind, reasons, within_months) of the outcome the target question reports.
 REPORTED_ELSEWHERE = ("exit", ("regular_work",), None)
 
@@ -112,8 +115,9 @@ def declared_outcome_shares(events: pd.DataFrame, *, design, level: float = 0.95
     AnalysisResult
         Rows ``proportion_clopper_pearson`` (``statistic``: the units that reached it,
         ``n``: the denominator) per outcome and group; for an exit outcome with several
-        reasons ``share_of_outcome_clopper_pearson`` per reason (``n``: the units that
-        reached the outcome) overall and per half-year (``period=2015-H1``).
+        reasons, some of them work, ``share_of_outcome_clopper_pearson``: the share of
+        the units that reached it (``n``) that went to work, overall
+        (``reason=work``) and per half-year of leaving (``period=2015-H1:reason=work``).
 
     Examples
     --------
@@ -143,15 +147,20 @@ def declared_outcome_shares(events: pd.DataFrame, *, design, level: float = 0.95
         frame = events[events["outcome"] == definition.name]
         for suffix, mask in _groups(frame, design.strata, design.arms):
             rows.append(_share_row(head + suffix, frame.loc[mask, "reached"], level))
-        if definition.kind == "exit" and len(definition.reasons) > 1:
+        to_work = [r for r in definition.reasons if r in WORK_REASONS]
+        if definition.kind == "exit" and to_work and len(to_work) < len(definition.reasons):
+            # the share of the outflow that went to work, overall and by half-year of
+            # leaving: the half-years partition the outflow, so disclosure control can
+            # protect them against the overall row (a split into every reason would
+            # partition the events, not the people, which it cannot protect)
             left = frame[frame["reached"]]
+            rows.append(_share_row(f"{head}:reason=work", left["reason"].isin(to_work),
+                                   level, OF_OUTFLOW))
             periods = half_year(left["reached_on"])
-            for period in ["", *sorted(periods.unique())]:
-                part = left if not period else left[periods == period]
-                for reason in definition.reasons:
-                    where = f":period={period}" if period else ""
-                    rows.append(_share_row(f"{head}{where}:reason={reason}",
-                                           part["reason"] == reason, level, OF_OUTFLOW))
+            for period in sorted(periods.unique()):
+                part = left[periods == period]
+                rows.append(_share_row(f"{head}:period={period}:reason=work",
+                                       part["reason"].isin(to_work), level, OF_OUTFLOW))
     units = int(events["unit_id"].nunique()) if len(events) else 0
     notes = (f"Unit: {unit}; the denominator is every unit enrolled by the as-of date.",)
     open_window = events[~events["reached"].astype(bool) & events["window_end"].notna()

@@ -108,6 +108,8 @@ SECTIONS: dict[str, Section] = {s.key: s for s in (
     Section("target", "Uitstroom naar regulier werk en het doel van {target}",
             "Regular-work outflow and the {target} target",
             "Uitstroom naar regulier werk", "Regular-work outflow"),
+    Section("outcomes", "Uitkomsten zoals vastgelegd in het ontwerp",
+            "Outcomes declared in the design"),
     Section("effects", "Effect van instrumenten per loonwaardeband",
             "Effect of instruments by wage-value band"),
     Section("survival", "Tijd tot regulier werk", "Time to regular work"),
@@ -139,7 +141,7 @@ QUESTIONS: dict[str, Question] = {q.key: q for q in (
              section="employers"),
     Question("costs", costs_and_savings, "costs_and_savings", section="costs",
              run_options=("n_bootstrap",)),
-    Question("outcomes", declared_outcome_shares, "declared_outcomes",
+    Question("outcomes", declared_outcome_shares, "declared_outcomes", section="outcomes",
              applies=nothing_to_add),
     Question("multiplicity", secondary_holm, "secondary_outcomes", family=True),
 )}

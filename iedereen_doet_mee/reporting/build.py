@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from ..data.loading import TrialData, load_trial
+from ..design.trial_design import TrialDesign
 from ..output_folder import output_folder
 from ..provenance import REPORT_LIBRARIES, environment_versions
 from ..seeds import DEFAULT_SEED
@@ -32,7 +33,7 @@ from .document.content import ReportInputs, build_document
 from .document.html import render_html
 from .document.limitations import limitations
 from .document.pdf import render_pdf
-from .document.texts import Language
+from .document.texts import Language, text
 from .document.workbook import write_workbook
 from .parts import TOTAL_STEPS, compute_parts, save_figures
 from .records import RECORD_FIELDS, record_labels, records_to_json
@@ -131,10 +132,17 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         records=records, skipped=parts.analysis.skipped, figures=parts.captions,
         tables=parts.tables, limitations=limitations(parts.diagnosis, parts.mde, design, lang,
                                                     parts.diagnosis_unavailable),
-        provenance=tuple(provenance))
+        provenance=tuple(provenance), outcome_lines=_outcome_lines(design, lang))
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))
+
+
+def _outcome_lines(design: TrialDesign, lang: Language) -> tuple[str, ...]:
+    """The unit and denominator, then each declared outcome in words."""
+    return (text(f"outcomes_unit_{design.unit}", lang),
+            *(text("outcome_line", lang, name=o.name, description=o.describe(lang))
+              for o in design.outcomes))
 
 
 def build_report(settings: ReportSettings, *, log: Callable[[str], None] = lambda _: None

@@ -41,6 +41,9 @@ class ReportInputs:
     tables: dict[str, pd.DataFrame]  # formatted text tables by section key
     limitations: tuple[str, ...]
     provenance: tuple[tuple[str, str], ...]
+    #: What the declared outcomes are and what is counted (the unit and denominator),
+    #: one paragraph each, shown before the outcomes table.
+    outcome_lines: tuple[str, ...] = ()
 
 
 def _in_tables(estimator: str, term: str) -> bool:
@@ -148,6 +151,8 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
     blocks: list[Block] = []
     if key == "effects":
         blocks.append(Paragraph(text("factorial", lang)))
+    if key == "outcomes":
+        blocks += [Paragraph(line) for line in inputs.outcome_lines]
     for question in questions:
         if question in inputs.skipped or not (inputs.records["question"] == question).any():
             reason = inputs.skipped.get(question, "no result")
@@ -158,6 +163,14 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
                             note=text("table_note", lang, threshold=inputs.threshold)))
     blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
     return Section(key, title, tuple(blocks))
+
+
+def _asked(inputs: ReportInputs, key: str) -> bool:
+    """Whether the design asks any question of a section: a section whose questions
+    all do not apply to the design (``Question.applies``) is left out, not shown as
+    unavailable."""
+    return any(q.applies is None or q.key not in inputs.skipped
+               for q in questions_in_section(key))
 
 
 def _table_section(inputs: ReportInputs, key: str, stems: tuple[str, ...] = ()) -> Section:
@@ -178,7 +191,7 @@ def build_document(inputs: ReportInputs) -> Report:
     sections = [Section("summary", text("summary", lang), tuple(summary_blocks(inputs))),
                 _table_section(inputs, "consort", ("consort",)),
                 _table_section(inputs, "baseline")]
-    sections += [_question_section(inputs, key) for key in SECTIONS]
+    sections += [_question_section(inputs, key) for key in SECTIONS if _asked(inputs, key)]
     sections.append(_table_section(inputs, "esf"))
     sections.append(Section("limitations", text("limitations", lang),
                             tuple(Paragraph(line) for line in inputs.limitations)))

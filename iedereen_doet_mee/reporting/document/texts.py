@@ -22,6 +22,23 @@ _TEXT: dict[str, tuple[str, str]] = {
             "ESF common indicators (Regulation (EU) No 1304/2013, Annex I)"),
     "limitations": ("Beperkingen", "Limitations"),
     "appendix": ("Reproduceerbaarheid", "Reproducibility"),
+    "outcomes_unit_person": ("Eenheid: personen. Noemer van elk aandeel: alle deelnemers die "
+                             "op de peildatum waren ingestroomd, ook wie (nog) geen meting "
+                             "of baan heeft.", "Unit: persons. Denominator of every share: "
+                             "every participant enrolled by the as-of date, including those "
+                             "without (yet) a measurement or a job."),
+    "outcomes_unit_household": ("Eenheid: huishoudens (deelnemers met hetzelfde "
+                                "huishoudnummer; wie er geen heeft, telt als eigen "
+                                "huishouden). Een huishouden telt mee zodra een van de leden "
+                                "de uitkomst bereikt. Noemer: alle huishoudens met een lid "
+                                "dat op de peildatum was ingestroomd. De ESF-indicatoren "
+                                "tellen personen.", "Unit: households (participants sharing "
+                                "a household id; anyone without one is a household of their "
+                                "own). A household counts once any member reaches the "
+                                "outcome. Denominator: every household with a member "
+                                "enrolled by the as-of date. The ESF indicators count "
+                                "persons."),
+    "outcome_line": ("{name}: {description}.", "{name}: {description}."),
     "not_available": ("Niet beschikbaar: {reason}.", "Not available: {reason}."),
     "suppressed": ("onderdrukt", "suppressed"),
     "sex_not_recorded": ("geslacht niet vastgelegd", "sex not recorded"),
