@@ -27,7 +27,8 @@ from .outcome_events import OUTCOME_TABLES
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 
-__all__ = ["REPORTED_ELSEWHERE", "WORK_REASONS", "declared_outcome_shares", "half_year", "nothing_to_add"]
+__all__ = ["REPORTED_ELSEWHERE", "WORK_REASONS", "declared_outcome_shares", "half_year",
+           "nothing_to_add"]
 
 SHARE = "proportion_clopper_pearson"
 OF_OUTFLOW = "share_of_outcome_clopper_pearson"
