@@ -416,11 +416,21 @@ _TABLE_MAKERS = {"employment": _employment, "measurements": _measurements,
 #: Every research question ``analyse_trial`` answers or says why not.
 QUESTIONS = frozenset({"target", "survival", "effects", "wage_value", "wage_value_within",
                        "ladder", "ladder_ordinal", "missing", "instruments", "employers",
-                       "costs", "multiplicity"})
-#: Every section of the report, by its HTML id.
+                       "costs", "multiplicity", "outcomes"})
+#: Every section of the report, by its HTML id (``outcomes`` after ``target`` when the
+#: design declares outcomes beyond regular work: :func:`expected_sections`).
 SECTIONS = ("summary", "consort", "baseline", "target", "effects", "survival", "wage_value",
             "ladder", "instruments", "employers", "costs", "esf", "limitations", "appendix")
 FAST = dict(n_draws=20, n_bootstrap=20, diagnosis_sims=40)
+
+
+def expected_sections(design) -> list[str]:
+    """The report sections of ``design``, in order."""
+    from iedereen_doet_mee.analysis.outcome_shares import nothing_to_add
+
+    if nothing_to_add(design) is not None:
+        return list(SECTIONS)
+    return [*SECTIONS[:4], "outcomes", *SECTIONS[4:]]
 
 
 def run_everything(spec: TrialSpec, workdir: Path, *, lang: str = "nl") -> list[str]:
@@ -465,8 +475,8 @@ def check_directory(folder: Path, workdir: Path, *, lang: str = "nl") -> list[st
     missing = "Niet beschikbaar: " if lang == "nl" else "Not available: "
     heads = list(re.finditer(r'<h2 id="([a-z_]+)">', html))
     found = [m.group(1) for m in heads]
-    if found != list(SECTIONS):
-        problems.append(f"report sections {found}, expected {list(SECTIONS)}")
+    if found != expected_sections(trial.design):
+        problems.append(f"report sections {found}, expected {expected_sections(trial.design)}")
     for here, after in zip(heads, [*heads[1:], None], strict=True):
         body = html[here.end(): after.start() if after else len(html)]
         if "<table" not in body and "<figure" not in body and missing not in body \

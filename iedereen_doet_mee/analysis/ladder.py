@@ -279,31 +279,44 @@ def ladder_ordinal(frame: pd.DataFrame, *, intake: str = "ladder_intake",
         from statsmodels.miscmodels.ordinal_model import OrderedModel
 
         codes, exog = np.searchsorted(levels, y), np.column_stack(columns)
-        if n >= GROUPED_FIT_MIN_PARTICIPANTS:
-            patterns, counts = np.unique(np.column_stack([codes, exog]), axis=0,
-                                         return_counts=True)
-            model = _counted_model(OrderedModel)(patterns[:, 0].astype(int), patterns[:, 1:],
-                                                 distr="logit", counts=counts)
-            notes.append(f"Fitted on the {len(counts)} distinct patterns of last rung and "
-                         f"covariates with their counts (the same likelihood), as the data "
-                         f"have {GROUPED_FIT_MIN_PARTICIPANTS} or more participants.")
-        else:
-            model = OrderedModel(codes, exog, distr="logit")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                # BFGS to get close, Newton to polish (score below about 1e-8)
-                start_fit = model.fit(method="bfgs", maxiter=2000, disp=False)
-                fit = model.fit(start_params=start_fit.params, method="newton", maxiter=100,
-                                disp=False)
-            except np.linalg.LinAlgError as error:  # statsmodels < 0.15 under separation
-                problem = (f"the fit failed ({type(error).__name__}: {error}): a singular "
-                           "information matrix, as under separation (a covariate level "
-                           "predicts the rung perfectly) or collinear covariates")
-            except Exception as error:  # any failure of the optimiser must not stop a report
-                problem = f"the fit failed ({type(error).__name__}: {error})"
-        notes += sorted({f"Optimiser warning: {str(w.message).splitlines()[0]}"
-                         for w in caught})
+        try:
+            if n >= GROUPED_FIT_MIN_PARTICIPANTS:
+                patterns, counts = np.unique(np.column_stack([codes, exog]), axis=0,
+                                             return_counts=True)
+                model = _counted_model(OrderedModel)(
+                    patterns[:, 0].astype(int), patterns[:, 1:], distr="logit",
+                    counts=counts)
+                notes.append(f"Fitted on the {len(counts)} distinct patterns of last rung "
+                             f"and covariates with their counts (the same likelihood), as "
+                             f"the data have {GROUPED_FIT_MIN_PARTICIPANTS} or more "
+                             "participants.")
+            else:
+                model = OrderedModel(codes, exog, distr="logit")
+        except ValueError as error:
+            # statsmodels refuses covariates that add up to a constant (the thresholds
+            # are the model's intercepts): dummies of a band and an arm that cover every
+            # participant with a last rung between them
+            problem = (f"the model cannot be set up ({error}): the band and arm "
+                       "indicators of the participants with a last rung are collinear "
+                       "with the thresholds")
+            model = None
+        if model is not None:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    # BFGS to get close, Newton to polish (score below about 1e-8)
+                    start_fit = model.fit(method="bfgs", maxiter=2000, disp=False)
+                    fit = model.fit(start_params=start_fit.params, method="newton",
+                                    maxiter=100, disp=False)
+                except np.linalg.LinAlgError as error:  # statsmodels < 0.15, separation
+                    problem = (f"the fit failed ({type(error).__name__}: {error}): a "
+                               "singular information matrix, as under separation (a "
+                               "covariate level predicts the rung perfectly) or collinear "
+                               "covariates")
+                except Exception as error:  # a failing optimiser must not stop a report
+                    problem = f"the fit failed ({type(error).__name__}: {error})"
+            notes += sorted({f"Optimiser warning: {str(w.message).splitlines()[0]}"
+                             for w in caught})
     if fit is not None:
         params, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
         p = len(terms)
