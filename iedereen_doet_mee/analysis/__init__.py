@@ -45,6 +45,8 @@ from .instruments import instrument_associations
 from .ladder import ladder_ordinal, ladder_steps_up
 from .missing import outcome_bounds
 from .multiplicity import holm_adjust
+from .outcome_events import by_unit, outcome_events
+from .outcome_shares import declared_outcome_shares
 from .outcomes import Outcomes, derive_outcomes, wage_value_long
 from .questions import QUESTIONS
 from .results import TIDY_COLUMNS, AnalysisResult, NotEstimable
@@ -56,9 +58,10 @@ from .wage_value import wage_value_mixed_model, wage_value_within
 
 __all__ = [
     "ESTIMATORS", "QUESTIONS", "TIDY_COLUMNS", "AnalysisResult", "NotEstimable", "Outcomes",
-    "SteeringForecast", "TrialAnalysis", "analyse_trial", "costs_and_savings",
+    "SteeringForecast", "TrialAnalysis", "analyse_trial", "by_unit", "costs_and_savings",
+    "declared_outcome_shares",
     "derive_outcomes", "disclosure_classes", "employer_views", "estimator_info", "holm_adjust",
     "instrument_associations", "instrument_effects", "ladder_ordinal", "ladder_steps_up",
-    "outcome_bounds", "outflow_against_target", "steering_forecast", "target_met",
+    "outcome_bounds", "outcome_events", "outflow_against_target", "steering_forecast", "target_met",
     "time_to_regular_work", "wage_value_long", "wage_value_mixed_model", "wage_value_within",
 ]

@@ -11,6 +11,7 @@ import pytest
 import iedereen_doet_mee.analysis as analysis
 from iedereen_doet_mee.analysis.questions import QUESTIONS as REGISTRY
 from iedereen_doet_mee.analysis.trial_inputs import InputSpec, TrialInputs
+from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.simulation import simulate_trial
 
 #: Public function name -> question key, from the question registry.
@@ -20,7 +21,13 @@ FAST = {"n_draws": 100, "n_bootstrap": 100}
 
 @pytest.fixture(scope="module")
 def trial():
-    return simulate_trial(seed=5)
+    # the default design with one declared outcome more, so that every question applies
+    design = TrialDesign(outcomes={
+        "regular_work": {"kind": "exit", "reasons": ["regular_work"]},
+        "left_benefit": {"kind": "exit", "reasons": ["regular_work", "subsidised_work",
+                                                     "education", "moved", "unlawful",
+                                                     "other"]}})
+    return simulate_trial(design, seed=5)
 
 
 @pytest.fixture(scope="module")
