@@ -98,8 +98,8 @@ def add_household_ids(trial: TrialData, rng: np.random.Generator | int, *,
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> trial = add_household_ids(simulate_trial(seed=1), 5)
     >>> people = trial.participants
-    >>> people["household_id"].str.fullmatch(r"H[0-9]{4}").all()
-    np.True_
+    >>> bool(people["household_id"].str.fullmatch(r"H[0-9]{4}").all())
+    True
     >>> int(people.groupby("household_id")[["band", "instruments"]].nunique().max().max())
     1
     """
