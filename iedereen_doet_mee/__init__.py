@@ -31,10 +31,8 @@ Examples
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from .design import TrialDesign, allocate, read_design, write_design
+from .lazy_exports import lazy_exports
 from .version import __version__
 
 __all__ = ["TrialDesign", "__version__", "allocate", "analyse_trial", "build_report",
@@ -47,11 +45,4 @@ _LAZY = {"load_trial": "data", "validate_trial_directory": "data",
          "diagnose_design": "diagnosis", "build_report": "reporting"}
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

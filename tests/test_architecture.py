@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1] / PACKAGE
 #: to a lower layer or stay inside its own part; parts that share a layer (simulation
 #: and analysis) do not import each other.
 LAYERS = {
-    "errors": 0, "dates": 0, "seeds": 0, "version": 0,
+    "errors": 0, "dates": 0, "seeds": 0, "version": 0, "lazy_exports": 0,
     "cli": 1, "output_folder": 1,
     "design": 2,
     "data": 3,
