@@ -25,6 +25,7 @@ from .design.toml_io import read_design
 from .design.trial_design import TrialDesign
 from .diagnosis.design_diagnosis import DEFAULT_CHUNK_SIZE, diagnose_design, with_outflow
 from .seeds import DEFAULT_SEED
+from .simulation.design_settings import settings_for_design
 from .simulation.parameters import SimulationParameters
 
 __all__ = ["main"]
@@ -90,7 +91,7 @@ def _assumptions(args: argparse.Namespace) -> tuple[TrialDesign, SimulationParam
     if args.enrolment_months is not None:
         changes["enrolment_months"] = args.enrolment_months
     design = design.replace(**changes) if changes else design
-    parameters = SimulationParameters()
+    parameters = settings_for_design(design)
     if args.attrition is not None:
         parameters = dataclasses.replace(parameters, loss_to_follow_up_24m=args.attrition)
     if args.outflow is not None:

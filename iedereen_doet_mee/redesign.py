@@ -30,6 +30,7 @@ from .diagnosis.design_diagnosis import diagnose_design
 from .diagnosis.design_grid import DEFAULT_ESTIMATOR, minimum_detectable_effect, redesign
 from .output_folder import check_new_file
 from .seeds import DEFAULT_SEED
+from .simulation.design_settings import settings_for_design
 from .simulation.parameters import SimulationParameters
 
 __all__ = ["main"]
@@ -106,7 +107,7 @@ def _setup(args: argparse.Namespace) -> tuple[TrialDesign, SimulationParameters,
         check_new_file(args.plot, option="--plot")
     if not 0 < args.power < 1:
         raise ValueError(f"--power must lie in (0, 1), got {args.power!r}")
-    parameters = SimulationParameters()
+    parameters = settings_for_design(design)
     keys = diagnose_design(design, parameters=parameters, sims=1, seed=0).estimators
     if args.estimator not in set(keys["estimator_key"]):
         raise ValueError(f"--estimator {args.estimator!r} is not an estimator of this design; "

@@ -103,9 +103,10 @@ def test_three_by_three_design_with_own_parameters(tmp_path):
 
 
 def test_missing_parameter_for_a_declared_cell_is_a_clear_error():
-    design = TrialDesign(strata=("all",), arms=("kompas",), n_per_cell=10)
+    """Explicit parameters looked up directly (without settings_for_design) still name the
+    missing cell; simulate_trial derives it (tests/test_simulation_design_settings.py)."""
     with pytest.raises(ValueError, match="regular_work_24m has no value for cell 'all/kompas'"):
-        simulate_trial(design)
+        PARAMS.for_cell("regular_work_24m", "all", "kompas")
 
 
 def test_parameter_validation():

@@ -3,7 +3,8 @@
 The file holds one top-level key per design field, named as the field, so an error
 in the file names the same field as an error in Python. Unequal cell sizes go in a
 ``[n_per_cell]`` table of ``stratum = {arm = n}``; declared outcomes in
-``[outcomes.<name>]`` tables, in declaration order. An absent ``target_outflow``
+``[outcomes.<name>]`` tables, in declaration order; the design's own simulation
+assumptions in a ``[simulation]`` table. An absent ``target_outflow``
 declares no target. Reading uses :mod:`tomllib`; writing uses a small serialiser for
 the few value types a design holds.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DesignError
+from .simulation_settings import settings_to_dict
 from .trial_design import TrialDesign
 
 __all__ = ["design_from_dict", "design_to_dict", "design_to_toml", "read_design", "write_design"]
@@ -28,7 +30,7 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(TrialDesign))
 #: hold their default, so a design that does not use them reads as before and its files
 #: stay byte-identical.
 OMITTED_WHEN_DEFAULT: frozenset[str] = frozenset({"activity_kinds", "outcomes",
-                                                  "primary_outcome", "unit"})
+                                                  "primary_outcome", "unit", "simulation"})
 _DEFAULTS = TrialDesign()
 
 
@@ -54,6 +56,8 @@ def design_to_dict(design: TrialDesign) -> dict[str, Any]:
             continue
         if name == "outcomes":
             value = {outcome.name: outcome.to_mapping() for outcome in value}
+        elif name == "simulation":
+            value = settings_to_dict(value)
         elif name == "n_per_cell" and not isinstance(value, int):
             table: dict[str, dict[str, int]] = {}
             for stratum, arm, n in value:

@@ -20,6 +20,7 @@ from ..errors import DesignError
 from .labels import label_list as _labels
 from .labels import positive_int
 from .outcomes import DEFAULT_OUTCOMES, EXIT_REASONS, OutcomeDefinition, normalise_outcomes
+from .simulation_settings import Settings, normalise_settings
 
 __all__ = ["DEFAULT_ACTIVITY_KINDS", "DEFAULT_INSTRUMENT_KINDS", "EXIT_REASONS", "AllocationMethod",
            "Cell", "OutcomeDefinition", "TrialDesign", "Unit"]
@@ -127,6 +128,13 @@ class TrialDesign:
         The declared outcome the summary and the target refer to.
     unit : {"person", "household"}
         What the outcomes count: persons, or households (reached when any member does).
+    simulation : mapping
+        The design's own simulation assumptions (the ``[simulation]`` table of
+        ``design.toml``), ``{name: value}`` with names of
+        :class:`~iedereen_doet_mee.simulation.SimulationParameters`; cell-specific
+        values as ``{"stratum/arm": share}``. Empty (default): the sourced defaults,
+        with values for cells and arms the defaults do not name derived as described in
+        ``docs/simulation.md``.
 
     Examples
     --------
@@ -172,6 +180,7 @@ class TrialDesign:
     outcomes: tuple[OutcomeDefinition, ...] = DEFAULT_OUTCOMES
     primary_outcome: str = "regular_work"
     unit: Unit = "person"
+    simulation: Settings = ()
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -225,6 +234,7 @@ class TrialDesign:
         if points < 2:
             raise DesignError("likert_points", f"must be at least 2, got {points}")
         self._check_outcomes(put)
+        put(self, "simulation", normalise_settings(self.simulation))
         for stratum in self.strata:
             bounds = self.wage_value_bounds(stratum)
             if bounds is not None and not 0 <= bounds[0] < bounds[1] <= 100:

@@ -24,6 +24,7 @@ from scipy.special import logit
 from ..analysis.target import target_met
 from ..design.trial_design import TrialDesign
 from ..seeds import DEFAULT_SEED
+from ..simulation.design_settings import settings_for_design
 from ..simulation.parameters import SimulationParameters
 from .diagnosands import DENOMINATORS, DIAGNOSANDS, SUMS, chunk_sums, diagnosands
 from .estimators import FISHER_EXACT_MAX_PARTICIPANTS, EstimatorDraws, binomial_rows, effect_rows
@@ -81,6 +82,11 @@ def with_outflow(parameters: SimulationParameters, design: TrialDesign,
     out = dataclasses.replace(parameters, regular_work_24m=mapping)
     out.exit_shares(design)  # fails clearly when a cell's shares add up to more than 1
     return out
+
+
+#: Why a design with more than two arms is diagnosed for its overall share only.
+MORE_ARMS_NOTE = ("the analysis does not compare more than two arms, so only the overall "
+                  "outflow share (and the target, if declared) is diagnosed")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,16 +254,13 @@ def diagnose_design(design: TrialDesign | None = None, *,
     0.0
     """
     design = TrialDesign() if design is None else design
-    parameters = SimulationParameters() if parameters is None else parameters
+    parameters = settings_for_design(design, parameters)
     for name, value, low in (("sims", sims, 1), ("chunk_size", chunk_size, 1)):
         if isinstance(value, bool) or not isinstance(value, int) or value < low:
             raise ValueError(f"diagnose_design: {name} must be a whole number of at least "
                              f"{low}, got {value!r}")
     if not 0 < alpha < 1:
         raise ValueError(f"diagnose_design: alpha must lie in (0, 1), got {alpha!r}")
-    if len(design.arms) > 2:
-        raise ValueError("diagnose_design: comparisons of more than two arms are not "
-                         "implemented; declare two arms or one")
     parameters.exit_shares(design)
     specs = _estimators(design, parameters)
     sizes = [chunk_size] * (sims // chunk_size) + ([sims % chunk_size] if sims % chunk_size
@@ -285,6 +288,8 @@ def diagnose_design(design: TrialDesign | None = None, *,
                                     full_follow_up=full_follow_up)
     if design.n_total > SIMULATED_TRIAL_MAX_PARTICIPANTS:
         settings["method"] = LARGE_TRIAL_METHOD
+    if len(design.arms) > 2:
+        settings["comparisons"] = MORE_ARMS_NOTE
     return _summarise(design, parameters, specs, results, settings)
 
 

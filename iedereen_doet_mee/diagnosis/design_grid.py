@@ -32,6 +32,7 @@ from statsmodels.stats.proportion import proportion_effectsize
 from ..analysis.common import check_level, z_value
 from ..design.trial_design import TrialDesign
 from ..seeds import DEFAULT_SEED
+from ..simulation.design_settings import settings_for_design
 from ..simulation.parameters import SimulationParameters
 from .design_diagnosis import DEFAULT_CHUNK_SIZE, diagnose_design, with_outflow
 from .isotonic import isotonic_regression
@@ -287,7 +288,7 @@ def redesign(design: TrialDesign | None = None, parameters: SimulationParameters
     [[0.0, 0.05], [0.2, 0.641]]
     """
     design = TrialDesign() if design is None else design
-    parameters = SimulationParameters() if parameters is None else parameters
+    parameters = settings_for_design(design, parameters)
     grid = _check_grid(grid)
     control = None
     if control_outflow is not None and "effect" not in grid:

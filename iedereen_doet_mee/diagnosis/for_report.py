@@ -6,16 +6,22 @@ instruments (under assigned allocation the unadjusted comparison is biased by
 selection, so its rejection rate is not power), the minimum detectable effect at 80%
 power comes from a grid of effects, and under assigned allocation the rejection rate
 without any effect is given beside it. :func:`design_diagnosis_unavailable` says why a
-design cannot be diagnosed (more than two arms, cells the simulation assumptions do not
-cover).
+design cannot be diagnosed: today only when the simulation assumptions of a cell do not fit
+(its exit shares add up to more than 1). Cells, arms and kinds the defaults do not
+name take derived values (:mod:`~iedereen_doet_mee.simulation.design_settings`); with
+more than two arms only the overall share is diagnosed, as the analysis compares no
+more than two.
 
 Examples
 --------
 >>> from iedereen_doet_mee.design import TrialDesign
 >>> design_diagnosis_unavailable(TrialDesign()) is None
 True
->>> design_diagnosis_unavailable(TrialDesign(arms=("a", "b", "c")))
-'the design diagnosis covers designs with one or two arms'
+>>> design_diagnosis_unavailable(TrialDesign(arms=("a", "b", "c"))) is None
+True
+>>> print(design_diagnosis_unavailable(TrialDesign(simulation={"regular_work_24m": 0.95})))
+the simulation assumptions of the design do not fit: exit shares of cell 40-60/no add up to
+more than 1
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..design.trial_design import TrialDesign
-from ..simulation.parameters import SimulationParameters
+from ..simulation.design_settings import settings_for_design
 from .design_diagnosis import diagnose_design
 from .design_grid import minimum_detectable_effect, redesign
 from .results import Diagnosis
@@ -52,14 +58,12 @@ def _null_rejection(design: TrialDesign, sims: int, seed: int) -> float:
 
 def design_diagnosis_unavailable(design: TrialDesign) -> str | None:
     """Why the report cannot diagnose ``design`` by simulation, or ``None`` when it can."""
-    if len(design.arms) > 2:
-        return "the design diagnosis covers designs with one or two arms"
+    parameters = settings_for_design(design)  # a bad [simulation] table raises DesignError
     try:
-        SimulationParameters().exit_shares(design)
-    except ValueError:
-        cells = ", ".join(f"{c.stratum}/{c.arm}" for c in design.cells)
-        return (f"the simulation assumptions (SimulationParameters) give outflow shares for "
-                f"the cells of the default design only, not for {cells}")
+        parameters.exit_shares(design)
+    except ValueError as exc:
+        why = str(exc).removeprefix("SimulationParameters: ")
+        return f"the simulation assumptions of the design do not fit: {why}"
     return None
 
 

@@ -100,6 +100,8 @@ def diagnosis_text(diagnosis: Diagnosis) -> str:
     ]
     if "method" in s:
         lines.append(f"Large trial: {s['method']}.")
+    if "comparisons" in s:
+        lines.append(f"More than two arms: {s['comparisons']}.")
     lines.append("")
     for row in diagnosis.estimators.itertuples(index=False):
         part = diagnosis.table[diagnosis.table["estimator_key"] == row.estimator_key]

@@ -7,16 +7,19 @@ name                                     what it does
 :class:`SimulationParameters`            the assumptions, each with its meaning and source
 :func:`parameters_markdown`              the assumptions as the table of ``docs/simulation.md``
 :func:`simulate_to_directory`            simulate and write a trial directory with its manifest
+:func:`settings_for_design`              the assumptions for any design (own or derived values)
+:func:`derived_settings`                 which values were derived for a design, and how much
 :func:`with_households_and_activities`   opt-in: add household ids and an activities table
 ======================================== =====================================================
 """
 
 from ..seeds import DEFAULT_SEED
+from .design_settings import derived_settings, settings_for_design
 from .directory import simulate_to_directory
 from .optional_data import add_activities, add_household_ids, with_households_and_activities
 from .parameters import SimulationParameters, parameters_markdown
 from .trial import simulate_trial
 
 __all__ = ["DEFAULT_SEED", "SimulationParameters", "add_activities", "add_household_ids",
-           "parameters_markdown", "simulate_to_directory", "simulate_trial",
-           "with_households_and_activities"]
+           "derived_settings", "parameters_markdown", "settings_for_design",
+           "simulate_to_directory", "simulate_trial", "with_households_and_activities"]

@@ -10,6 +10,7 @@ from ..design.trial_design import TrialDesign
 from ..output_folder import output_folder
 from ..provenance import build_manifest, environment_versions, write_manifest
 from ..seeds import DEFAULT_SEED
+from .design_settings import settings_for_design
 from .parameters import SimulationParameters
 from .trial import simulate_trial
 
@@ -45,7 +46,7 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
     from ..version import __version__
 
     design = TrialDesign() if design is None else design
-    parameters = SimulationParameters() if parameters is None else parameters
+    parameters = settings_for_design(design, parameters)
     facts = {
         "generator": "iedereen_doet_mee.simulation.simulate_trial",
         "package_version": __version__,

@@ -29,6 +29,7 @@ from ..dates import DAYS_PER_MONTH
 from ..design.trial_design import TrialDesign
 from ..seeds import DEFAULT_SEED
 from .activities import Instruments, Jobs, draw_employer_survey, draw_instruments, draw_jobs
+from .design_settings import settings_for_design
 from .exits import ExitTimes, draw_exits
 from .parameters import SimulationParameters
 from .population import Population, draw_population
@@ -89,7 +90,7 @@ def simulate_trial(design: TrialDesign | None = None, *,
     [25, 25, 25, 25]
     """
     design = TrialDesign() if design is None else design
-    params = SimulationParameters() if parameters is None else parameters
+    params = settings_for_design(design, parameters)
     children = np.random.SeedSequence(seed).spawn(len(STREAMS))
     rng = {name: np.random.default_rng(child) for name, child in zip(STREAMS, children,
                                                                       strict=True)}

@@ -161,8 +161,9 @@ def test_bad_settings_are_named():
         with_outflow(SimulationParameters(), KNOWN, [0.2, 0.3])
     with pytest.raises(ValueError, match="add up to more than 1"):
         with_outflow(SimulationParameters(), KNOWN, [0.95, 0.3, 0.3, 0.3])
-    with pytest.raises(ValueError, match="more than two arms"):
-        diagnose_design(TrialDesign(arms=("a", "b", "c")), sims=10)
+    # more than two arms: diagnosed for the overall share only (issue 12), saying why
+    three = diagnose_design(TrialDesign(arms=("a", "b", "c")), sims=10)
+    assert "more than two arms" in three.settings["comparisons"]
 
 
 def test_single_arm_design_diagnoses_the_target_only():
