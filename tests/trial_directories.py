@@ -416,7 +416,7 @@ _TABLE_MAKERS = {"employment": _employment, "measurements": _measurements,
 #: Every research question ``analyse_trial`` answers or says why not.
 QUESTIONS = frozenset({"target", "survival", "effects", "wage_value", "wage_value_within",
                        "ladder", "ladder_ordinal", "missing", "instruments", "employers",
-                       "costs", "multiplicity", "outcomes"})
+                       "costs", "multiplicity", "outcomes", "money"})
 #: Every section of the report, by its HTML id (``outcomes`` after ``target`` when the
 #: design declares outcomes beyond regular work: :func:`expected_sections`).
 SECTIONS = ("summary", "consort", "baseline", "target", "effects", "survival", "wage_value",
@@ -428,9 +428,12 @@ def expected_sections(design) -> list[str]:
     """The report sections of ``design``, in order."""
     from iedereen_doet_mee.analysis.outcome_shares import nothing_to_add
 
-    if nothing_to_add(design) is not None:
-        return list(SECTIONS)
-    return [*SECTIONS[:4], "outcomes", *SECTIONS[4:]]
+    sections = list(SECTIONS)
+    if design.money is not None:
+        sections.insert(sections.index("costs") + 1, "money")
+    if nothing_to_add(design) is None:
+        sections.insert(sections.index("target") + 1, "outcomes")
+    return sections
 
 
 def run_everything(spec: TrialSpec, workdir: Path, *, lang: str = "nl") -> list[str]:

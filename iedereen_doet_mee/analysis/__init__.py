@@ -14,6 +14,7 @@ participation ladder           :func:`ladder_steps_up`, :func:`ladder_ordinal`
 instruments and durability     :func:`instrument_associations`
 employers' view                :func:`employer_views`
 costs and savings              :func:`costs_and_savings`
+programme money (as counted)   :func:`programme_money`
 missing data, multiplicity     :func:`outcome_bounds`, :func:`holm_adjust`
 interim steering               :func:`steering_forecast`
 ============================== ============================================================
@@ -48,6 +49,7 @@ from .multiplicity import holm_adjust
 from .outcome_events import by_unit, outcome_events
 from .outcome_shares import declared_outcome_shares
 from .outcomes import Outcomes, derive_outcomes, wage_value_long
+from .programme_money import programme_money
 from .questions import QUESTIONS
 from .results import TIDY_COLUMNS, AnalysisResult, NotEstimable
 from .steering import SteeringForecast, steering_forecast
@@ -62,6 +64,7 @@ __all__ = [
     "declared_outcome_shares",
     "derive_outcomes", "disclosure_classes", "employer_views", "estimator_info", "holm_adjust",
     "instrument_associations", "instrument_effects", "ladder_ordinal", "ladder_steps_up",
-    "outcome_bounds", "outcome_events", "outflow_against_target", "steering_forecast", "target_met",
+    "outcome_bounds", "outcome_events", "outflow_against_target", "programme_money",
+    "steering_forecast", "target_met",
     "time_to_regular_work", "wage_value_long", "wage_value_mixed_model", "wage_value_within",
 ]

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..dates import DAYS_PER_MONTH
 from .common import check_level, clopper_pearson_interval
+from .curves import kaplan_meier
 from .outcome_events import OUTCOME_TABLES
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 
-__all__ = ["REPORTED_ELSEWHERE", "WORK_REASONS", "declared_outcome_shares", "half_year",
+__all__ = ["CURVE_COLUMNS", "REPORTED_ELSEWHERE", "TIMED_KINDS", "WORK_REASONS",
+           "cumulative_incidence_curves", "declared_outcome_shares", "half_year",
            "nothing_to_add"]
 
 SHARE = "proportion_clopper_pearson"
@@ -171,4 +174,60 @@ def declared_outcome_shares(events: pd.DataFrame, *, design, level: float = 0.95
                   "(yet) reached: " + ", ".join(dict.fromkeys(open_window["outcome"])) + ".",)
     return AnalysisResult("outcomes", "Share of units that reached each declared outcome",
                           tidy_table(rows), n=units, notes=notes,
-                          not_estimable=tuple(log))
+                          not_estimable=tuple(log),
+                          extras={"curves": cumulative_incidence_curves(events, design,
+                                                                         level=level)})
+
+
+#: Kinds of outcome reached at a date of their own (a ladder step is only seen at a
+#: measurement, so it has no curve).
+TIMED_KINDS = ("exit", "job", "activity")
+CURVE_COLUMNS = ("outcome", "time_months", "n_risk", "n_event", "survival", "conf_low",
+                 "conf_high")
+
+
+def cumulative_incidence_curves(events: pd.DataFrame, design, *, level: float = 0.95
+                                ) -> pd.DataFrame:
+    """Cumulative incidence of each timed declared outcome over all units.
+
+    One minus the Kaplan-Meier estimate of the time to reaching the outcome
+    (:func:`~.curves.kaplan_meier`, log-log interval). A unit that did not reach it
+    stays in the risk set until the end of its observation (loss to follow-up, the
+    as-of date, or the end of the outcome's window), also after a competing exit such
+    as leaving benefit for another reason: its censoring time is known whatever
+    happened ("censoring-complete" data, Fine and Gray 1999; Geskus 2011, Biometrics
+    67:39-49). A competing exit is therefore not treated as censoring, and the curve
+    estimates the cumulative incidence in the presence of competing exits, as the
+    Aalen-Johansen estimator does; the two differ by sampling noise (largest gap 0.002
+    on 1,200 simulated people, ``tests/analysis/test_declared_outcomes.py``). It is used
+    because it needs no cause for outcomes that are not exits (a job, an activity).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`CURVE_COLUMNS`; ``survival`` is 1 minus the cumulative incidence.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.design import TrialDesign
+    >>> events = pd.DataFrame({"unit_id": ["a", "b", "c", "d"], "outcome": "left",
+    ...                        "reached": [True, False, True, False],
+    ...                        "time_days": [30.0, 100.0, 60.0, 400.0]})
+    >>> design = TrialDesign(outcomes={"left": {"kind": "exit", "reasons": ["moved"]}},
+    ...                      primary_outcome="left")
+    >>> (1 - cumulative_incidence_curves(events, design)["survival"]).round(3).tolist()
+    [0.25, 0.5, 0.5, 0.5]
+    """
+    parts = []
+    present = set(events["outcome"])
+    for definition in _answered(design):
+        if definition.kind not in TIMED_KINDS or definition.name not in present:
+            continue
+        mine = events[events["outcome"] == definition.name]
+        curve = kaplan_meier(mine["time_days"].to_numpy(dtype=float),
+                             mine["reached"].to_numpy(dtype=bool), level=level)
+        parts.append(curve.assign(outcome=definition.name,
+                                  time_months=curve["time"] / DAYS_PER_MONTH))
+    if not parts:
+        return pd.DataFrame(columns=list(CURVE_COLUMNS))
+    return pd.concat(parts, ignore_index=True)[list(CURVE_COLUMNS)]

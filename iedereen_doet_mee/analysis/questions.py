@@ -39,6 +39,7 @@ from .ladder import ladder_ordinal, ladder_steps_up
 from .missing import outcome_bounds
 from .multiplicity import secondary_holm
 from .outcome_shares import declared_outcome_shares, nothing_to_add
+from .programme_money import no_money_declared, programme_money
 from .results import AnalysisResult
 from .survival import time_to_regular_work
 from .target import outflow_against_target
@@ -119,6 +120,8 @@ SECTIONS: dict[str, Section] = {s.key: s for s in (
             "Instruments and durable placements"),
     Section("employers", "Oordeel van werkgevers", "Employers' view"),
     Section("costs", "Kosten en besparingen", "Costs and savings"),
+    Section("money", "Geld zoals het programma het telt",
+            "Programme money as the programme counts it"),
 )}
 
 #: Every research question, in the order ``analyse_trial`` answers them.
@@ -143,6 +146,8 @@ QUESTIONS: dict[str, Question] = {q.key: q for q in (
              run_options=("n_bootstrap",)),
     Question("outcomes", declared_outcome_shares, "declared_outcomes", section="outcomes",
              applies=nothing_to_add),
+    Question("money", programme_money, "programme_money", section="money",
+             applies=no_money_declared),
     Question("multiplicity", secondary_holm, "secondary_outcomes", family=True),
 )}
 

@@ -135,7 +135,7 @@ def _km_row(term: str, curve: pd.DataFrame, at_days: float, estimator: str, n: i
                     conf_high=1 - s["conf_low"])
 
 
-@accepts_trial("frame", options=("target",))
+@accepts_trial("primary_frame", options=("target", "primary"))
 def outflow_against_target(data: pd.DataFrame, *, target: float | None = 0.40,
                            horizon_months: float = 24.0, level: float = 0.95,
                            time: str = "time_days", event: str = "event", band: str = "band",

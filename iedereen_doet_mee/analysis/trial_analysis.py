@@ -44,17 +44,24 @@ class TrialAnalysis:
         Questions not answered, with the reason.
     seed : int
         Seed of the random steps (randomisation inference, bootstrap).
+    primary_outcome : str or None
+        The outcome question ``target`` counted when the design's primary outcome is not
+        the default (persons leaving benefit for regular work); ``None`` for the default.
     """
 
     outcomes: Outcomes
     results: dict[str, AnalysisResult]
     skipped: dict[str, str]
     seed: int
+    primary_outcome: str | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """All tidy tables stacked, led by ``question`` (the key in :attr:`results`) and
-        ``outcome`` (the question registry's outcome of that question)."""
-        frames = [result.table.assign(question=key, outcome=QUESTIONS[key].outcome)
+        ``outcome`` (the question registry's outcome of that question; for ``target``
+        the design's primary outcome)."""
+        frames = [result.table.assign(question=key, outcome=self.primary_outcome
+                                      if key == "target" and self.primary_outcome
+                                      else QUESTIONS[key].outcome)
                   for key, result in self.results.items()]
         columns = ["question", "outcome", *TIDY_COLUMNS]
         if not frames:
@@ -128,4 +135,5 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
                                                       inputs.control)
     if design.allocation == "assigned":
         results = {key: label_non_experimental(result) for key, result in results.items()}
-    return TrialAnalysis(inputs.outcomes, results, skipped, seed)
+    primary = None if inputs.counts_default_primary else design.primary_outcome
+    return TrialAnalysis(inputs.outcomes, results, skipped, seed, primary)

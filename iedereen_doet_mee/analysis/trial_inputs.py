@@ -15,9 +15,11 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from ..data.loading import TrialData
+from ..design.outcomes import DEFAULT_OUTCOMES
 from .labels import label_non_experimental
 from .outcome_events import by_unit, outcome_events
 from .outcomes import derive_outcomes, wage_value_long
@@ -32,8 +34,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: The frames :class:`TrialInputs` builds and the options it derives from the design.
 FRAMES = ("frame", "with_baseline", "wage_long", "answers", "participants", "instruments",
-          "unit_events")
-OPTIONS = ("target", "arms", "allocation", "design", "as_of", "seed")
+          "unit_events", "primary_frame")
+OPTIONS = ("target", "arms", "allocation", "design", "as_of", "seed", "primary")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,6 +131,31 @@ class TrialInputs:
         return self._cache["unit_events"]
 
     @property
+    def counts_default_primary(self) -> bool:
+        """Whether the primary outcome is the default one (persons leaving benefit for
+        regular work), which :attr:`frame` holds as it always has."""
+        return self.design.unit == "person" and self.design.primary == DEFAULT_OUTCOMES[0]
+
+    @property
+    def primary_frame(self) -> pd.DataFrame:
+        """One row per unit for the design's primary outcome: :attr:`frame` itself for
+        the default outcome; otherwise built from :attr:`unit_events` with ``event``
+        the outcome's name when reached (else ``"not_reached"``) and ``time_days`` the
+        days to reaching it or to the end of observation."""
+        if self.counts_default_primary:
+            return self.frame
+        if "primary_frame" not in self._cache:
+            events = self.unit_events
+            rows = events[events["outcome"] == self.design.primary_outcome]
+            self._cache["primary_frame"] = pd.DataFrame({
+                "participant_id": rows["unit_id"].to_numpy(),
+                "band": rows["band"].to_numpy(), "instruments": rows["instruments"].to_numpy(),
+                "event": np.where(rows["reached"].to_numpy(dtype=bool),
+                                  self.design.primary_outcome, "not_reached"),
+                "time_days": rows["time_days"].to_numpy(dtype=float)})
+        return self._cache["primary_frame"]
+
+    @property
     def participants(self) -> pd.DataFrame:
         """The participants table as loaded."""
         return self.trial.participants
@@ -147,6 +174,8 @@ class TrialInputs:
                  "allocation": {"allocation": design.allocation},
                  "design": {"design": design},
                  "as_of": {"as_of": self.outcomes.as_of},
+                 "primary": {"event_of_interest": "regular_work" if self.counts_default_primary
+                             else design.primary_outcome},
                  "seed": {} if seed is None else {"seed": seed}}
         options: dict[str, Any] = {}
         for name in spec.options:

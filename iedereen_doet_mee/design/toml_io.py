@@ -30,7 +30,8 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(TrialDesign))
 #: hold their default, so a design that does not use them reads as before and its files
 #: stay byte-identical.
 OMITTED_WHEN_DEFAULT: frozenset[str] = frozenset({"activity_kinds", "outcomes",
-                                                  "primary_outcome", "unit", "simulation"})
+                                                  "primary_outcome", "unit", "simulation",
+                                                  "money"})
 _DEFAULTS = TrialDesign()
 
 
@@ -58,6 +59,8 @@ def design_to_dict(design: TrialDesign) -> dict[str, Any]:
             value = {outcome.name: outcome.to_mapping() for outcome in value}
         elif name == "simulation":
             value = settings_to_dict(value)
+        elif name == "money" and value is not None:
+            value = value.to_mapping()
         elif name == "n_per_cell" and not isinstance(value, int):
             table: dict[str, dict[str, int]] = {}
             for stratum, arm, n in value:

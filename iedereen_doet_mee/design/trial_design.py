@@ -19,6 +19,7 @@ from ..dates import add_months, parse_iso_date
 from ..errors import DesignError
 from .labels import label_list as _labels
 from .labels import positive_int
+from .money import ProgrammeMoney
 from .outcomes import DEFAULT_OUTCOMES, EXIT_REASONS, OutcomeDefinition, normalise_outcomes
 from .simulation_settings import Settings, normalise_settings
 
@@ -135,6 +136,10 @@ class TrialDesign:
         values as ``{"stratum/arm": share}``. Empty (default): the sourced defaults,
         with values for cells and arms the defaults do not name derived as described in
         ``docs/simulation.md``.
+    money : ProgrammeMoney, mapping or None
+        Programme money as the programme counts it (the ``[money]`` table): annualised
+        savings per outflow and fixed programme costs, each with its source
+        (:mod:`~iedereen_doet_mee.design.money`); ``None``: only the realised savings.
 
     Examples
     --------
@@ -181,6 +186,7 @@ class TrialDesign:
     primary_outcome: str = "regular_work"
     unit: Unit = "person"
     simulation: Settings = ()
+    money: ProgrammeMoney | None = None
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -235,6 +241,7 @@ class TrialDesign:
             raise DesignError("likert_points", f"must be at least 2, got {points}")
         self._check_outcomes(put)
         put(self, "simulation", normalise_settings(self.simulation))
+        self._check_money(put)
         for stratum in self.strata:
             bounds = self.wage_value_bounds(stratum)
             if bounds is not None and not 0 <= bounds[0] < bounds[1] <= 100:
@@ -269,6 +276,22 @@ class TrialDesign:
                                                  f"{self.primary_outcome!r}")
         if self.unit not in get_args(Unit):
             raise DesignError("unit", f"must be 'person' or 'household', got {self.unit!r}")
+
+    def _check_money(self, put: Any) -> None:
+        if self.money is None:
+            return
+        money = ProgrammeMoney.from_mapping(self.money)
+        put(self, "money", money)
+        if money.savings_per_outflow_per_year is None:
+            return
+        name = money.savings_outcome or self.primary_outcome
+        field = "money.savings_outcome"
+        found = next((o for o in self.outcomes if o.name == name), None)
+        if found is None:
+            raise DesignError(field, f"must name a declared outcome, got {name!r}")
+        if found.kind != "exit":
+            raise DesignError(field, f"outcome {name!r} is of kind {found.kind!r}; savings on "
+                                     "benefit are counted from an exit outcome: name one")
 
     def _normalise_sizes(self, sizes: Any) -> int | tuple[tuple[str, str, int], ...]:
         if isinstance(sizes, int) and not isinstance(sizes, bool):

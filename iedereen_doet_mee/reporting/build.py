@@ -33,7 +33,7 @@ from .document.content import ReportInputs, build_document
 from .document.html import render_html
 from .document.limitations import limitations
 from .document.pdf import render_pdf
-from .document.texts import Language, text
+from .document.texts import Language, fmt_number, text
 from .document.workbook import write_workbook
 from .parts import TOTAL_STEPS, compute_parts, save_figures
 from .records import RECORD_FIELDS, record_labels, records_to_json
@@ -132,7 +132,9 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         records=records, skipped=parts.analysis.skipped, figures=parts.captions,
         tables=parts.tables, limitations=limitations(parts.diagnosis, parts.mde, design, lang,
                                                     parts.diagnosis_unavailable),
-        provenance=tuple(provenance), outcome_lines=_outcome_lines(design, lang))
+        provenance=tuple(provenance), outcome_lines=_outcome_lines(design, lang),
+        primary=None if parts.analysis.primary_outcome is None else
+        design.primary.describe(lang), unit=design.unit, money_lines=_money_lines(design, lang))
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))
@@ -143,6 +145,28 @@ def _outcome_lines(design: TrialDesign, lang: Language) -> tuple[str, ...]:
     return (text(f"outcomes_unit_{design.unit}", lang),
             *(text("outcome_line", lang, name=o.name, description=o.describe(lang))
               for o in design.outcomes))
+
+
+def _money_lines(design: TrialDesign, lang: Language) -> tuple[str, ...]:
+    """Each assumption of the programme-money figures with its source."""
+    money = design.money
+    if money is None:
+        return ()
+    def euros(value: float) -> str:
+        return "EUR " + fmt_number(value, lang, 0)
+
+    lines = []
+    if money.savings_per_outflow_per_year is not None:
+        outcome = design.outcome(money.savings_outcome or design.primary_outcome)
+        lines.append(text("money_annualised", lang, outcome=outcome.describe(lang),
+                          eur=euros(money.savings_per_outflow_per_year),
+                          unit=text(f"unit_{design.unit}", lang), source=money.savings_source))
+    lines.append(text("money_realised", lang, eur="EUR " + fmt_number(
+        design.benefit_cost_per_month, lang, 2), source=design.benefit_cost_source))
+    lines += [text("money_fixed", lang, name=c.name, eur=euros(c.eur), source=c.source)
+              for c in money.fixed_costs]
+    lines.append(text("money_net", lang))
+    return tuple(lines)
 
 
 def build_report(settings: ReportSettings, *, log: Callable[[str], None] = lambda _: None

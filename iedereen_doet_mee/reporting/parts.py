@@ -183,11 +183,18 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                           allow=("term", "estimator", "n", "estimate"))
     log(f"[6/{TOTAL_STEPS}] drawing the figures")
     figures = {"consort": consort_figure(counts, lang=lang, suppressed=consort_hidden)}
-    figures.update(report_figures(as_published(analysis, records), lang=lang))
+    # a primary outcome other than the default names the target figure and its caption
+    primary = None if analysis.primary_outcome is None else design.primary.describe(lang)
+    figures.update(report_figures(as_published(analysis, records), lang=lang,
+                                  primary=primary, outcome_names={
+                                      o.name: o.describe(lang) for o in design.outcomes}))
     # without a target the outflow figure draws none, and its caption names none
     untargeted = {"outflow_target"} if design.target_outflow is None else set()
     captions = {stem: text(f"fig_{stem}" + ("_no_target" if stem in untargeted else ""), lang)
                 for stem in figures}
+    if primary is not None and "outflow_target" in captions:
+        captions["outflow_target"] = text(
+            "fig_primary" + ("_no_target" if untargeted else ""), lang, outcome=primary)
     return ReportParts(trial, analysis, as_of, diagnosis, mde, why_not, records, tables,
                        esf_shown,
                        figures, captions)

@@ -26,7 +26,9 @@ def trial():
         "regular_work": {"kind": "exit", "reasons": ["regular_work"]},
         "left_benefit": {"kind": "exit", "reasons": ["regular_work", "subsidised_work",
                                                      "education", "moved", "unlawful",
-                                                     "other"]}})
+                                                     "other"]}},
+        money={"savings_per_outflow_per_year": 15000, "savings_source": "seed 000",
+               "fixed_costs": {"staff": {"eur": 100000, "source": "budget"}}})
     return simulate_trial(design, seed=5)
 
 

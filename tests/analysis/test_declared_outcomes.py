@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
@@ -23,6 +24,7 @@ from iedereen_doet_mee.analysis.outcome_events import by_unit, outcome_events
 from iedereen_doet_mee.analysis.outcome_shares import declared_outcome_shares, half_year
 from iedereen_doet_mee.data import load_trial
 from iedereen_doet_mee.data.loading import TrialData
+from iedereen_doet_mee.dates import DAYS_PER_MONTH
 from iedereen_doet_mee.design import TrialDesign, read_design
 from iedereen_doet_mee.reporting.disclosure import suppress_results
 
@@ -218,3 +220,71 @@ def test_a_half_year_with_few_to_work_is_protected_against_the_overall_row(unemp
     hidden = split[split["suppressed"]]
     assert "outcome=re_employed:period=1994-H1:reason=work" in set(hidden["term"])
     assert len(hidden) >= 2
+
+
+def test_the_target_question_counts_the_primary_outcome_by_unit():
+    """Issue 12 item 1: the target rows (and the summary) are about the design's primary
+    outcome; for households the denominator is households."""
+    trial = _household_trial()
+    analysis = analyse_trial(trial, n_draws=20, n_bootstrap=20)
+    assert analysis.primary_outcome == "left_benefit"
+    row = _share(analysis.results["target"], "overall")
+    assert row["estimate"] == pytest.approx(1 / 3) and int(row["n"]) == 3
+    low, high = proportion_confint(1, 3, alpha=0.05, method="beta")
+    assert (row["conf_low"], row["conf_high"]) == pytest.approx((low, high), rel=1e-9)
+    frame = analysis.to_frame()
+    assert set(frame.loc[frame["question"] == "target", "outcome"]) == {"left_benefit"}
+
+
+def test_a_primary_exit_with_several_reasons_equals_a_count_from_the_export(unemployment):
+    """Real spells: re-employed for any reason as the primary outcome gives the source
+    count (1986 of 3343) in the target rows, the same as the outcomes question."""
+    trial = TrialData(unemployment.design.replace(primary_outcome="re_employed"),
+                      unemployment.tables)
+    analysis = analyse_trial(trial, n_draws=20, n_bootstrap=20)
+    row = _share(analysis.results["target"], "overall")
+    assert (round(row["estimate"] * row["n"]), int(row["n"])) == (LEFT, SPELLS)
+    assert row["estimate"] == pytest.approx(
+        _share(analysis.results["outcomes"], "outcome=re_employed")["estimate"], rel=1e-12)
+
+
+def test_the_default_primary_outcome_keeps_the_person_frame():
+    analysis = analyse_trial(load_trial(SYNTHETIC), n_draws=50, n_bootstrap=50)
+    assert analysis.primary_outcome is None
+    frame = analysis.to_frame()
+    assert set(frame.loc[frame["question"] == "target", "outcome"]) == {"regular_work"}
+
+
+def _curve_against_aalen_johansen(loss: float) -> float:
+    """Largest gap between the declared-outcome curve of 'left for regular or subsidised
+    work' and the package's Aalen-Johansen estimate (pinned to R cmprsk) with the other
+    exits as competing events, at every event time."""
+    from iedereen_doet_mee.analysis import derive_outcomes
+    from iedereen_doet_mee.analysis.curves import cumulative_incidence
+    from iedereen_doet_mee.analysis.outcome_shares import cumulative_incidence_curves
+    from iedereen_doet_mee.simulation import simulate_trial
+
+    design = TrialDesign(n_per_cell=300, outcomes={"work": {
+        "kind": "exit", "reasons": ["regular_work", "subsidised_work"]}},
+        primary_outcome="work", simulation={"loss_to_follow_up_24m": loss})
+    trial = simulate_trial(design, seed=21)
+    ours = cumulative_incidence_curves(outcome_events(trial), design)
+    frame = derive_outcomes(trial).frame
+    cause = np.where(frame["event"].isin(["regular_work", "subsidised_work"]), 1,
+                     np.where(frame["event"].isin(["censored", "lost_to_follow_up"]), 0, 2))
+    reference = cumulative_incidence(frame["time_days"].to_numpy(float), cause)
+    at = reference[reference["n_event"] > 0]
+    days = np.round(ours["time_months"].to_numpy() * DAYS_PER_MONTH, 6)
+    step = np.searchsorted(days, at["time"].to_numpy(), side="right") - 1
+    mine = 1 - ours["survival"].to_numpy()[step]
+    return float(np.max(np.abs(mine - at["estimate"].to_numpy())))
+
+
+def test_declared_outcome_curves_agree_with_aalen_johansen():
+    """Both estimate the same cumulative incidence; they are not the same estimator (the
+    product-limit uses each unit's own censoring time where Aalen-Johansen weights by
+    the estimated censoring distribution), so they differ by sampling noise. Measured
+    on 1,200 simulated people, the largest gap over all event times: 0.0015 without loss
+    to follow-up, 0.0012 with 3% and 0.0020 with 10% lost in 24 months."""
+    for loss in (0.0, 0.03, 0.10):
+        assert _curve_against_aalen_johansen(loss) < 0.005, loss

@@ -11,6 +11,7 @@ import pytest
 
 from iedereen_doet_mee.analysis import TIDY_COLUMNS, analyse_trial
 from iedereen_doet_mee.analysis.outcome_shares import nothing_to_add
+from iedereen_doet_mee.analysis.programme_money import no_money_declared
 from iedereen_doet_mee.data import load_trial
 from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.errors import MissingTableWarning
@@ -32,7 +33,8 @@ def test_every_question_is_answered_with_tidy_tables(bundled):
     # the default design declares no outcome beyond regular work: the outcomes question
     # does not apply, and says why; every other question is answered
     assert set(analysis.results) == QUESTIONS
-    assert analysis.skipped == {"outcomes": nothing_to_add(bundled.design)}
+    assert analysis.skipped == {"outcomes": nothing_to_add(bundled.design),
+                                "money": no_money_declared(bundled.design)}
     frame = analysis.to_frame()
     assert list(frame.columns) == ["question", "outcome", *TIDY_COLUMNS]
     assert set(frame["question"]) == set(analysis.results)
@@ -40,7 +42,8 @@ def test_every_question_is_answered_with_tidy_tables(bundled):
     # the default design is 'assigned': the effects say they are non-experimental
     notes = " ".join(analysis.results["effects"].notes).lower()
     assert "non-experimental" in notes or "not randomised" in notes
-    assert "Iedereen" not in repr(analysis) and repr(analysis).endswith("skipped outcomes)")
+    assert "Iedereen" not in repr(analysis) and repr(analysis).endswith(
+        "skipped outcomes, money)")
 
 
 def test_same_seed_same_numbers(bundled):
@@ -62,7 +65,7 @@ def test_a_municipality_with_only_participants_gets_the_rest(tmp_path, bundled):
     with pytest.warns(MissingTableWarning):
         analysis = analyse_trial(trial, n_draws=100, n_bootstrap=100)
     assert set(analysis.skipped) == {"wage_value", "wage_value_within", "instruments",
-                                     "employers", "outcomes"}
+                                     "employers", "outcomes", "money"}
     assert {"target", "survival", "effects", "costs"} <= set(analysis.results)
     assert "no measurements table" in analysis.summary()
 

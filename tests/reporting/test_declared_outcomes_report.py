@@ -18,11 +18,13 @@ from pathlib import Path
 import pytest
 
 from iedereen_doet_mee.analysis.outcome_events import by_unit, outcome_events
+from iedereen_doet_mee.analysis.outcome_shares import declared_outcome_shares
 from iedereen_doet_mee.data import load_trial
 from iedereen_doet_mee.data.writing import write_trial_directory
 from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report, read_results
 from iedereen_doet_mee.reporting.document.texts import text
+from iedereen_doet_mee.reporting.figures import declared_outcomes_figure
 from iedereen_doet_mee.simulation import simulate_trial
 from iedereen_doet_mee.simulation.optional_data import with_households_and_activities
 
@@ -89,3 +91,38 @@ def test_no_household_id_leaves_in_any_output(programme):
                   if name.endswith(".xml")]
     for household in ids:
         assert not any(household in t for t in texts), household
+
+
+def test_summary_and_target_section_speak_of_the_primary_outcome(programme):
+    """Issue 12 item 1: with a primary outcome other than regular work the summary, the
+    section title and the figure caption name it, and say households."""
+    data, out = programme
+    html = (out / "report.html").read_text(encoding="utf-8")
+    primary = DESIGN.primary.describe("nl")
+    assert f"Primaire uitkomst, {primary}: " in html
+    assert " huishoudens (" in html
+    assert "stroomden uit naar regulier werk" not in html
+    assert text("primary_section_no_target", "nl", outcome=primary) in html
+    assert text("fig_primary_no_target", "nl", outcome=primary) in html
+    _, records = read_results(out / "results.json")
+    target = records[records["question"] == "target"]
+    assert set(target["outcome"]) == {"left_benefit"}
+    households = by_unit(outcome_events(load_trial(data)), load_trial(data).participants
+                         .set_index("participant_id")["household_id"])["unit_id"].nunique()
+    assert set(target.loc[target["term"] == "overall", "n"]) == {households}
+
+
+def test_timed_outcomes_get_a_cumulative_incidence_figure(programme):
+    """Issue 12 item 1: exit, job and activity outcomes are drawn over time (the ladder
+    step, seen only at measurements, is not); the curves are those of the analysis."""
+    _, out = programme
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert (out / "figures" / "declared_outcomes.svg").is_file()
+    assert text("fig_declared_outcomes", "nl") in html
+    data, _ = programme
+    result = declared_outcome_shares(load_trial(data))
+    assert set(result.extras["curves"]["outcome"]) == {"left_benefit", "work_16h", "education"}
+    figure = declared_outcomes_figure(result, names={o.name: o.describe("nl")
+                                                     for o in DESIGN.outcomes})
+    legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert legend[0].startswith("uitstroom uit de uitkering") and len(legend) == 4

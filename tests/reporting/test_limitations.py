@@ -21,13 +21,14 @@ def test_a_large_trial_says_how_its_diagnosis_was_computed():
 
 
 def test_a_design_the_diagnosis_cannot_simulate_is_named_with_the_reason():
-    three = TrialDesign(arms=("none", "light", "coach"))
-    why = design_diagnosis_unavailable(three)
-    assert why == "the design diagnosis covers designs with one or two arms"
-    lines = limitations(None, None, three, "nl", why)
-    assert lines[0] == ("Ontwerpdiagnose (onderscheidend vermogen). Niet beschikbaar: the "
-                        "design diagnosis covers designs with one or two arms.")
+    # any strata and arms are diagnosed now (issue 12, derived simulation settings); only
+    # assumptions that do not fit a cell leave the design undiagnosed, with the reason
+    assert design_diagnosis_unavailable(TrialDesign(arms=("none", "light", "coach"))) is None
+    assert design_diagnosis_unavailable(TrialDesign(strata=("all",), arms=("kompas",))) is None
+    crowded = TrialDesign(simulation={"regular_work_24m": 0.95})
+    why = design_diagnosis_unavailable(crowded)
+    assert why.startswith("the simulation assumptions of the design do not fit: exit shares")
+    lines = limitations(None, None, crowded, "nl", why)
+    assert lines[0] == f"Ontwerpdiagnose (onderscheidend vermogen). Niet beschikbaar: {why}."
     assert lines[1].startswith("Toewijzing: door klantmanagers")
-    caseload = TrialDesign(strata=("all",), arms=("kompas",))
-    assert "not for all/kompas" in design_diagnosis_unavailable(caseload)
     assert design_diagnosis_unavailable(TrialDesign()) is None

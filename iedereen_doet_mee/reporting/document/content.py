@@ -44,6 +44,13 @@ class ReportInputs:
     #: What the declared outcomes are and what is counted (the unit and denominator),
     #: one paragraph each, shown before the outcomes table.
     outcome_lines: tuple[str, ...] = ()
+    #: The primary outcome in words when it is not the default (persons leaving benefit
+    #: for regular work); the summary and the target section then speak of it.
+    primary: str | None = None
+    #: What the outcomes count: "person" or "household".
+    unit: str = "person"
+    #: The assumptions the programme-money figures rest on, one paragraph each.
+    money_lines: tuple[str, ...] = ()
 
 
 def _in_tables(estimator: str, term: str) -> bool:
@@ -117,15 +124,17 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
         # the counts of the target row (estimate = x / n), decided by the target analysis'
         # own rule, as the design diagnosis decides on each simulated trial
         x, n = round(share["estimate"] * share["n"]), int(share["n"])
+        prefix = "target" if inputs.primary is None else "primary"
         if inputs.target is not None:
             met = target_met(x, n, inputs.target)
-            blocks.append(Paragraph(text("target_met" if met else "target_not_met", lang,
-                                         target=target), strong=True))
+            blocks.append(Paragraph(text(f"{prefix}_met" if met else f"{prefix}_not_met", lang,
+                                         target=target, outcome=inputs.primary), strong=True))
         blocks.append(Paragraph(text(
-            "target_line", lang, x=x, n=n,
+            f"{prefix}_line", lang, x=x, n=n,
             share=fmt_percent(share["estimate"], lang),
             low=fmt_percent(share["conf_low"], lang), high=fmt_percent(share["conf_high"], lang),
-            target=target)))
+            target=target, outcome=inputs.primary,
+            units=text(f"units_{inputs.unit}", lang))))
     else:
         blocks.append(Paragraph(text("not_available", lang, reason=text("suppressed", lang))))
     posterior = _record(inputs.records, "target", "overall", "jeffreys_posterior_prob_target_met")
@@ -146,6 +155,10 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
     lang = inputs.lang
     title = section_title(key, lang, target=None if inputs.target is None else
                           fmt_percent(inputs.target, lang, 0))
+    if key == "target" and inputs.primary is not None:
+        title = text("primary_section" + ("_no_target" if inputs.target is None else ""),
+                     lang, outcome=inputs.primary, target=None if inputs.target is None
+                     else fmt_percent(inputs.target, lang, 0))
     questions = [q.key for q in questions_in_section(key)]
     stems = [stem for stem, figure in REPORT_FIGURES.items() if figure.section == key]
     blocks: list[Block] = []
@@ -153,6 +166,8 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
         blocks.append(Paragraph(text("factorial", lang)))
     if key == "outcomes":
         blocks += [Paragraph(line) for line in inputs.outcome_lines]
+    if key == "money":
+        blocks += [Paragraph(line) for line in inputs.money_lines]
     for question in questions:
         if question in inputs.skipped or not (inputs.records["question"] == question).any():
             reason = inputs.skipped.get(question, "no result")

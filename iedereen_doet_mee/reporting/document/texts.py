@@ -73,6 +73,52 @@ _TEXT: dict[str, tuple[str, str]] = {
                     "(95%-betrouwbaarheidsinterval {low} tot {high}, Clopper-Pearson).",
                     "{x} of the {n} participants ({share}) left for regular work (95% "
                     "confidence interval {low} to {high}, Clopper-Pearson)."),
+    "primary_met": ("Het doel van {target} is gehaald voor de primaire uitkomst: {outcome}.",
+                    "The target of {target} was met for the primary outcome: {outcome}."),
+    "primary_not_met": ("Het doel van {target} is niet gehaald voor de primaire uitkomst: "
+                        "{outcome}.", "The target of {target} was not met for the primary "
+                        "outcome: {outcome}."),
+    "primary_line": ("Primaire uitkomst, {outcome}: {x} van de {n} {units} ({share}; "
+                     "95%-betrouwbaarheidsinterval {low} tot {high}, Clopper-Pearson).",
+                     "Primary outcome, {outcome}: {x} of the {n} {units} ({share}; 95% "
+                     "confidence interval {low} to {high}, Clopper-Pearson)."),
+    "money_annualised": ("Besparing op jaarbasis, zoals het programma die telt: het aantal dat "
+                         "de uitkomst '{outcome}' bereikte, maal {eur} uitkering per {unit} per "
+                         "jaar (aanname; bron: {source}). Dit is geen gerealiseerde besparing "
+                         "en geen effect van het programma: niemand wordt vergeleken met wat er "
+                         "zonder het programma was gebeurd.",
+                         "Annualised savings as the programme counts them: the number that "
+                         "reached '{outcome}', times {eur} of benefit per {unit} a year "
+                         "(assumption; source: {source}). This is not a realised saving and not "
+                         "an effect of the programme: nobody is compared with what would have "
+                         "happened without it."),
+    "money_realised": ("Gerealiseerde besparing: maanden zonder uitkering tot de peildatum, "
+                       "maal {eur} per maand (aanname; bron: {source}).",
+                       "Realised savings: months off benefit up to the as-of date, times {eur} "
+                       "a month (assumption; source: {source})."),
+    "money_fixed": ("Vaste programmakosten, niet per deelnemer ({name}): {eur} (aanname; bron: "
+                    "{source}).", "Fixed programme costs, not per participant ({name}): {eur} "
+                    "(assumption; source: {source})."),
+    "money_net": ("Netto: elke besparing min de kosten van instrumenten en de vaste "
+                  "programmakosten.", "Net: each savings figure minus the cost of instruments "
+                  "and the fixed programme costs."),
+    "unit_person": ("deelnemer", "participant"),
+    "unit_household": ("huishouden", "household"),
+    "units_person": ("deelnemers", "participants"),
+    "units_household": ("huishoudens", "households"),
+    "primary_section": ("Primaire uitkomst en het doel van {target}: {outcome}",
+                        "Primary outcome and the {target} target: {outcome}"),
+    "primary_section_no_target": ("Primaire uitkomst: {outcome}", "Primary outcome: {outcome}"),
+    "fig_declared_outcomes": ("Cumulatief aandeel dat elke uitkomst met een datum bereikte, "
+                              "met 95%-BI (Kaplan-Meier; wie om een andere reden de uitkering "
+                              "verliet, blijft meetellen tot het einde van de waarneming)",
+                              "Cumulative share reaching each outcome with a date, with 95% "
+                              "CI (Kaplan-Meier; units that left benefit for another reason "
+                              "stay in the denominator until the end of observation)"),
+    "fig_primary": ("Primaire uitkomst per cel met 95%-BI en het doel: {outcome}",
+                    "Primary outcome per cell with 95% CI and the target: {outcome}"),
+    "fig_primary_no_target": ("Primaire uitkomst per cel met 95%-BI: {outcome}",
+                              "Primary outcome per cell with 95% CI: {outcome}"),
     "posterior_line": ("De kans dat de werkelijke uitstroom minstens {target} is "
                        "(Jeffreys-prior): {prob}.", "The probability that the true outflow "
                        "is at least {target} (Jeffreys prior): {prob}."),

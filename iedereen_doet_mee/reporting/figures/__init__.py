@@ -42,7 +42,7 @@ _LAZY = {
     "ladder_transition_figure": "over_time", "wage_value_figure": "over_time",
     "power_curve_figure": "power_curves", "save_power_plot": "power_curves",
     "figure_bytes": "files", "save_figure": "files",
-    "house_style": "style",
+    "house_style": "style", "declared_outcomes_figure": "declared_outcomes",
 }
 
 __all__ = sorted(_LAZY)

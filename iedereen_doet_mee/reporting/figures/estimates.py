@@ -11,8 +11,9 @@ The figures of change over follow-up are in :mod:`.plots_time`.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,7 @@ from ...analysis.target import TARGET_TEST_ESTIMATORS
 from ...analysis.terms import term_pairs
 from ...analysis.trial_analysis import TrialAnalysis
 from ..tables.consort import ConsortCounts, consort_figure
+from .declared_outcomes import declared_outcomes_figure
 from .over_time import (
     cumulative_incidence_figure,
     kaplan_meier_figure,
@@ -105,7 +107,7 @@ def _goal(result: AnalysisResult, target: float | None) -> float | None:
 
 
 def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
-                          target: float | None = None) -> Figure:
+                          target: float | None = None, outcome: str | None = None) -> Figure:
     """Regular-work outflow per group against the target, with intervals (forest plot).
 
     Parameters
@@ -118,6 +120,9 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
     target : float, optional
         Default: the target stated in the result's title (e.g. 40%); a result without a
         target (the design declares none) is drawn without a target line.
+    outcome : str, optional
+        The primary outcome in words (``TrialDesign.primary.describe(lang)``) when it is
+        not the default regular-work outflow; it then names the title and axis.
 
     Examples
     --------
@@ -170,12 +175,19 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
         ax.set_ylim(y - 0.3, -1.0)
         ax.set_xlim(0, min(1.0, top * 1.1 + 0.02))
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_xlabel(label("target_axis", lang))
+        ax.set_xlabel(label("target_axis", lang) if outcome is None else
+                      label("primary_axis", lang))
         handles, _ = ax.get_legend_handles_labels()
         if handles:
             fig.legend(loc="outside lower center", ncols=2)
-        fig.suptitle(label("outflow_title", lang) if goal is None else
-                     label("target_title", lang).format(target=f"{goal * 100:g}%"))
+        if outcome is not None:  # a declared outcome can be long: wrapped to the width
+            title = outcome[:1].upper() + outcome[1:]
+            fig.suptitle(textwrap.fill(title if goal is None else label(
+                "primary_target_title", lang).format(outcome=title, target=f"{goal * 100:g}%"),
+                width=80), fontsize=9)
+        else:
+            fig.suptitle(label("outflow_title", lang) if goal is None else
+                         label("target_title", lang).format(target=f"{goal * 100:g}%"))
     return fig
 
 
@@ -373,17 +385,24 @@ REPORT_FIGURES = {
     "ladder_transitions": ReportFigure("ladder", ladder_transition_figure, "ladder"),
     "instrument_effects": ReportFigure("effects", instrument_effects_figure, "effects"),
     "costs": ReportFigure("costs", costs_figure, "costs"),
+    "declared_outcomes": ReportFigure("outcomes", declared_outcomes_figure, "outcomes"),
 }
 
 
 def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
-                   counts: ConsortCounts | None = None) -> dict[str, Figure]:
+                   counts: ConsortCounts | None = None,
+                   primary: str | None = None,
+                   outcome_names: dict[str, str] | None = None) -> dict[str, Figure]:
     """Every report figure whose result the analysis has, by file stem.
 
     A figure whose result is absent (e.g. wage value without a measurements table) is
     left out; ``analysis.skipped`` says why. With ``counts`` the CONSORT diagram
     (stem ``consort``) comes first. The target drawn in the survival figures is the
-    one stated by the target result; without a target no figure draws one.
+    one stated by the target result; without a target no figure draws one. ``primary``
+    (the primary outcome in words, when it is not the default regular-work outflow)
+    names the target figure, and the regular-work survival figures then draw no
+    target: the target belongs to the primary outcome. ``outcome_names`` (outcome name
+    -> words) label the curves of the declared outcomes.
     """
     check_option("report_figures", "lang", lang, Language)
     figures = {} if counts is None else {"consort": consort_figure(counts, lang=lang)}
@@ -393,6 +412,12 @@ def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
     for stem, (key, function, _) in REPORT_FIGURES.items():
         if key not in analysis.results:
             continue
-        options = {"target": goal} if key == "survival" else {}
+        options: dict[str, Any] = {}
+        if key == "survival":
+            options["target"] = goal if primary is None else None
+        elif key == "target" and primary is not None:
+            options["outcome"] = primary
+        elif key == "outcomes":
+            options["names"] = outcome_names
         figures[stem] = function(analysis.results[key], lang=lang, **options)
     return figures

@@ -78,6 +78,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "target_title": ("Uitstroom naar regulier werk tegen de doelstelling van {target}",
                      "Outflow to regular work against the {target} target"),
     "outflow_title": ("Uitstroom naar regulier werk per groep", "Outflow to regular work by group"),
+    "declared_title": ("Cumulatief aandeel dat elke uitkomst bereikte (uitkomsten met een "
+                       "datum)", "Cumulative share reaching each outcome (outcomes with a "
+                       "date)"),
+    "declared_axis": ("Cumulatief aandeel", "Cumulative share"),
+    "primary_target_title": ("{outcome} tegen de doelstelling van {target}",
+                             "{outcome} against the {target} target"),
+    "primary_axis": ("Aandeel dat de primaire uitkomst bereikte",
+                     "Share reaching the primary outcome"),
     "target_axis": ("Aandeel uitgestroomd naar regulier werk",
                     "Share that flowed out to regular work"),
     "observed_share": ("waargenomen aandeel (Wilson-interval)", "observed share (Wilson interval)"),
