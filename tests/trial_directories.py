@@ -425,12 +425,14 @@ FAST = dict(n_draws=20, n_bootstrap=20, diagnosis_sims=40)
 
 
 def expected_sections(design) -> list[str]:
-    """The report sections of ``design``, in order."""
+    """The report sections of ``design``, in order (a single-arm design has no section
+    of effects: it compares nothing)."""
     from iedereen_doet_mee.analysis.outcome_shares import nothing_to_add
 
+    sections = [s for s in SECTIONS if not (s == "effects" and design.is_single_arm)]
     if nothing_to_add(design) is not None:
-        return list(SECTIONS)
-    return [*SECTIONS[:4], "outcomes", *SECTIONS[4:]]
+        return sections
+    return [*sections[:4], "outcomes", *sections[4:]]
 
 
 def run_everything(spec: TrialSpec, workdir: Path, *, lang: str = "nl") -> list[str]:

@@ -132,7 +132,8 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         records=records, skipped=parts.analysis.skipped, figures=parts.captions,
         tables=parts.tables, limitations=limitations(parts.diagnosis, parts.mde, design, lang,
                                                     parts.diagnosis_unavailable),
-        provenance=tuple(provenance), outcome_lines=_outcome_lines(design, lang))
+        provenance=tuple(provenance), outcome_lines=_outcome_lines(design, lang),
+        n_arms=len(design.arms))
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))
