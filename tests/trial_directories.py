@@ -425,10 +425,11 @@ FAST = dict(n_draws=20, n_bootstrap=20, diagnosis_sims=40)
 
 
 def expected_sections(design) -> list[str]:
-    """The report sections of ``design``, in order."""
+    """The report sections of ``design``, in order (a single-arm design has no section
+    of effects: it compares nothing)."""
     from iedereen_doet_mee.analysis.outcome_shares import nothing_to_add
 
-    sections = list(SECTIONS)
+    sections = [s for s in SECTIONS if not (s == "effects" and design.is_single_arm)]
     if design.money is not None:
         sections.insert(sections.index("costs") + 1, "money")
     if nothing_to_add(design) is None:

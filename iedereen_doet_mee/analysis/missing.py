@@ -51,7 +51,7 @@ def _scenario(y: np.ndarray, t: np.ndarray, lost: np.ndarray, treated_success: b
 @accepts_trial("frame", options=("arms",))
 def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
                    lost: str = "lost_to_follow_up", stratum: str = "band",
-                   arm: str = "instruments", control: str = "no", treated: str = "yes",
+                   arm: str = "instruments", control: str | None = "no", treated: str = "yes",
                    strata: Sequence[str] | None = None, level: float = 0.95) -> AnalysisResult:
     """Best- and worst-case bounds for the outflow share and the instruments risk difference.
 
@@ -65,7 +65,9 @@ def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
         The binary outcome and the flag of loss to follow-up; a lost participant's
         outcome counts as unknown whatever the outcome column says.
     stratum, arm, control, treated, strata, level
-        As in :func:`~iedereen_doet_mee.analysis.effects.risk.risk_effects`.
+        As in :func:`~iedereen_doet_mee.analysis.effects.risk.risk_effects`;
+        ``control=None`` (a single-arm design): the bounds of the share only, no risk
+        difference.
 
     Returns
     -------
@@ -74,7 +76,8 @@ def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
         ``share_lost_as_successes`` (best case) and ``share_complete_cases``, each
         with a Wilson interval; ``risk_difference_lost_unfavourable_to_instruments``
         (lower bound), ``risk_difference_lost_favourable_to_instruments`` (upper
-        bound) and ``risk_difference_complete_cases``, each with an HC2 Wald interval.
+        bound) and ``risk_difference_complete_cases``, each with an HC2 Wald interval
+        (none with ``control=None``).
 
     Notes
     -----
@@ -127,7 +130,7 @@ def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
             low, high = wilson_interval(float(filled.sum()), filled.size, z=z_value(level))
             rows.append(tidy_row(term, filled.mean(), estimator=estimator, n=filled.size,
                                  conf_low=low, conf_high=high))
-        for suffix, yes, no in _DIFFERENCE:
+        for suffix, yes, no in _DIFFERENCE if control is not None else ():
             filled, keep = _scenario(y, t, gone, yes, no)
             arms = t[keep]
             estimator = f"risk_difference_{suffix}"
@@ -142,5 +145,7 @@ def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
                                  n=arms.size, level=level, log=log))
     notes = [*d.notes, f"{int(is_lost.sum())} of {d.n} participant(s) lost to follow-up; "
              "bounds fill in their outcome both ways, complete cases leave them out."]
+    if control is None:
+        notes.append(f"One arm ({arm}={treated}): bounds of the share only, no risk difference.")
     return AnalysisResult("missing", "Bounds for loss to follow-up", tidy_table(rows), n=d.n,
                           notes=tuple(notes), not_estimable=tuple(log))

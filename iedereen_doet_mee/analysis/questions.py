@@ -28,7 +28,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Literal
 
 from .costs import costs_and_savings
@@ -45,7 +45,7 @@ from .survival import time_to_regular_work
 from .target import outflow_against_target
 from .wage_value import wage_value_mixed_model, wage_value_within
 
-__all__ = ["QUESTIONS", "SECTIONS", "Question", "Section", "not_applicable",
+__all__ = ["QUESTIONS", "SECTIONS", "Question", "Section", "asked", "not_applicable",
            "questions_in_section", "section_title"]
 
 
@@ -138,8 +138,9 @@ QUESTIONS: dict[str, Question] = {q.key: q for q in (
     Question("ladder", ladder_steps_up, "ladder_rung", section="ladder"),
     Question("ladder_ordinal", ladder_ordinal, "ladder_rung", section="ladder"),
     Question("missing", outcome_bounds, "regular_work", arms="up_to_two"),
+    # within the arm(s) offered instruments: a single-arm design analyses everyone
     Question("instruments", instrument_associations, "durable_placement",
-             needs="employment", arms="two", section="instruments"),
+             needs="employment", arms="up_to_two", section="instruments"),
     Question("employers", employer_views, "employer_view", needs="employer_survey",
              section="employers"),
     Question("costs", costs_and_savings, "costs_and_savings", section="costs",
@@ -170,6 +171,29 @@ def not_applicable(question: Question, n_arms: int, design=None) -> str | None:
     if question.applies is not None and design is not None:
         return question.applies(design)
     return None
+
+
+def asked(question: Question, n_arms: int, skipped: Mapping[str, str]) -> bool:
+    """Whether a design with ``n_arms`` arms asks ``question`` at all, given the
+    questions an analysis ``skipped``.
+
+    A comparison of arms in a single-arm design, and a question whose ``applies`` said
+    it does not apply, are not asked: the report leaves them out rather than showing
+    them as unavailable. A question that is asked but could not be answered (a missing
+    table; more than two arms, not implemented yet) is asked: the report says why.
+
+    Examples
+    --------
+    >>> asked(QUESTIONS["effects"], 1, {"effects": "a single-arm design has no comparison"})
+    False
+    >>> asked(QUESTIONS["effects"], 3, {"effects": "not implemented yet"})
+    True
+    >>> asked(QUESTIONS["instruments"], 1, {})
+    True
+    """
+    if question.arms == "two" and n_arms == 1:
+        return False
+    return question.applies is None or question.key not in skipped
 
 
 def questions_in_section(section: str) -> list[Question]:

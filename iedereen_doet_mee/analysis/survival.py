@@ -190,6 +190,30 @@ def _arm_rows(term, t, cause, tau_months, level, z, log) -> list[dict]:
                      conf_low=est - z * se, conf_high=est + z * se)]
 
 
+def _compared_arm_rows(arm, treated, control, frame, t, cause, tau_months, level, z,
+                       log) -> list[dict]:
+    """Cumulative incidence and restricted mean of each arm, and the restricted-mean
+    difference treated minus control."""
+    n, rows, rmst = len(t), [], {}
+    for value in (control, treated):
+        m = (frame["arm"] == value).to_numpy()
+        rows += _arm_rows(f"{arm}={value}", t[m], cause[m], tau_months, level, z, log)
+        if not np.isnan(rows[-1]["estimate"]):
+            rmst[value] = rows[-1]["estimate"], rows[-1]["std_error"]
+    diff_term = f"{arm}={treated} - {arm}={control}"
+    if len(rmst) == 2 and rmst[treated][1] ** 2 + rmst[control][1] ** 2 > 0:
+        est = rmst[treated][0] - rmst[control][0]
+        se = math.hypot(rmst[treated][1], rmst[control][1])
+        rows.append(tidy_row(diff_term, est, estimator="rmst_difference", n=n, std_error=se,
+                             statistic=est / se, p_value=2 * stats.norm.sf(abs(est / se)),
+                             conf_low=est - z * se, conf_high=est + z * se))
+    else:
+        rows.append(not_estimable_row(diff_term, estimator="rmst_difference", n=n, log=log,
+                                      reason="a restricted mean is missing, or neither arm "
+                                      "has an event before tau"))
+    return rows
+
+
 def _curves(function, time, status, parts, level) -> pd.DataFrame:
     """Curves of ``function`` for each (term, mask), stacked, with time in days and months."""
     frames = []
@@ -209,7 +233,8 @@ def _curves(function, time, status, parts, level) -> pd.DataFrame:
 def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: str = "event",
                          band: str = "band", arm: str = "instruments",
                          event_of_interest: str = "regular_work", censored: str = "censored",
-                         treated: str = "yes", control: str = "no", tau_months: float = 12.0,
+                         treated: str = "yes", control: str | None = "no",
+                         tau_months: float = 12.0,
                          level: float = 0.95,
                          ph_transform: PhTransform = "km") -> AnalysisResult:
     """Time to regular work: curves per cell and the arm comparison stratified by band.
@@ -226,7 +251,9 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
     event_of_interest, censored : str
         Values of ``event``.
     treated, control : str
-        The two values of ``arm``; effects are treated versus control.
+        The two values of ``arm``; effects are treated versus control. ``control=None``
+        (a single-arm design, everyone in arm ``treated``): the arm is described (its
+        cumulative incidence and restricted mean time), nothing is compared.
     tau_months : float
         Horizon of the cumulative incidence and the restricted mean time.
     level : float
@@ -242,8 +269,9 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
         ``cox_ph_efron_stratified`` (hazard ratio, std_error of its log, Wald z),
         ``ph_test_schoenfeld_<transform>`` (chi-square), per arm
         ``aalen_johansen_cumulative_incidence`` and ``rmst_kaplan_meier`` (months) at
-        ``tau_months``, and ``rmst_difference``. Extras: ``kaplan_meier`` (overall,
-        bands, arms, cells) and ``cumulative_incidence`` (overall, arms) curves.
+        ``tau_months``, and ``rmst_difference``; with ``control=None`` only the rows of
+        the one arm. Extras: ``kaplan_meier`` (overall, bands, arms, cells) and
+        ``cumulative_incidence`` (overall, arms) curves.
 
     Notes
     -----
@@ -265,6 +293,9 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
     >>> row = result.estimate("instruments=yes", "cox_ph_efron_stratified")
     >>> round(float(row["estimate"]), 2), round(float(row["p_value"]), 2)
     (2.92, 0.22)
+    >>> one_arm = frame.assign(instruments="yes")
+    >>> time_to_regular_work(one_arm, control=None).table["estimator"].tolist()
+    ['aalen_johansen_cumulative_incidence', 'rmst_kaplan_meier']
     """
     check_option("time_to_regular_work", "ph_transform", ph_transform, PhTransform)
     check_level("time_to_regular_work", level)
@@ -275,44 +306,38 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
                     "time_to_regular_work")
     unknown = sorted(set(frame["arm"]) - {treated, control})
     if unknown:
+        allowed = (f"allowed are treated={treated!r} and control={control!r}"
+                   if control is not None else f"allowed is treated={treated!r} (one arm)")
         raise ValueError(f"time_to_regular_work: column {arm!r} has value(s) {unknown}; "
-                         f"allowed are treated={treated!r} and control={control!r}")
+                         + allowed)
     t, n = frame["time"].to_numpy(), len(frame)
     status = (frame["event"] == event_of_interest).to_numpy()
     x, strata = (frame["arm"] == treated).to_numpy(), frame["band"].to_numpy()
     cause = np.where(status, 1, np.where(frame["event"] == censored, 0, 2))
     z = float(stats.norm.ppf(0.5 + level / 2))
     log: list[NotEstimable] = []
-    rows = _comparison_rows(f"{arm}={treated}", t, status, x, strata, z, ph_transform, log)
-    rmst: dict[str, tuple[float, float]] = {}
-    for value in (control, treated):
-        m = (frame["arm"] == value).to_numpy()
-        rows += _arm_rows(f"{arm}={value}", t[m], cause[m], tau_months, level, z, log)
-        if not np.isnan(rows[-1]["estimate"]):
-            rmst[value] = rows[-1]["estimate"], rows[-1]["std_error"]
-    diff_term = f"{arm}={treated} - {arm}={control}"
-    if len(rmst) == 2 and rmst[treated][1] ** 2 + rmst[control][1] ** 2 > 0:
-        est = rmst[treated][0] - rmst[control][0]
-        se = math.hypot(rmst[treated][1], rmst[control][1])
-        rows.append(tidy_row(diff_term, est, estimator="rmst_difference", n=n, std_error=se,
-                             statistic=est / se, p_value=2 * stats.norm.sf(abs(est / se)),
-                             conf_low=est - z * se, conf_high=est + z * se))
+    if control is None:  # one arm: described, not compared
+        rows = _arm_rows(f"{arm}={treated}", t, cause, tau_months, level, z, log)
     else:
-        rows.append(not_estimable_row(diff_term, estimator="rmst_difference", n=n, log=log,
-                                      reason="a restricted mean is missing, or neither arm "
-                                      "has an event before tau"))
+        rows = _comparison_rows(f"{arm}={treated}", t, status, x, strata, z, ph_transform,
+                                log)
+        rows += _compared_arm_rows(arm, treated, control, frame, t, cause, tau_months,
+                                   level, z, log)
     parts = [p for p in groups(frame, band, arm, arms=True) if p[1].any()]
     extras = {"kaplan_meier": _curves(kaplan_meier, t, status, parts, level),
               "cumulative_incidence": _curves(cumulative_incidence, t, cause, [
                   p for p in parts if p[0] == "overall" or p[0].startswith(f"{arm}=")],
                   level)}
     notes = (
-        f"Kaplan-Meier, log-rank, Cox and restricted mean treat exits other than "
+        f"Kaplan-Meier, {'' if control is None else 'log-rank, Cox and '}restricted mean "
+        f"treat exits other than "
         f"{event_of_interest!r} as censored (cause-specific); the cumulative incidence "
         "(Aalen-Johansen) treats them as competing events, so it is the share that "
         "actually reached it.",
         f"The {arm} comparison is stratified by {band}; it estimates a causal effect only "
-        f"if {arm} was randomised within {band}, otherwise it is an association.",
+        f"if {arm} was randomised within {band}, otherwise it is an association."
+        if control is not None else
+        f"One arm ({arm}={treated}): described, not compared with another arm.",
         f"Times in months of {DAYS_PER_MONTH} days; tau = {tau_months:g} months.",
         "Kaplan-Meier curves (extras) carry pointwise log-log intervals (conf_low, "
         "conf_high) and a simultaneous equal-precision log-log band (band_low, band_high) "

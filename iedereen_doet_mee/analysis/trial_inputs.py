@@ -41,7 +41,8 @@ OPTIONS = ("target", "arms", "allocation", "design", "as_of", "seed", "primary")
 @dataclasses.dataclass(frozen=True)
 class InputSpec:
     """What an analysis function takes from a trial: frames (positional, in order) and
-    options derived from the design (``arms`` gives ``treated`` and ``control``)."""
+    options derived from the design (``arms`` gives ``treated`` and ``control``, the
+    latter None for a single-arm design)."""
 
     frames: tuple[str, ...]
     options: tuple[str, ...] = ()
@@ -170,7 +171,9 @@ class TrialInputs:
         """Positional inputs and design-derived options of a function with ``spec``."""
         design = self.design
         known = {"target": {"target": design.target_outflow},
-                 "arms": {"treated": self.treated, "control": self.control},
+                 # a single-arm design has no control arm: the analyses then describe
+                 # the one arm and compare nothing
+                 "arms": {"treated": self.treated, "control": design.control_arm},
                  "allocation": {"allocation": design.allocation},
                  "design": {"design": design},
                  "as_of": {"as_of": self.outcomes.as_of},

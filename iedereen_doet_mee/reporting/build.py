@@ -134,7 +134,8 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
                                                     parts.diagnosis_unavailable),
         provenance=tuple(provenance), outcome_lines=_outcome_lines(design, lang),
         primary=None if parts.analysis.primary_outcome is None else
-        design.primary.describe(lang), unit=design.unit, money_lines=_money_lines(design, lang))
+        design.primary.describe(lang), unit=design.unit,
+        money_lines=_money_lines(design, lang), n_arms=len(design.arms))
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))

@@ -169,7 +169,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     consort_hidden = consort_suppression(counts, threshold)
     tables = {"consort": consort_text_table(counts, consort_hidden, lang),
               "baseline": baseline_text_table(baseline_long(trial, as_of=as_of), threshold,
-                                              lang)}
+                                              lang, compared=not design.is_single_arm)}
     tables["esf"], esf_shown = esf_text_table(esf_indicators(trial, as_of=as_of), threshold,
                                               lang)
     log(f"[5/{TOTAL_STEPS}] disclosure control of every result")

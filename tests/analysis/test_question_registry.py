@@ -44,7 +44,8 @@ def test_every_question_is_answered_or_skipped_with_a_reason(directory):
 
 def test_arms_rule_of_each_question():
     two_arm_only = {q.key for q in QUESTIONS.values() if not_applicable(q, 1)}
-    assert two_arm_only == {"effects", "instruments"}
+    # instruments are analysed within the arm(s) offered them: everyone, for one arm
+    assert two_arm_only == {"effects"}
     not_beyond_two = {q.key for q in QUESTIONS.values() if not_applicable(q, 3)}
     assert not_beyond_two == {"effects", "instruments", "survival", "missing"}
     assert all(not_applicable(q, 2) is None for q in QUESTIONS.values())

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from iedereen_doet_mee.analysis import TIDY_COLUMNS, analyse_trial
+from iedereen_doet_mee.analysis.estimators import estimator_info
 from iedereen_doet_mee.analysis.outcome_shares import nothing_to_add
 from iedereen_doet_mee.analysis.programme_money import no_money_declared
 from iedereen_doet_mee.data import load_trial
@@ -80,6 +81,16 @@ def test_single_arm_caseload_answers_what_it_can():
                              n_bootstrap=50)
     assert "effects" not in analysis.results and "comparison" in analysis.skipped["effects"]
     assert analysis.results["target"].estimate("overall", "proportion_wilson")["n"] == 120
+    # one arm is described, never compared: no row of an estimator that compares arms
+    table = analysis.to_frame()
+    assert not any(estimator_info(e).row_compares_arms(t)
+                   for e, t in zip(table["estimator"], table["term"], strict=True))
+    assert analysis.results["survival"].table["term"].eq("instruments=kompas").all()
+    assert analysis.results["missing"].table["estimator"].str.startswith("share_").all()
+    # instruments within the arm (docs/methods.md: everyone, for a single-arm design)
+    instruments = analysis.results["instruments"]
+    assert 0 < instruments.n <= 120
+    assert set(instruments.table["term"]) == {"job_coach"}
 
 
 def test_secondary_comparisons_are_holm_adjusted_together():

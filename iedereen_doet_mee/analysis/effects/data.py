@@ -45,7 +45,7 @@ class BinaryEffectData:
     band: np.ndarray
     levels: tuple[str, ...]
     stratum: str
-    control: str
+    control: str | None  # None: a single-arm design
     treated: str
     notes: tuple[str, ...]
 
@@ -100,14 +100,15 @@ def _as_binary(values: pd.Series, function: str, column: str) -> pd.Series:
 
 
 def binary_effect_data(data: pd.DataFrame, *, function: str, outcome: str, stratum: str,
-                       arm: str, control: str, treated: str,
+                       arm: str, control: str | None, treated: str,
                        strata: Sequence[str] | None = None,
                        extra_columns: Sequence[str] = ()) -> BinaryEffectData:
     """Check ``data`` and return its outcome, arm and band as arrays.
 
     Rows with a missing outcome, band or arm are left out (and counted in the notes);
     an arm other than ``control`` and ``treated``, a band outside ``strata`` or a
-    non-binary outcome raises a ValueError naming the value.
+    non-binary outcome raises a ValueError naming the value. ``control=None`` (a
+    single-arm design) allows ``treated`` only.
 
     Examples
     --------
@@ -134,8 +135,9 @@ def binary_effect_data(data: pd.DataFrame, *, function: str, outcome: str, strat
     arms = data[arm].astype(object)
     unknown = sorted({str(a) for a in arms.dropna()} - {control, treated})
     if unknown:
-        raise ValueError(f"{function}: column {arm!r} holds arm(s) {unknown}; allowed are "
-                         f"control={control!r} and treated={treated!r}")
+        allowed = (f"allowed are control={control!r} and treated={treated!r}"
+                   if control is not None else f"allowed is treated={treated!r} (one arm)")
+        raise ValueError(f"{function}: column {arm!r} holds arm(s) {unknown}; {allowed}")
     bands = data[stratum].astype(object)
     present = sorted({str(b) for b in bands.dropna()})
     levels = tuple(strata) if strata is not None else tuple(present)

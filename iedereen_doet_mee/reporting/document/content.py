@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from ...analysis.estimators import estimator_info
-from ...analysis.questions import SECTIONS, questions_in_section, section_title
+from ...analysis.questions import SECTIONS, asked, questions_in_section, section_title
 from ...analysis.target import target_met
 from ..figures.estimates import REPORT_FIGURES
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
@@ -51,6 +51,9 @@ class ReportInputs:
     unit: str = "person"
     #: The assumptions the programme-money figures rest on, one paragraph each.
     money_lines: tuple[str, ...] = ()
+    #: Arms of the design: with one arm nothing is compared, so the comparisons'
+    #: sections and sentences are left out.
+    n_arms: int = 2
 
 
 def _in_tables(estimator: str, term: str) -> bool:
@@ -144,7 +147,7 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
                                      prob=fmt_number(posterior["estimate"], lang, 3))))
     if inputs.interim:
         blocks.append(Paragraph(text("interim_line", lang)))
-    if inputs.allocation == "assigned":
+    if inputs.allocation == "assigned" and inputs.n_arms > 1:  # one arm: nothing compared
         blocks.append(Paragraph(text("non_experimental", lang)))
     return blocks
 
@@ -159,7 +162,8 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
         title = text("primary_section" + ("_no_target" if inputs.target is None else ""),
                      lang, outcome=inputs.primary, target=None if inputs.target is None
                      else fmt_percent(inputs.target, lang, 0))
-    questions = [q.key for q in questions_in_section(key)]
+    questions = [q.key for q in questions_in_section(key)
+                 if asked(q, inputs.n_arms, inputs.skipped)]
     stems = [stem for stem, figure in REPORT_FIGURES.items() if figure.section == key]
     blocks: list[Block] = []
     if key == "effects":
@@ -182,10 +186,9 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
 
 def _asked(inputs: ReportInputs, key: str) -> bool:
     """Whether the design asks any question of a section: a section whose questions
-    all do not apply to the design (``Question.applies``) is left out, not shown as
-    unavailable."""
-    return any(q.applies is None or q.key not in inputs.skipped
-               for q in questions_in_section(key))
+    all do not apply to the design (``Question.applies``, or comparisons of arms in a
+    single-arm design) is left out, not shown as unavailable."""
+    return any(asked(q, inputs.n_arms, inputs.skipped) for q in questions_in_section(key))
 
 
 def _table_section(inputs: ReportInputs, key: str, stems: tuple[str, ...] = ()) -> Section:

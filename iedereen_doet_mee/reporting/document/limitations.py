@@ -23,7 +23,16 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
                 lang: Language, unavailable: str | None = None) -> tuple[str, ...]:
     """Power and the probability of meeting the target (from the design diagnosis), the
     allocation method and multiplicity, as paragraphs; ``unavailable`` says why the
-    design was not diagnosed."""
+    design was not diagnosed. A single-arm design compares nothing: its paragraphs give
+    the expected width of the outflow's interval instead of power, and say that there is
+    one group without a comparison group instead of how the arms were allocated.
+
+    Examples
+    --------
+    >>> caseload = TrialDesign(strata=("all",), arms=("kompas",), n_per_cell=569)
+    >>> limitations(None, None, caseload, "en", "not simulated")[1]  # doctest: +ELLIPSIS
+    'One group: every participant follows the same approach and there is no comparison...'
+    """
     if diagnosis is None:
         head = text("not_available", lang, reason=unavailable or "no diagnosis")
         return (("Ontwerpdiagnose (onderscheidend vermogen). " if lang == "nl" else
@@ -37,6 +46,21 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
             return math.nan
 
     sims = diagnosis.settings["sims"]
+    if design.is_single_arm or len(design.arms) > 2:
+        # nothing compared (one arm), or comparisons the analysis does not make (more
+        # than two arms): the precision of the outflow share
+        lines = [_single_arm_line(value, sims, diagnosis.target_met, lang,
+                                  single=design.is_single_arm),
+                 *_allocation_and_multiplicity(design, lang)]
+        if len(design.arms) > 2:
+            lines.insert(1, "Meer dan twee groepen: de analyse vergelijkt de groepen niet "
+                            "onderling, dus de ontwerpdiagnose beoordeelt alleen het aandeel "
+                            "over alle deelnemers." if lang == "nl" else
+                            "More than two arms: the analysis does not compare them, so the "
+                            "design diagnosis judges only the share over all participants.")
+        if "method" in diagnosis.settings:
+            lines.append(_large_trial_line(lang, compared=False))
+        return tuple(lines)
     power = value("overall|risk_difference_block_weighted", "power")
     fisher = value("pooled|fisher_exact_two_sided", "power")
     # without a target the diagnosis has no probability of meeting one: nothing is said
@@ -92,8 +116,41 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
     return tuple(lines)
 
 
-def _allocation_and_multiplicity(design: TrialDesign, lang: Language) -> tuple[str, str]:
-    """The limitations' paragraphs on allocation and on multiple testing."""
+def _single_arm_line(value, sims: int, target_met: tuple[float, float] | None,
+                     lang: Language, *, single: bool = True) -> str:
+    """What the design diagnosis of a single-arm design says: how wide the interval of
+    the outflow share is expected to be and, with a target, the probability of meeting
+    it (no power: nothing is compared)."""
+    width = fmt_number(100 * value("overall|proportion_clopper_pearson", "mean_ci_width"),
+                       lang, 1)
+    met = None if target_met is None else fmt_percent(target_met[0], lang, 0)
+    if lang == "nl":
+        groups = "één groep zonder vergelijkingsgroep" if single else "alle groepen samen"
+        return (f"Ontwerpdiagnose ({sims} gesimuleerde trials onder de standaardaannames, "
+                f"{groups}): het 95%-betrouwbaarheidsinterval van de "
+                f"uitstroom naar regulier werk is naar verwachting {width} procentpunt breed"
+                + ("." if met is None else
+                   f"; de kans dat het project het doel haalt is {met}."))
+    groups = "one group without a comparison group" if single else "all groups together"
+    return (f"Design diagnosis ({sims} simulated trials under the default assumptions, "
+            f"{groups}): the 95% confidence interval of the "
+            f"regular-work outflow is expected to be {width} percentage points wide"
+            + ("." if met is None else
+               f"; the probability that the project meets its target is {met}."))
+
+
+def _allocation_and_multiplicity(design: TrialDesign, lang: Language) -> tuple[str, ...]:
+    """The limitations' paragraphs on allocation and on multiple testing; a single-arm
+    design gets one on having no comparison group instead, and the one on multiple
+    testing only when it compares strata."""
+    if design.is_single_arm:
+        one = ("Eén groep: alle deelnemers volgen dezelfde aanpak en er is geen "
+               "vergelijkingsgroep. De rapportage beschrijft de uitkomsten, maar kan niet "
+               "laten zien wat de aanpak zelf heeft opgeleverd." if lang == "nl" else
+               "One group: every participant follows the same approach and there is no "
+               "comparison group. The report describes the outcomes but cannot show what "
+               "the approach itself achieved.")
+        return (one, _multiplicity_line(lang)) if len(design.strata) > 1 else (one,)
     randomised = design.allocation == "randomised"
     if lang == "nl":
         return ("Toewijzing: " + ("door loting binnen loonwaardeband (gestratificeerde "
@@ -101,28 +158,37 @@ def _allocation_and_multiplicity(design: TrialDesign, lang: Language) -> tuple[s
                                   "door klantmanagers, niet geloot; vergelijkingen tussen de "
                                   "groepen zijn gecorrigeerd voor kenmerken bij de start maar "
                                   "blijven verbanden."),
-                "Meervoudig toetsen: de secundaire vergelijkingen zijn volgens Holm "
-                "gecorrigeerd; de primaire uitkomst (uitstroom naar regulier werk) niet.")
+                _multiplicity_line(lang))
     return ("Allocation: " + ("randomised within wage-value band (stratified permuted "
                               "blocks)." if randomised else "by caseworkers, not randomised; "
                               "comparisons of the groups are adjusted for baseline "
                               "characteristics but remain associations."),
-            "Multiplicity: the secondary comparisons are Holm-adjusted; the primary outcome "
+            _multiplicity_line(lang))
+
+
+def _multiplicity_line(lang: Language) -> str:
+    """The limitations' paragraph on multiple testing."""
+    if lang == "nl":
+        return ("Meervoudig toetsen: de secundaire vergelijkingen zijn volgens Holm "
+                "gecorrigeerd; de primaire uitkomst (uitstroom naar regulier werk) niet.")
+    return ("Multiplicity: the secondary comparisons are Holm-adjusted; the primary outcome "
             "(regular-work outflow) is not.")
 
 
-def _large_trial_line(lang: Language) -> str:
-    """How the diagnosis of a large trial differs (cell counts drawn, Fisher replaced)."""
+def _large_trial_line(lang: Language, *, compared: bool = True) -> str:
+    """How the diagnosis of a large trial differs (cell counts drawn, Fisher replaced;
+    without a comparison, no Fisher test)."""
     most, exact = SIMULATED_TRIAL_MAX_PARTICIPANTS, FISHER_EXACT_MAX_PARTICIPANTS
     if lang == "nl":
         return (f"Grote trial: boven {fmt_number(most, lang, 0)} deelnemers per trial trekt de "
                 "ontwerpdiagnose de aantallen per cel uit binomiale verdelingen met de "
                 "berekende kans op waargenomen uitstroom per cel, in plaats van elke deelnemer "
-                "te simuleren; de exacte toets van Fisher is in tabellen boven "
-                f"{fmt_number(exact, lang, 0)} deelnemers vervangen door de chi-kwadraattoets "
-                "met Yates-correctie.")
+                + ("te simuleren; de exacte toets van Fisher is in tabellen boven "
+                   f"{fmt_number(exact, lang, 0)} deelnemers vervangen door de "
+                   "chi-kwadraattoets met Yates-correctie." if compared else "te simuleren."))
     return (f"Large trial: above {fmt_number(most, lang, 0)} participants per trial the design "
             "diagnosis draws the counts per cell from binomial distributions with the computed "
-            "chance of observed outflow of each cell instead of simulating every participant; "
-            "Fisher's exact test is replaced by the chi-square test with Yates' correction in "
-            f"tables of more than {fmt_number(exact, lang, 0)} participants.")
+            "chance of observed outflow of each cell instead of simulating every participant"
+            + ("; Fisher's exact test is replaced by the chi-square test with Yates' correction "
+               f"in tables of more than {fmt_number(exact, lang, 0)} participants."
+               if compared else "."))

@@ -303,7 +303,8 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
 
 def costs_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figure:
     """Mean instrument costs, benefit savings and net savings per arm, and their differences
-    between arms with bootstrap intervals.
+    between arms with bootstrap intervals (a single-arm design, whose result compares
+    nothing, gets the first panel only).
 
     Parameters
     ----------
@@ -320,6 +321,11 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figure:
     >>> figure = costs_figure(costs_and_savings(frame, n_bootstrap=50), lang="en")
     >>> figure.axes[0].get_ylabel()
     'Euros per participant'
+    >>> from iedereen_doet_mee.design import TrialDesign
+    >>> one_arm = costs_and_savings(frame[frame["instruments"] == "yes"],
+    ...                             design=TrialDesign(arms=("yes",)), n_bootstrap=50)
+    >>> len(costs_figure(one_arm).axes)
+    1
     """
     check_result("costs_figure", result, ("costs",))
     check_option("costs_figure", "lang", lang, Language)
@@ -329,13 +335,15 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figure:
     euro = FuncFormatter(lambda v, _: format_euro(v, lang))
     with house_style():
         fig = new_figure(height=3.2)
-        left, right = fig.subplots(1, 2, width_ratios=(1.3, 1))
+        # one arm: no comparison, so no panel of differences
+        left, right = fig.subplots(1, 2, width_ratios=(1.3, 1)) if comparisons else \
+            (fig.subplots(), None)
         for k, (key, (per_arm, difference)) in enumerate(_COSTS.items()):
             rows = _rows(table, per_arm).set_index("term")
             values = [float(rows["estimate"].get(a, np.nan)) for a in arms]
             left.bar(np.arange(len(arms)) + (k - 1) * 0.26, np.nan_to_num(values), width=0.26,
                      color=_COST_COLOURS[key], label=label(key, lang))
-            rows = _rows(table, difference)
+            rows = _rows(table, difference) if right is not None else table.iloc[:0]
             for c, row in enumerate(rows.itertuples(index=False)):
                 if pd.isna(row.estimate):
                     continue
@@ -351,16 +359,15 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figure:
                                 for k in _COSTS], loc="outside lower center", ncols=3)
         else:
             mark_unavailable(left, lang)
-        if not comparisons:
-            mark_unavailable(right, lang)
-        right.set_xticks(range(len(_COSTS)), [label(k, lang).replace(" ", "\n", 1)
-                                              for k in _COSTS])
-        for ax in (left, right):
+        if right is not None:
+            right.set_xticks(range(len(_COSTS)), [label(k, lang).replace(" ", "\n", 1)
+                                                  for k in _COSTS])
+            right.set_title(label("difference_arms", lang))
+        for ax in (left, right) if right is not None else (left,):
             ax.axhline(0, color="0.3", linewidth=0.7)
             ax.yaxis.set_major_formatter(euro)
         left.set_ylabel(label("euro_axis", lang))
         left.set_title(label("per_arm", lang))
-        right.set_title(label("difference_arms", lang))
         fig.suptitle(label("costs_title", lang))
     return fig
 

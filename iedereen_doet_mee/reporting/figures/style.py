@@ -170,6 +170,9 @@ LABELS: dict[str, tuple[str, str]] = {
                         "band gerandomiseerd.",
                         "The wage-value band is a characteristic at intake; instruments were "
                         "randomised within band."),
+    "single_arm_note": ("Eén groep: alle deelnemers volgen dezelfde aanpak; er is geen "
+                        "vergelijkingsgroep.", "One group: every participant follows the "
+                        "same approach; there is no comparison group."),
     "itt_note": ("Analyse van de primaire uitkomst (uitstroom naar regulier werk) volgens "
                  "intention-to-treat: wie uitviel telt mee tot de laatste bekende dag.",
                  "Analysis of the primary outcome (outflow to regular work) by intention to treat:"

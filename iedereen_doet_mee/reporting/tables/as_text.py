@@ -68,9 +68,12 @@ def consort_text_table(counts: ConsortCounts, hidden: dict[tuple[str, str, str],
     return pd.DataFrame(rows, columns=header)
 
 
-def baseline_text_table(long: pd.DataFrame, threshold: int, lang: Language) -> pd.DataFrame:
+def baseline_text_table(long: pd.DataFrame, threshold: int, lang: Language, *,
+                        compared: bool = True) -> pd.DataFrame:
     """Cells and overall per characteristic: n (%) or mean (SD), and the standardised
-    difference between arms; counts and the percentages that reveal them suppressed."""
+    difference between arms; counts and the percentages that reveal them suppressed.
+    ``compared=False`` (a single-arm design: no arms to compare) leaves out the column of
+    standardised differences."""
     cells = long[long["column_type"].isin(["cell", "overall"])]
     columns = list(dict.fromkeys(cells["column"]))
     smd = long[(long["column_type"] == "smd") | long["statistic"].astype(str).str.contains(
@@ -111,7 +114,8 @@ def baseline_text_table(long: pd.DataFrame, threshold: int, lang: Language) -> p
         rows.append([label, *shown, fmt_number(value, lang, 2)])
     smd_name = "gestand. verschil" if lang == "nl" else "std. difference"
     header = [_short(c, lang) for c in columns]
-    return pd.DataFrame(rows, columns=["", *header, smd_name])
+    table = pd.DataFrame(rows, columns=["", *header, smd_name])
+    return table if compared else table.drop(columns=[smd_name])
 
 
 def _short(column: str, lang: Language) -> str:

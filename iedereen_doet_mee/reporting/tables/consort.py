@@ -340,7 +340,9 @@ def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
     assessed = _lines([(item(("assessed", ALL, ALL)), False)], top_w - 0.1)
     enrolled = _lines([(item(("enrolled", ALL, ALL)), False)], top_w - 0.1)
     late_lines = _lines([(item(("enrolled_after_as_of", ALL, ALL)), False)], side_w - 0.1)
-    notes = [label(f"{counts.allocation}_note", lang),
+    # one arm: no allocation between arms to describe, only that there is one group
+    notes = [label("single_arm_note" if len(counts.arms) == 1 else f"{counts.allocation}_note",
+                   lang),
              label("itt_note" if counts.analysis == "intention_to_treat" else "complete_note",
                    lang), f"{label('as_of', lang)} {_format_date(counts.as_of, lang)}."]
     note_lines = _lines([(n, False) for n in notes], width - 0.3)
