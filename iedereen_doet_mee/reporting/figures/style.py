@@ -203,9 +203,17 @@ def _band_text(band: str, lang: Language) -> str:
 
 
 def arm_label(arm: str, lang: Language) -> str:
-    """The label of an arm: ``"yes"`` -> "met instrumenten" / "with instruments"."""
+    """The label of an arm: ``"yes"`` -> "met instrumenten" / "with instruments"; any
+    other arm (another programme's, such as ``"kompas"``) by its own name, so no words of
+    "Iedereen doet mee" appear in another programme's figures.
+
+    Examples
+    --------
+    >>> arm_label("yes", "nl"), arm_label("kompas", "nl")
+    ('met instrumenten', 'kompas')
+    """
     known = {"yes": "with_instruments", "no": "without_instruments"}
-    return label(known[arm], lang) if arm in known else f"{label('instruments', lang)}: {arm}"
+    return label(known[arm], lang) if arm in known else arm
 
 
 def cell_label(term: str, lang: Language, *, separator: str = ", ") -> str:
