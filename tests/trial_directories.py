@@ -163,6 +163,8 @@ def designs(draw: st.DrawFn) -> TrialDesign:
     months = draw(st.integers(1, 36))
     cutoff = start + dt.timedelta(days=draw(st.integers(1, months * 31 + 500)))
     kinds = draw(st.sampled_from([DEFAULT_INSTRUMENT_KINDS, (), ("bus_card", "bicycle")]))
+    # a chain of the first kinds (any labels when the design allows any kind)
+    chain = draw(st.sampled_from([(), tuple(kinds[:3]) or ("anything", "intake")]))
     activities = draw(st.sampled_from([DEFAULT_ACTIVITY_KINDS, (), ("education", "sports")]))
     return TrialDesign(
         name=draw(st.sampled_from(["Iedereen doet mee", "Kompas", "Trial & co <b>"])),
@@ -172,7 +174,7 @@ def designs(draw: st.DrawFn) -> TrialDesign:
         durable_horizon_months=draw(st.integers(1, 12)),
         allocation=draw(st.sampled_from(["assigned", "randomised"])),
         instrument_kinds=kinds, likert_points=draw(st.integers(2, 10)),
-        activity_kinds=activities)
+        activity_kinds=activities, chain=chain)
 
 
 # -- the tables -------------------------------------------------------------------------
@@ -416,9 +418,10 @@ _TABLE_MAKERS = {"employment": _employment, "measurements": _measurements,
 #: Every research question ``analyse_trial`` answers or says why not.
 QUESTIONS = frozenset({"target", "survival", "effects", "wage_value", "wage_value_within",
                        "ladder", "ladder_ordinal", "missing", "instruments", "employers",
-                       "costs", "multiplicity", "outcomes"})
+                       "costs", "multiplicity", "outcomes", "chain"})
 #: Every section of the report, by its HTML id (``outcomes`` after ``target`` when the
-#: design declares outcomes beyond regular work: :func:`expected_sections`).
+#: design declares outcomes beyond regular work, then ``chain`` when it declares a chain:
+#: :func:`expected_sections`).
 SECTIONS = ("summary", "consort", "baseline", "target", "effects", "survival", "wage_value",
             "ladder", "instruments", "employers", "costs", "esf", "limitations", "appendix")
 FAST = dict(n_draws=20, n_bootstrap=20, diagnosis_sims=40)
@@ -428,9 +431,9 @@ def expected_sections(design) -> list[str]:
     """The report sections of ``design``, in order."""
     from iedereen_doet_mee.analysis.outcome_shares import nothing_to_add
 
-    if nothing_to_add(design) is not None:
-        return list(SECTIONS)
-    return [*SECTIONS[:4], "outcomes", *SECTIONS[4:]]
+    added = ["outcomes"] if nothing_to_add(design) is None else []
+    added += ["chain"] if design.chain else []
+    return [*SECTIONS[:4], *added, *SECTIONS[4:]]
 
 
 def run_everything(spec: TrialSpec, workdir: Path, *, lang: str = "nl") -> list[str]:

@@ -31,6 +31,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Literal
 
+from .chain import chain_flow, no_chain
 from .costs import costs_and_savings
 from .effects import instrument_effects
 from .employers import employer_views
@@ -44,7 +45,7 @@ from .survival import time_to_regular_work
 from .target import outflow_against_target
 from .wage_value import wage_value_mixed_model, wage_value_within
 
-__all__ = ["QUESTIONS", "SECTIONS", "Question", "Section", "not_applicable",
+__all__ = ["QUESTIONS", "SECTIONS", "Question", "Section", "missing_table", "not_applicable",
            "questions_in_section", "section_title"]
 
 
@@ -110,6 +111,8 @@ SECTIONS: dict[str, Section] = {s.key: s for s in (
             "Uitstroom naar regulier werk", "Regular-work outflow"),
     Section("outcomes", "Uitkomsten zoals vastgelegd in het ontwerp",
             "Outcomes declared in the design"),
+    Section("chain", "De keten: instroom, doorstroom en uitval per stap",
+            "The chain: entry, flow and drop-out per stage"),
     Section("effects", "Effect van instrumenten per loonwaardeband",
             "Effect of instruments by wage-value band"),
     Section("survival", "Tijd tot regulier werk", "Time to regular work"),
@@ -143,6 +146,8 @@ QUESTIONS: dict[str, Question] = {q.key: q for q in (
              run_options=("n_bootstrap",)),
     Question("outcomes", declared_outcome_shares, "declared_outcomes", section="outcomes",
              applies=nothing_to_add),
+    Question("chain", chain_flow, "chain_stages", needs="instruments", section="chain",
+             applies=no_chain),
     Question("multiplicity", secondary_holm, "secondary_outcomes", family=True),
 )}
 
@@ -165,6 +170,17 @@ def not_applicable(question: Question, n_arms: int, design=None) -> str | None:
     if question.applies is not None and design is not None:
         return question.applies(design)
     return None
+
+
+def missing_table(question: Question) -> str:
+    """Why ``question`` is not answered when the data lack the table it needs.
+
+    Examples
+    --------
+    >>> missing_table(QUESTIONS["employers"])
+    'the trial data have no employer_survey table'
+    """
+    return f"the trial data have no {question.needs} table"
 
 
 def questions_in_section(section: str) -> list[Question]:

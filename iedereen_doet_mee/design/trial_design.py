@@ -17,6 +17,7 @@ from typing import Any, Literal, NamedTuple, get_args
 
 from ..dates import add_months, parse_iso_date
 from ..errors import DesignError
+from .chain import check_chain
 from .labels import label_list as _labels
 from .labels import positive_int
 from .outcomes import DEFAULT_OUTCOMES, EXIT_REASONS, OutcomeDefinition, normalise_outcomes
@@ -135,6 +136,10 @@ class TrialDesign:
         values as ``{"stratum/arm": share}``. Empty (default): the sourced defaults,
         with values for cells and arms the defaults do not name derived as described in
         ``docs/simulation.md``.
+    chain, practical_support_kinds : sequence of str
+        A chain programme's stages in order and its kinds of practical support, all
+        instrument kinds (the ``[chain]`` table, :mod:`~iedereen_doet_mee.design.chain`,
+        which ``chain`` may also be given as); empty: no chain.
 
     Examples
     --------
@@ -181,6 +186,8 @@ class TrialDesign:
     primary_outcome: str = "regular_work"
     unit: Unit = "person"
     simulation: Settings = ()
+    chain: tuple[str, ...] = ()
+    practical_support_kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -235,6 +242,9 @@ class TrialDesign:
             raise DesignError("likert_points", f"must be at least 2, got {points}")
         self._check_outcomes(put)
         put(self, "simulation", normalise_settings(self.simulation))
+        chain = check_chain(self.chain, self.practical_support_kinds, kinds)
+        put(self, "chain", chain[0])
+        put(self, "practical_support_kinds", chain[1])
         for stratum in self.strata:
             bounds = self.wage_value_bounds(stratum)
             if bounds is not None and not 0 <= bounds[0] < bounds[1] <= 100:

@@ -21,12 +21,14 @@ FAST = {"n_draws": 100, "n_bootstrap": 100}
 
 @pytest.fixture(scope="module")
 def trial():
-    # the default design with one declared outcome more, so that every question applies
+    # the default design with one declared outcome more and a chain of three of its
+    # instrument kinds, so that every question applies
     design = TrialDesign(outcomes={
         "regular_work": {"kind": "exit", "reasons": ["regular_work"]},
         "left_benefit": {"kind": "exit", "reasons": ["regular_work", "subsidised_work",
                                                      "education", "moved", "unlawful",
-                                                     "other"]}})
+                                                     "other"]}},
+        chain=("job_coach", "work_experience", "training"))
     return simulate_trial(design, seed=5)
 
 
