@@ -163,6 +163,8 @@ def designs(draw: st.DrawFn) -> TrialDesign:
     months = draw(st.integers(1, 36))
     cutoff = start + dt.timedelta(days=draw(st.integers(1, months * 31 + 500)))
     kinds = draw(st.sampled_from([DEFAULT_INSTRUMENT_KINDS, (), ("bus_card", "bicycle")]))
+    # a chain of the first kinds (any labels when the design allows any kind)
+    chain = draw(st.sampled_from([(), tuple(kinds[:3]) or ("anything", "intake")]))
     activities = draw(st.sampled_from([DEFAULT_ACTIVITY_KINDS, (), ("education", "sports")]))
     return TrialDesign(
         name=draw(st.sampled_from(["Iedereen doet mee", "Kompas", "Trial & co <b>"])),
@@ -172,7 +174,7 @@ def designs(draw: st.DrawFn) -> TrialDesign:
         durable_horizon_months=draw(st.integers(1, 12)),
         allocation=draw(st.sampled_from(["assigned", "randomised"])),
         instrument_kinds=kinds, likert_points=draw(st.integers(2, 10)),
-        activity_kinds=activities)
+        activity_kinds=activities, chain=chain)
 
 
 # -- the tables -------------------------------------------------------------------------
@@ -416,9 +418,10 @@ _TABLE_MAKERS = {"employment": _employment, "measurements": _measurements,
 #: Every research question ``analyse_trial`` answers or says why not.
 QUESTIONS = frozenset({"target", "survival", "effects", "wage_value", "wage_value_within",
                        "ladder", "ladder_ordinal", "missing", "instruments", "employers",
-                       "costs", "multiplicity", "outcomes", "money"})
+                       "costs", "multiplicity", "outcomes", "money", "chain"})
 #: Every section of the report, by its HTML id (``outcomes`` after ``target`` when the
-#: design declares outcomes beyond regular work: :func:`expected_sections`).
+#: design declares outcomes beyond regular work, then ``chain`` when it declares a chain:
+#: :func:`expected_sections`).
 SECTIONS = ("summary", "consort", "baseline", "target", "effects", "survival", "wage_value",
             "ladder", "instruments", "employers", "costs", "esf", "limitations", "appendix")
 FAST = dict(n_draws=20, n_bootstrap=20, diagnosis_sims=40)
@@ -432,9 +435,10 @@ def expected_sections(design) -> list[str]:
     sections = [s for s in SECTIONS if not (s == "effects" and design.is_single_arm)]
     if design.money is not None:
         sections.insert(sections.index("costs") + 1, "money")
-    if nothing_to_add(design) is None:
-        sections.insert(sections.index("target") + 1, "outcomes")
-    return sections
+    added = ["outcomes"] if nothing_to_add(design) is None else []
+    added += ["chain"] if design.chain else []
+    at = sections.index("target") + 1
+    return [*sections[:at], *added, *sections[at:]]
 
 
 def run_everything(spec: TrialSpec, workdir: Path, *, lang: str = "nl") -> list[str]:

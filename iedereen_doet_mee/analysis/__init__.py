@@ -12,6 +12,7 @@ effects of instruments         :func:`instrument_effects`
 wage value over time           :func:`wage_value_mixed_model`, :func:`wage_value_within`
 participation ladder           :func:`ladder_steps_up`, :func:`ladder_ordinal`
 instruments and durability     :func:`instrument_associations`
+a chain of stages              :func:`chain_flow`
 employers' view                :func:`employer_views`
 costs and savings              :func:`costs_and_savings`
 programme money (as counted)   :func:`programme_money`
@@ -38,6 +39,7 @@ Examples
 True
 """
 
+from .chain import chain_flow
 from .costs import costs_and_savings
 from .effects import instrument_effects
 from .employers import employer_views
@@ -60,7 +62,8 @@ from .wage_value import wage_value_mixed_model, wage_value_within
 
 __all__ = [
     "ESTIMATORS", "QUESTIONS", "TIDY_COLUMNS", "AnalysisResult", "NotEstimable", "Outcomes",
-    "SteeringForecast", "TrialAnalysis", "analyse_trial", "by_unit", "costs_and_savings",
+    "SteeringForecast", "TrialAnalysis", "analyse_trial", "by_unit", "chain_flow",
+    "costs_and_savings",
     "declared_outcome_shares",
     "derive_outcomes", "disclosure_classes", "employer_views", "estimator_info", "holm_adjust",
     "instrument_associations", "instrument_effects", "ladder_ordinal", "ladder_steps_up",

@@ -26,7 +26,7 @@ from ..dates import DAYS_PER_MONTH
 from .common import check_option
 
 __all__ = ["DAYS_PER_MONTH", "ConfType", "cumulative_incidence", "groups", "kaplan_meier",
-           "prepare", "survival_at"]
+           "median_time", "prepare", "survival_at"]
 
 ConfType = Literal["log-log", "plain"]
 
@@ -138,6 +138,35 @@ def survival_at(curve: pd.DataFrame, t: float) -> dict[str, float]:
         return {"survival": 1.0, "std_error": 0.0, "conf_low": math.nan, "conf_high": math.nan}
     row = curve.iloc[i]
     return {k: float(row[k]) for k in ("survival", "std_error", "conf_low", "conf_high")}
+
+
+def median_time(curve: pd.DataFrame) -> tuple[float, float, float]:
+    """Median of a :func:`kaplan_meier` curve and the limits of its interval.
+
+    The median is the first time the curve is at or below 0.5; the interval's limits are
+    the first times its lower and its upper pointwise band are (Brookmeyer and Crowley
+    1982, with the band of the curve), as lifelines' ``median_survival_time_`` and
+    ``median_survival_times(confidence_interval_)`` (pinned in
+    ``tests/analysis/test_chain.py``). Missing (NaN) where that never happens within
+    follow-up: the median or the upper limit is "not reached". R's ``survfit`` differs
+    only when the curve is exactly 0.5 over an interval (it takes the midpoint).
+
+    Examples
+    --------
+    >>> median_time(kaplan_meier([5, 5, 5, 10, 10], [True, True, True, True, False]))
+    (5.0, 5.0, nan)
+    """
+    times = curve["time"].to_numpy(dtype=float)
+    survival = curve["survival"].to_numpy(dtype=float)
+    # the band is missing where the curve is 1 or 0: there it is the curve itself
+    low = np.where(np.isnan(curve["conf_low"]), survival, curve["conf_low"])
+    high = np.where(np.isnan(curve["conf_high"]), survival, curve["conf_high"])
+
+    def first(values: np.ndarray) -> float:
+        below = np.flatnonzero(values <= 0.5)
+        return float(times[below[0]]) if below.size else math.nan
+
+    return first(survival), first(low), first(high)
 
 
 def cumulative_incidence(time: np.ndarray, cause: np.ndarray, *,

@@ -49,7 +49,8 @@ NON_EXPERIMENTAL = "_non_experimental"
 #: Suffix of a p-value adjusted by Holm's procedure over a family of tests.
 HOLM_SUFFIX = "_holm"
 
-DisclosureKind = Literal["proportion", "mean", "sum", "dependent", "contrast", "model"]
+DisclosureKind = Literal["proportion", "mean", "sum", "count", "part", "dependent", "contrast",
+                         "model"]
 
 #: How disclosure control treats each kind (``docs/disclosure.md``).
 DISCLOSURE_KINDS: dict[str, str] = {
@@ -57,6 +58,10 @@ DISCLOSURE_KINDS: dict[str, str] = {
                   "the term hierarchy",
     "mean": "a mean over the n people: estimate x n is a sum, protected over the terms",
     "sum": "a total over the n people, protected over the terms",
+    "count": "a number of people (estimate = n, the people of its term): protected over "
+             "the term hierarchy, zero included",
+    "part": "a share of a group in one of its parts: its term is the part, the term without "
+            "its last pair the group (n); hidden when either is",
     "dependent": "a statistic of one group computed from its count: hidden with its term",
     "contrast": "a comparison of the groups below its term: hidden when any of them is",
     "model": "a model statistic over all n people of its row (coefficient, variance "
@@ -197,6 +202,16 @@ _TABLE: tuple[Estimator, ...] = (
               "aandeel van de uitstroom met deze reden (Clopper-Pearson)",
               "share of the outflow with this reason (Clopper-Pearson)", "proportion", False,
               "share"),
+    # -- chains of stages (chain) -------------------------------------------------------
+    Estimator("chain_people", "aantal personen", "number of persons", "count", False,
+              "count", digits_shown=0),
+    Estimator("chain_share_clopper_pearson",
+              "aandeel van de bovenliggende groep met exact interval (Clopper-Pearson)",
+              "share of the group above with exact interval (Clopper-Pearson)", "part",
+              False, "share"),
+    Estimator("kaplan_meier_median_months", "mediane duur volgens Kaplan-Meier",
+              "median duration by Kaplan-Meier", "dependent", False, "months",
+              digits_shown=3),
     # -- time to regular work (survival) -----------------------------------------------
     Estimator("aalen_johansen_cumulative_incidence",
               "cumulatieve incidentie (Aalen-Johansen)", "cumulative incidence (Aalen-Johansen)",
@@ -459,7 +474,8 @@ def disclosure_classes(names: Iterable[str]) -> dict[str, list[str]]:
     (['proportion_wilson'], ['risk_difference_hc2'])
     """
     out: dict[str, list[str]] = {f"{k}_estimators": [] for k in
-                                 ("proportion", "mean", "sum", "dependent", "contrast")}
+                                 ("proportion", "mean", "sum", "count", "part", "dependent",
+                                  "contrast")}
     for name in sorted(set(map(str, names))):
         info = estimator_info(name)
         kind = "model" if info.holm else info.kind

@@ -31,6 +31,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Literal
 
+from .chain import chain_flow, no_chain
 from .costs import costs_and_savings
 from .effects import instrument_effects
 from .employers import employer_views
@@ -45,7 +46,8 @@ from .survival import time_to_regular_work
 from .target import outflow_against_target
 from .wage_value import wage_value_mixed_model, wage_value_within
 
-__all__ = ["QUESTIONS", "SECTIONS", "Question", "Section", "asked", "not_applicable",
+__all__ = ["QUESTIONS", "SECTIONS", "Question", "Section", "asked", "missing_table",
+           "not_applicable",
            "questions_in_section", "section_title"]
 
 
@@ -111,6 +113,8 @@ SECTIONS: dict[str, Section] = {s.key: s for s in (
             "Uitstroom naar regulier werk", "Regular-work outflow"),
     Section("outcomes", "Uitkomsten zoals vastgelegd in het ontwerp",
             "Outcomes declared in the design"),
+    Section("chain", "De keten: instroom, doorstroom en uitval per stap",
+            "The chain: entry, flow and drop-out per stage"),
     Section("effects", "Effect van instrumenten per loonwaardeband",
             "Effect of instruments by wage-value band"),
     Section("survival", "Tijd tot regulier werk", "Time to regular work"),
@@ -149,6 +153,8 @@ QUESTIONS: dict[str, Question] = {q.key: q for q in (
              applies=nothing_to_add),
     Question("money", programme_money, "programme_money", section="money",
              applies=no_money_declared),
+    Question("chain", chain_flow, "chain_stages", needs="instruments", section="chain",
+             applies=no_chain),
     Question("multiplicity", secondary_holm, "secondary_outcomes", family=True),
 )}
 
@@ -194,6 +200,17 @@ def asked(question: Question, n_arms: int, skipped: Mapping[str, str]) -> bool:
     if question.arms == "two" and n_arms == 1:
         return False
     return question.applies is None or question.key not in skipped
+
+
+def missing_table(question: Question) -> str:
+    """Why ``question`` is not answered when the data lack the table it needs.
+
+    Examples
+    --------
+    >>> missing_table(QUESTIONS["employers"])
+    'the trial data have no employer_survey table'
+    """
+    return f"the trial data have no {question.needs} table"
 
 
 def questions_in_section(section: str) -> list[Question]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["FAMILY_KEY", "split_family", "term_groups", "term_pairs"]
+__all__ = ["FAMILY_KEY", "parent_term", "split_family", "term_groups", "term_pairs"]
 
 #: The key of a term's leading pair that names what is counted rather than who.
 FAMILY_KEY = "outcome"
@@ -77,3 +77,19 @@ def split_family(term: str) -> tuple[str, str]:
     if head.startswith(f"{FAMILY_KEY}=") and len(head) > len(FAMILY_KEY) + 1:
         return head, (rest if sep and rest else "overall")
     return "", text
+
+
+def parent_term(term: str) -> str:
+    """The term without its last pair: the group a row about a part of it belongs to
+    (``overall`` for a term of one pair).
+
+    Examples
+    --------
+    >>> parent_term("stage=intake:after=left"), parent_term("stage=intake")
+    ('stage=intake', 'overall')
+    >>> parent_term("arm:no")
+    'overall'
+    """
+    text = str(term)
+    head, sep, _ = text.rpartition(":")
+    return head if sep and "=" in text else "overall"

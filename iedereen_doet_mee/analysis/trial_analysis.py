@@ -19,7 +19,7 @@ from ..errors import MissingTableWarning
 from ..seeds import DEFAULT_SEED
 from .labels import label_non_experimental
 from .outcomes import Outcomes
-from .questions import QUESTIONS, not_applicable
+from .questions import QUESTIONS, missing_table, not_applicable
 from .results import TIDY_COLUMNS, AnalysisResult
 from .trial_inputs import TrialInputs
 
@@ -118,7 +118,7 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
         if question.family or why_not is not None:
             continue
         if question.needs is not None and trial.table(question.needs) is None:
-            reason = f"the trial data have no {question.needs} table"
+            reason = missing_table(question)
             warnings.warn(f"{question.key}: {reason}; this question is not answered, the "
                           "others stand", MissingTableWarning, stacklevel=2)
             skipped[question.key] = reason

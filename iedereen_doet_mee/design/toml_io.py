@@ -4,7 +4,8 @@ The file holds one top-level key per design field, named as the field, so an err
 in the file names the same field as an error in Python. Unequal cell sizes go in a
 ``[n_per_cell]`` table of ``stratum = {arm = n}``; declared outcomes in
 ``[outcomes.<name>]`` tables, in declaration order; the design's own simulation
-assumptions in a ``[simulation]`` table. An absent ``target_outflow``
+assumptions in a ``[simulation]`` table; a chain's stages and practical-support kinds
+in a ``[chain]`` table (``stages``, ``practical_support``). An absent ``target_outflow``
 declares no target. Reading uses :mod:`tomllib`; writing uses a small serialiser for
 the few value types a design holds.
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DesignError
+from .chain import chain_fields, chain_table
 from .simulation_settings import settings_to_dict
 from .trial_design import TrialDesign
 
@@ -31,7 +33,8 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(TrialDesign))
 #: stay byte-identical.
 OMITTED_WHEN_DEFAULT: frozenset[str] = frozenset({"activity_kinds", "outcomes",
                                                   "primary_outcome", "unit", "simulation",
-                                                  "money"})
+                                                  "money", "chain",
+                                                  "practical_support_kinds"})
 _DEFAULTS = TrialDesign()
 
 
@@ -41,7 +44,9 @@ def design_to_dict(design: TrialDesign) -> dict[str, Any]:
     Fields of :data:`OMITTED_WHEN_DEFAULT` holding their default are left out, and so is
     a field holding ``None`` (``target_outflow``: no target; ``control_arm``: the
     default); :func:`design_from_dict` reads the result back to the same design.
-    Outcomes are ``{name: {"kind": ..., ...}}``.
+    Outcomes are ``{name: {"kind": ..., ...}}``; a chain is ``{"stages": [...],
+    "practical_support": [...]}`` under ``chain`` (``practical_support_kinds`` is not a
+    key of its own).
 
     Examples
     --------
@@ -55,8 +60,12 @@ def design_to_dict(design: TrialDesign) -> dict[str, Any]:
         value = getattr(design, name)
         if name in OMITTED_WHEN_DEFAULT and value == getattr(_DEFAULTS, name):
             continue
+        if name == "practical_support_kinds":
+            continue  # written in the [chain] table
         if name == "outcomes":
             value = {outcome.name: outcome.to_mapping() for outcome in value}
+        elif name == "chain":
+            value = chain_table(value, design.practical_support_kinds)
         elif name == "simulation":
             value = settings_to_dict(value)
         elif name == "money" and value is not None:
@@ -79,7 +88,8 @@ def design_from_dict(data: dict[str, Any], *, source: str = "design") -> TrialDe
 
     As in ``design.toml``, an absent ``target_outflow`` declares no target (``None``);
     every other absent field takes its default. ``outcomes`` may be a table
-    ``{name: {"kind": ..., ...}}``.
+    ``{name: {"kind": ..., ...}}``; ``chain`` is the ``[chain]`` table (``stages``,
+    ``practical_support``).
 
     Raises
     ------
@@ -98,11 +108,17 @@ def design_from_dict(data: dict[str, Any], *, source: str = "design") -> TrialDe
     iedereen_doet_mee.errors.DesignError: TrialDesign field 'n_per_cel': unknown field in
     my.toml; allowed fields are name, strata, arms, control_arm, n_per_cell, ...
     """
+    allowed = [f for f in _FIELDS if f != "practical_support_kinds"]
     for key in data:
-        if key not in _FIELDS:
+        if key not in allowed:
             raise DesignError(
-                key, f"unknown field in {source}; allowed fields are {', '.join(_FIELDS)}"
+                key, f"unknown field in {source}; allowed fields are {', '.join(allowed)}"
+                + ("; practical support is declared in the [chain] table as "
+                   "practical_support = [...]" if key == "practical_support_kinds" else "")
             )
+    data = dict(data)
+    if "chain" in data:
+        data.update(chain_fields(data.pop("chain"), source=source))
     try:
         return TrialDesign(**{"target_outflow": None, **data})
     except DesignError as exc:

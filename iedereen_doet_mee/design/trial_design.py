@@ -17,6 +17,7 @@ from typing import Any, Literal, NamedTuple, get_args
 
 from ..dates import add_months, parse_iso_date
 from ..errors import DesignError
+from .chain import check_chain
 from .labels import label_list as _labels
 from .labels import positive_int
 from .money import ProgrammeMoney
@@ -140,6 +141,10 @@ class TrialDesign:
         Programme money as the programme counts it (the ``[money]`` table): annualised
         savings per outflow and fixed programme costs, each with its source
         (:mod:`~iedereen_doet_mee.design.money`); ``None``: only the realised savings.
+    chain, practical_support_kinds : sequence of str
+        A chain programme's stages in order and its kinds of practical support, all
+        instrument kinds (the ``[chain]`` table, :mod:`~iedereen_doet_mee.design.chain`,
+        which ``chain`` may also be given as); empty: no chain.
 
     Examples
     --------
@@ -187,6 +192,8 @@ class TrialDesign:
     unit: Unit = "person"
     simulation: Settings = ()
     money: ProgrammeMoney | None = None
+    chain: tuple[str, ...] = ()
+    practical_support_kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -242,6 +249,9 @@ class TrialDesign:
         self._check_outcomes(put)
         put(self, "simulation", normalise_settings(self.simulation))
         self._check_money(put)
+        chain = check_chain(self.chain, self.practical_support_kinds, kinds)
+        put(self, "chain", chain[0])
+        put(self, "practical_support_kinds", chain[1])
         for stratum in self.strata:
             bounds = self.wage_value_bounds(stratum)
             if bounds is not None and not 0 <= bounds[0] < bounds[1] <= 100:

@@ -21,14 +21,16 @@ FAST = {"n_draws": 100, "n_bootstrap": 100}
 
 @pytest.fixture(scope="module")
 def trial():
-    # the default design with one declared outcome more, so that every question applies
+    # the default design with one declared outcome more and a chain of three of its
+    # instrument kinds, so that every question applies
     design = TrialDesign(outcomes={
         "regular_work": {"kind": "exit", "reasons": ["regular_work"]},
         "left_benefit": {"kind": "exit", "reasons": ["regular_work", "subsidised_work",
                                                      "education", "moved", "unlawful",
                                                      "other"]}},
         money={"savings_per_outflow_per_year": 15000, "savings_source": "seed 000",
-               "fixed_costs": {"staff": {"eur": 100000, "source": "budget"}}})
+               "fixed_costs": {"staff": {"eur": 100000, "source": "budget"}}},
+        chain=("job_coach", "work_experience", "training"))
     return simulate_trial(design, seed=5)
 
 

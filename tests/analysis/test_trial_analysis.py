@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from iedereen_doet_mee.analysis import TIDY_COLUMNS, analyse_trial
+from iedereen_doet_mee.analysis.chain import no_chain
 from iedereen_doet_mee.analysis.estimators import estimator_info
 from iedereen_doet_mee.analysis.outcome_shares import nothing_to_add
 from iedereen_doet_mee.analysis.programme_money import no_money_declared
@@ -31,11 +32,12 @@ def bundled():
 
 def test_every_question_is_answered_with_tidy_tables(bundled):
     analysis = analyse_trial(bundled, n_draws=200, n_bootstrap=200)
-    # the default design declares no outcome beyond regular work: the outcomes question
-    # does not apply, and says why; every other question is answered
+    # the default design declares no outcome beyond regular work and no chain: those
+    # questions do not apply, and say why; every other question is answered
     assert set(analysis.results) == QUESTIONS
     assert analysis.skipped == {"outcomes": nothing_to_add(bundled.design),
-                                "money": no_money_declared(bundled.design)}
+                                "money": no_money_declared(bundled.design),
+                                "chain": no_chain(bundled.design)}
     frame = analysis.to_frame()
     assert list(frame.columns) == ["question", "outcome", *TIDY_COLUMNS]
     assert set(frame["question"]) == set(analysis.results)
@@ -44,7 +46,7 @@ def test_every_question_is_answered_with_tidy_tables(bundled):
     notes = " ".join(analysis.results["effects"].notes).lower()
     assert "non-experimental" in notes or "not randomised" in notes
     assert "Iedereen" not in repr(analysis) and repr(analysis).endswith(
-        "skipped outcomes, money)")
+        "skipped outcomes, money, chain)")
 
 
 def test_same_seed_same_numbers(bundled):
@@ -66,7 +68,7 @@ def test_a_municipality_with_only_participants_gets_the_rest(tmp_path, bundled):
     with pytest.warns(MissingTableWarning):
         analysis = analyse_trial(trial, n_draws=100, n_bootstrap=100)
     assert set(analysis.skipped) == {"wage_value", "wage_value_within", "instruments",
-                                     "employers", "outcomes", "money"}
+                                     "employers", "outcomes", "money", "chain"}
     assert {"target", "survival", "effects", "costs"} <= set(analysis.results)
     assert "no measurements table" in analysis.summary()
 

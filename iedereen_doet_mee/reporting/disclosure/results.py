@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from ...analysis.terms import split_family, term_groups
+from ...analysis.terms import parent_term, split_family, term_groups
 from .engine import Cells, protect
 from .tables import DEFAULT_THRESHOLD, SUPPRESSED, check_threshold
 
@@ -26,6 +26,8 @@ _NUMBERS = ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_h
 def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str] = (),
                      mean_estimators: Iterable[str] = (),
                      sum_estimators: Iterable[str] = (),
+                     count_estimators: Iterable[str] = (),
+                     part_estimators: Iterable[str] = (),
                      dependent_estimators: Iterable[str] = (),
                      contrast_estimators: Iterable[str] = (),
                      threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -43,6 +45,14 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
         Estimators whose estimate is a mean over the n people (estimate x n is a sum).
     sum_estimators : iterable of str
         Estimators whose estimate is a sum over the n people (a total cost).
+    count_estimators : iterable of str
+        Estimators whose estimate is the number of people of their term (estimate = n):
+        protected over the term hierarchy like the people of a proportion, and a count
+        of zero too (a group of nobody is hidden and linked, not left out).
+    part_estimators : iterable of str
+        Shares of a group (the term without its last pair, whose people are ``n``) in
+        one of its parts (the row's term): suppressed when either term is. Both terms
+        must be counted by a count estimator of the same question.
     dependent_estimators : iterable of str
         Other statistics of one group computed from its count (a Kaplan-Meier share, a
         posterior probability, ...): suppressed when their term is.
@@ -61,7 +71,8 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     Notes
     -----
     Primary: every row over fewer than ``threshold`` people (n < threshold, zero
-    included; a row over nobody is hidden but links no term); a proportion row also
+    included; a row over nobody is hidden but links no term, except a count's); a
+    proportion row also
     when x < threshold or n - x < threshold (either count is shown by the estimate and
     n). Terms ``overall`` and ``key=value[:key=value]`` form a hierarchy within each
     question, estimator and family (a leading ``outcome=<name>`` pair: each declared
@@ -70,9 +81,10 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     children over one more key, plus an implied remainder when they do not add up, so
     secondary suppression protects x, n and n - x as in :func:`suppress_linked`. A term
     is suppressed in every question and estimator at once (the same people's counts
-    appear in several questions). A dependent row is suppressed with its term; a
-    contrast row when its term or a term below it of its family is suppressed (a term
-    not of the form above: when any is). Other rows only follow the n rule.
+    appear in several questions). A dependent row is suppressed with its term, a part
+    row with its term or its group's; a contrast row when its term or a term below it
+    of its family is suppressed (a term not of the form above: when any is). Other rows
+    only follow the n rule.
 
     Examples
     --------
@@ -94,6 +106,8 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     kinds = {"proportion_estimators": set(proportion_estimators),
              "mean_estimators": set(mean_estimators),
              "sum_estimators": set(sum_estimators),
+             "count_estimators": set(count_estimators),
+             "part_estimators": set(part_estimators),
              "dependent_estimators": set(dependent_estimators),
              "contrast_estimators": set(contrast_estimators)}
     names = list(kinds)
@@ -112,11 +126,13 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     for i, name in enumerate(frame["estimator"]):
         # a row over nobody is hidden by the n rule and says nothing about anybody, so
         # it does not link its term to the other questions (a question without data
-        # would otherwise hide that term everywhere)
-        if people[i] == 0:
+        # would otherwise hide that term everywhere); a count of zero people is a count
+        # like any other, and linked
+        counted = name in kinds["count_estimators"]
+        if people[i] == 0 and not counted:
             continue
-        if any(name in kinds[k] for k in ("proportion_estimators", "mean_estimators",
-                                          "sum_estimators")):
+        if counted or any(name in kinds[k] for k in ("proportion_estimators",
+                                                     "mean_estimators", "sum_estimators")):
             family_of.setdefault((str(question[i]), split_family(terms[i])[0], str(name)),
                                  []).append(i)
     amount = np.full(len(frame), np.nan)
@@ -127,6 +143,12 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
             raise ValueError(f"suppress_results: question {q!r}, estimator {name!r} has a "
                              "term more than once; each term must appear once")
         for i in rows:
+            if name in kinds["count_estimators"]:
+                if estimate[i] != people[i]:
+                    raise ValueError(f"suppress_results: question {q!r}, term {terms[i]!r}, "
+                                     f"estimator {name!r}: a count's estimate must equal n")
+                amount[i] = people[i]
+                continue
             amount[i] = _amount(estimate[i], people[i], count=count, where=(q, terms[i], name),
                                 total=name in kinds["sum_estimators"])
             if count and np.isfinite(amount[i]):
@@ -145,12 +167,21 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
                     count=name in kinds["proportion_estimators"])
     suppressed_groups = protect(cells, group_primary)
     hidden_terms = {t for t, s in zip(group_terms, suppressed_groups, strict=True) if s}
+    counted = {(str(q), terms[i]) for (q, _, name), rows in family_of.items()
+               if name in kinds["count_estimators"] for i in rows}
     suppressed = primary.copy()
     for i in range(len(frame)):
         if in_family[i]:
             suppressed[i] = suppressed_groups[group_of[terms[i]]]
         elif frame["estimator"][i] in kinds["dependent_estimators"]:
             suppressed[i] |= terms[i] in hidden_terms
+        elif frame["estimator"][i] in kinds["part_estimators"]:
+            whole = parent_term(terms[i])
+            if not {(str(question[i]), terms[i]), (str(question[i]), whole)} <= counted:
+                raise ValueError(f"suppress_results: question {question[i]!r}, term "
+                                 f"{terms[i]!r}: a part's term and its group {whole!r} must "
+                                 "both be counted by a count estimator of the question")
+            suppressed[i] |= terms[i] in hidden_terms or whole in hidden_terms
         elif frame["estimator"][i] in kinds["contrast_estimators"] and hidden_terms:
             # only hidden groups of the same family (outcome) bear on a contrast
             family = split_family(terms[i])[0]

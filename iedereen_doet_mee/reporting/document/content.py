@@ -15,10 +15,17 @@ from typing import Any
 import pandas as pd
 
 from ...analysis.estimators import estimator_info
-from ...analysis.questions import SECTIONS, asked, questions_in_section, section_title
+from ...analysis.questions import (
+    SECTIONS,
+    asked,
+    missing_table,
+    questions_in_section,
+    section_title,
+)
 from ...analysis.target import target_met
 from ..figures.estimates import REPORT_FIGURES
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
+from .chain import chain_blocks
 from .texts import Language, fmt_number, fmt_percent, text
 
 __all__ = ["ReportInputs", "build_document", "result_rows"]
@@ -177,6 +184,10 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
             reason = inputs.skipped.get(question, "no result")
             blocks.append(Paragraph(text("not_available", lang, reason=reason)))
             continue
+        if question == "chain":  # a table per stage rather than the tidy rows
+            blocks += chain_blocks(inputs.records, lang, text("table_note", lang,
+                                                              threshold=inputs.threshold))
+            continue
         blocks.append(Table(title if len(questions) == 1 else f"{title}: {question}",
                             result_rows(inputs.records, question, lang),
                             note=text("table_note", lang, threshold=inputs.threshold)))
@@ -187,8 +198,11 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
 def _asked(inputs: ReportInputs, key: str) -> bool:
     """Whether the design asks any question of a section: a section whose questions
     all do not apply to the design (``Question.applies``, or comparisons of arms in a
-    single-arm design) is left out, not shown as unavailable."""
-    return any(asked(q, inputs.n_arms, inputs.skipped) for q in questions_in_section(key))
+    single-arm design) is left out, not shown as unavailable; one the design asks but the
+    data cannot answer (a table is missing) is shown with the reason."""
+    return any(asked(q, inputs.n_arms, inputs.skipped)
+               or (q.needs is not None and inputs.skipped.get(q.key) == missing_table(q))
+               for q in questions_in_section(key))
 
 
 def _table_section(inputs: ReportInputs, key: str, stems: tuple[str, ...] = ()) -> Section:

@@ -161,6 +161,56 @@ _TEXT: dict[str, tuple[str, str]] = {
     "fig_instrument_effects": ("Verschil in uitstroom met en zonder instrumenten per band",
                                "Difference in outflow with and without instruments by band"),
     "fig_costs": ("Kosten en besparingen per deelnemer", "Costs and savings per participant"),
+    # -- the chain of stages (section "chain") ------------------------------------------
+    "fig_chain_flow": ("Doorstroom door de stappen van de keten: wie begon aan elke stap, wie "
+                       "verder ging en waar wie niet verder ging op de peildatum staat",
+                       "Flow through the chain's stages: who entered each stage, who moved on "
+                       "and where those who did not move on are on the as-of date"),
+    "chain_intro": ("Het programma werkt als een keten van stappen, in deze volgorde: "
+                    "{stages}. Een deelnemer is aan een stap begonnen als er een instrument "
+                    "van die soort voor hem of haar is vastgelegd. 'Verder in de keten' "
+                    "betekent dat een latere stap begon (niet per se de volgende). Wie niet "
+                    "verder ging, staat op de peildatum in een van vier situaties, in deze "
+                    "volgorde van voorrang: uitgestroomd naar werk (regulier of gesubsidieerd), "
+                    "programma of uitkering verlaten (uitval), nog in de stap, of wachtend "
+                    "zonder lopende stap. Aantallen zijn personen over alle groepen; de duur "
+                    "van een stap telt de eerste en de laatste dag mee, een lopende stap telt "
+                    "tot de peildatum (Kaplan-Meier).",
+                    "The programme works as a chain of stages, in this order: {stages}. A "
+                    "participant entered a stage when an instrument of that kind is recorded "
+                    "for them. 'Moved on' means that a later stage started (not necessarily "
+                    "the next one). Who did not move on is, on the as-of date, in one of four "
+                    "situations, in this order of precedence: flowed out to work (regular or "
+                    "subsidised), left the programme or benefit (drop-out), still in the "
+                    "stage, or waiting with no stage running. Counts are persons over all "
+                    "groups; a stage's time counts its first and last day, a stage still "
+                    "running counts until the as-of date (Kaplan-Meier)."),
+    "chain_col_number": ("aantal", "number"),
+    "chain_col_estimate": ("aandeel of duur", "share or time"),
+    "chain_entered_row": ("begonnen aan deze stap (aandeel van alle deelnemers)",
+                          "entered this stage (share of all participants)"),
+    "chain_after_moved_on": ("verder in de keten", "moved on in the chain"),
+    "chain_after_in_stage": ("nog in deze stap", "still in this stage"),
+    "chain_after_waiting": ("wacht, geen stap lopend", "waiting, no stage running"),
+    "chain_after_work": ("uitgestroomd naar werk", "flowed out to work"),
+    "chain_after_left": ("programma of uitkering verlaten (uitval)",
+                         "left the programme or benefit (drop-out)"),
+    "chain_median_row": ("mediane duur van de stap in maanden (Kaplan-Meier; aantal: wie "
+                         "begon)", "median time in the stage in months (Kaplan-Meier; number: "
+                         "who entered)"),
+    "chain_not_reached": ("niet bereikt", "not reached"),
+    "chain_stage_table": ("Stap {k}: {stage}", "Stage {k}: {stage}"),
+    "chain_none_row": ("aan geen enkele stap begonnen (aandeel van alle deelnemers)",
+                       "entered no stage (share of all participants)"),
+    "chain_none_table": ("Deelnemers die aan geen stap begonnen",
+                         "Participants who entered no stage"),
+    "chain_position_table": ("Stand op de peildatum: alle deelnemers, naar de laatste stap "
+                             "waaraan zij begonnen", "Position on the as-of date: all "
+                             "participants, by the furthest stage they entered"),
+    "chain_support_table": ("Praktische ondersteuning: deelnemers die haar kregen, per soort "
+                            "(aandeel van alle deelnemers)", "Practical support: participants "
+                            "who received it, by kind (share of all participants)"),
+    "chain_support_any": ("enige praktische ondersteuning", "any practical support"),
 }
 
 

@@ -14,6 +14,7 @@ name                                 what it does
 :func:`cumulative_incidence_figure`  regular work and other exits (Aalen-Johansen)
 :func:`wage_value_figure`            wage value over follow-up
 :func:`ladder_transition_figure`     steps on the participation ladder
+:func:`chain_flow_figure`            the flow through a chain of stages
 :func:`power_curve_figure`           power over effect size, from the redesign grid
 :func:`report_figures`               every figure of the report, by name
 :func:`save_figure`                  deterministic SVG and PNG files
@@ -43,6 +44,7 @@ _LAZY = {
     "power_curve_figure": "power_curves", "save_power_plot": "power_curves",
     "figure_bytes": "files", "save_figure": "files",
     "house_style": "style", "declared_outcomes_figure": "declared_outcomes",
+    "chain_flow_figure": "chain",
 }
 
 __all__ = sorted(_LAZY)

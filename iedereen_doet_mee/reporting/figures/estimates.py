@@ -28,6 +28,7 @@ from ...analysis.target import TARGET_TEST_ESTIMATORS
 from ...analysis.terms import term_pairs
 from ...analysis.trial_analysis import TrialAnalysis
 from ..tables.consort import ConsortCounts, consort_figure
+from .chain import chain_flow_figure
 from .declared_outcomes import declared_outcomes_figure
 from .over_time import (
     cumulative_incidence_figure,
@@ -386,6 +387,7 @@ class ReportFigure(NamedTuple):
 #: Every figure of the report by file stem, in the order of the report.
 REPORT_FIGURES = {
     "outflow_target": ReportFigure("target", outflow_target_figure, "target"),
+    "chain_flow": ReportFigure("chain", chain_flow_figure, "chain"),
     "kaplan_meier": ReportFigure("survival", kaplan_meier_figure, "target"),
     "cumulative_incidence": ReportFigure("survival", cumulative_incidence_figure, "survival"),
     "wage_value": ReportFigure("wage_value", wage_value_figure, "wage_value"),

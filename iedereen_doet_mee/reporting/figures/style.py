@@ -179,6 +179,21 @@ LABELS: dict[str, tuple[str, str]] = {
                  " people lost to follow-up count up to their last known day."),
     "complete_note": ("Analyse van complete gevallen: wie uitviel voor follow-up is uitgesloten.",
                       "Complete-case analysis: people lost to follow-up are excluded."),
+    "chain_title": ("Doorstroom door de stappen van de keten", "Flow through the chain of stages"),
+    "chain_enrolled": ("Ingestroomd in het programma", "Enrolled"),
+    "chain_no_stage": ("Geen stap begonnen", "Entered no stage"),
+    "chain_entered": ("begonnen", "entered"),
+    "chain_median": ("mediane duur", "median time"),
+    "chain_months": ("mnd", "months"),
+    "chain_not_reached": ("niet bereikt", "not reached"),
+    "chain_suppressed": ("onderdrukt", "suppressed"),
+    "chain_moved_on": ("verder in de keten", "moved on in the chain"),
+    "chain_stopped_here": ("Niet verder gegaan, op de peildatum:",
+                           "Did not move on; on the as-of date:"),
+    "chain_in_stage": ("nog in deze stap", "still in this stage"),
+    "chain_waiting": ("wacht, geen stap lopend", "waiting, no stage running"),
+    "chain_work": ("uitgestroomd naar werk", "flowed out to work"),
+    "chain_left": ("programma of uitkering verlaten", "left the programme or benefit"),
 }
 
 def label(key: str, lang: Language) -> str:
