@@ -7,6 +7,7 @@ Carlo standard errors (binomial SE sqrt(p(1-p)/n) for shares).
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from iedereen_doet_mee.simulation import (
     add_household_ids,
     simulate_trial,
     with_households_and_activities,
+    with_optional_data,
 )
 from iedereen_doet_mee.simulation.directory import simulate_to_directory
 
@@ -461,3 +463,39 @@ def test_activities_are_censored_at_the_cutoff_and_at_loss_to_follow_up():
 def test_optional_data_refuses_bad_assumptions(function, options, match):
     with pytest.raises(ValueError, match=match):
         function(simulate_trial(seed=1), 1, **options)
+
+
+def test_simulate_to_directory_writes_optional_data_on_streams_of_their_own(tmp_path):
+    """Issue 12 item 7: the programmes' folders get households and activities through
+    the package's writer; the trial's own tables stay those of ``simulate_trial``."""
+    design = TrialDesign(unit="household", activity_kinds=("education",))
+    files = simulate_to_directory(tmp_path / "both", design=design, seed=8,
+                                  optional_data=("activities", "households"))
+    assert "activities.csv" in {p.name for p in files}
+    written = load_trial(tmp_path / "both")
+    plain = simulate_trial(design, seed=8)
+    assert written.participants["household_id"].notna().all()
+    pd.testing.assert_frame_equal(written.participants.drop(columns="household_id"),
+                                  plain.participants, check_dtype=False)
+    assert set(written.activities["kind"]) == {"education"}
+    # not the draws of the simulator's own streams (children of SeedSequence(8)), and
+    # the same activities whether households are asked for or not
+    alone = with_optional_data(plain, ["activities"], seed=8)
+    pd.testing.assert_frame_equal(alone.activities.reset_index(drop=True),
+                                  written.activities.reset_index(drop=True), check_dtype=False)
+    same_streams = with_households_and_activities(plain, seed=8)
+    assert not same_streams.activities.equals(alone.activities)
+    manifest = json.loads((tmp_path / "both" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["optional_data"] == ["households", "activities"]
+    none = simulate_to_directory(tmp_path / "none", design=design, seed=8)
+    assert "activities.csv" not in {p.name for p in none}
+    assert "optional_data" not in json.loads((tmp_path / "none" / "manifest.json").read_text(
+        encoding="utf-8"))
+
+
+def test_simulate_to_directory_refuses_unknown_optional_data_before_writing(tmp_path):
+    with pytest.raises(ValueError, match="'household' is not one of households, activities"):
+        simulate_to_directory(tmp_path / "out", seed=1, optional_data=("household",))
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(ValueError, match="'chains' is not one of"):
+        with_optional_data(simulate_trial(seed=1), ["chains"], seed=1)

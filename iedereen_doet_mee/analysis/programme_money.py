@@ -3,7 +3,7 @@
 The costs question reports the realised months off benefit, valued at a cost per
 month, against instrument costs, per arm. Programmes report their money differently:
 Schiedam multiplied the number who left benefit by a year of benefit each ("134 x
-EUR 15,000 = EUR 2.01 million", seed 000) and paid a team whose cost is not per
+EUR 15,000 = EUR 2.01 million", seed 001) and paid a team whose cost is not per
 participant. :func:`programme_money` gives those figures from the design's ``[money]``
 table (:mod:`~iedereen_doet_mee.design.money`), each resting on a named assumption:
 
@@ -78,7 +78,7 @@ def programme_money(frame: pd.DataFrame, events: pd.DataFrame, *, design,
     >>> from iedereen_doet_mee.design import TrialDesign
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> design = TrialDesign(money={"savings_per_outflow_per_year": 15000,
-    ...                             "savings_source": "seed 000",
+    ...                             "savings_source": "seed 001",
     ...                             "fixed_costs": {"staff": {"eur": 100000,
     ...                                                       "source": "budget"}}})
     >>> result = programme_money(simulate_trial(design, seed=1))

@@ -2,14 +2,14 @@
 
 Besides the realised months off benefit (always reported), a programme may count its
 money the way its own reports did, for example Schiedam's "134 people left benefit,
-times about EUR 15,000 a year each, is EUR 2.01 million" (seed 000). Each figure rests
+times about EUR 15,000 a year each, is EUR 2.01 million" (seed 001). Each figure rests
 on a named assumption with its source, and the report prints them beside the numbers:
 
 .. code-block:: toml
 
     [money]
     savings_per_outflow_per_year = 15000      # EUR of benefit a year, per unit that left
-    savings_source = "Schiedam (seed 000): about EUR 15,000 of benefit a year per person"
+    savings_source = "Schiedam (seed 001): about EUR 15,000 of benefit a year per person"
     savings_outcome = "left_benefit"          # optional: an exit outcome; default primary
     [money.fixed_costs.staff]                 # programme costs not per participant
     eur = 250000
@@ -18,7 +18,7 @@ on a named assumption with its source, and the report prints them beside the num
 Examples
 --------
 >>> money = ProgrammeMoney.from_mapping({"savings_per_outflow_per_year": 15000,
-...                                      "savings_source": "seed 000",
+...                                      "savings_source": "seed 001",
 ...                                      "fixed_costs": {"staff": {"eur": 250000,
 ...                                                                "source": "budget"}}})
 >>> money.fixed_cost_total

@@ -10,6 +10,7 @@ name                                     what it does
 :func:`settings_for_design`              the assumptions for any design (own or derived values)
 :func:`derived_settings`                 which values were derived for a design, and how much
 :func:`with_households_and_activities`   opt-in: add household ids and an activities table
+:func:`with_optional_data`               the same by name, on streams of their own (as written)
 :func:`add_chain`                        opt-in: instrument rows that follow the design's chain
 ======================================== =====================================================
 """
@@ -18,11 +19,17 @@ from ..seeds import DEFAULT_SEED
 from .chain_data import add_chain
 from .design_settings import derived_settings, settings_for_design
 from .directory import simulate_to_directory
-from .optional_data import add_activities, add_household_ids, with_households_and_activities
+from .optional_data import (
+    add_activities,
+    add_household_ids,
+    with_households_and_activities,
+    with_optional_data,
+)
 from .parameters import SimulationParameters, parameters_markdown
 from .trial import simulate_trial
 
 __all__ = ["DEFAULT_SEED", "SimulationParameters", "add_activities", "add_chain",
            "add_household_ids",
            "derived_settings", "parameters_markdown", "settings_for_design",
-           "simulate_to_directory", "simulate_trial", "with_households_and_activities"]
+           "simulate_to_directory", "simulate_trial", "with_households_and_activities",
+           "with_optional_data"]

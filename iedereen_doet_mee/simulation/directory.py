@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..data.writing import TableFormat, write_tables
@@ -11,6 +12,7 @@ from ..output_folder import output_folder
 from ..provenance import build_manifest, environment_versions, write_manifest
 from ..seeds import DEFAULT_SEED
 from .design_settings import settings_for_design
+from .optional_data import OPTIONAL_DATA, with_optional_data
 from .parameters import SimulationParameters
 from .trial import simulate_trial
 
@@ -20,11 +22,20 @@ __all__ = ["simulate_to_directory"]
 def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None = None,
                           parameters: SimulationParameters | None = None,
                           seed: int = DEFAULT_SEED, table_format: TableFormat = "csv",
-                          command: str | None = None) -> list[Path]:
+                          command: str | None = None,
+                          optional_data: Sequence[str] = ()) -> list[Path]:
     """Simulate a trial and write it, its ``design.toml`` and ``manifest.json``.
 
     The manifest records the seed, the design, the simulation parameters, the package
-    version, the command (when given) and the SHA-256 of every file written.
+    version, the command (when given), the optional data added (when any) and the
+    SHA-256 of every file written.
+
+    ``optional_data`` names optional data to add to the simulated trial, any of
+    ``"households"`` (``participants.household_id``) and ``"activities"`` (the
+    ``activities`` table), drawn by
+    :func:`~iedereen_doet_mee.simulation.optional_data.with_optional_data` from streams
+    of their own; the default adds none, so the tables are those of
+    :func:`~iedereen_doet_mee.simulation.simulate_trial`.
 
     ``directory`` may be new, empty or an earlier output of this function (its files
     are replaced; anything else in it is left alone); any other folder is refused with
@@ -46,6 +57,10 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
     from ..version import __version__
 
     design = TrialDesign() if design is None else design
+    unknown = [name for name in optional_data if name not in OPTIONAL_DATA]
+    if unknown:  # before any work, so nothing is written
+        raise ValueError(f"optional_data: {unknown[0]!r} is not one of {', '.join(OPTIONAL_DATA)}")
+    optional = [name for name in OPTIONAL_DATA if name in optional_data]
     parameters = settings_for_design(design, parameters)
     facts = {
         "generator": "iedereen_doet_mee.simulation.simulate_trial",
@@ -57,9 +72,12 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
     }
     if command is not None:
         facts["command"] = command
+    if optional:
+        facts["optional_data"] = optional
     facts["environment"] = environment_versions()
     with output_folder(directory, command="simulate") as staging:
-        trial = simulate_trial(design, parameters=parameters, seed=seed)
+        trial = with_optional_data(simulate_trial(design, parameters=parameters, seed=seed),
+                                   optional, seed=seed)
         names = write_tables(trial, staging, table_format=table_format)
         manifest = write_manifest(staging, build_manifest([staging / n for n in names], **facts))
     return [Path(directory) / n for n in [*names, manifest.name]]

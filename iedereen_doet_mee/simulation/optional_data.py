@@ -15,7 +15,7 @@ treatment effect (the same rates in every stratum and arm).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -26,8 +26,9 @@ from ..dates import DAYS_PER_MONTH
 from ..design.trial_design import DEFAULT_ACTIVITY_KINDS
 from ..seeds import DEFAULT_SEED
 
-__all__ = ["ACTIVITY_MONTHS", "ACTIVITY_UPTAKE", "HOUSEHOLD_SIZES", "add_activities",
-           "add_household_ids", "with_households_and_activities"]
+__all__ = ["ACTIVITY_MONTHS", "ACTIVITY_UPTAKE", "HOUSEHOLD_SIZES", "OPTIONAL_DATA",
+           "add_activities", "add_household_ids", "with_households_and_activities",
+           "with_optional_data"]
 
 #: Share of households by how many of their members are in the trial. Assumption: most
 #: households have one person on the caseload; couples and parents with an adult child
@@ -35,9 +36,10 @@ __all__ = ["ACTIVITY_MONTHS", "ACTIVITY_UPTAKE", "HOUSEHOLD_SIZES", "add_activit
 HOUSEHOLD_SIZES: Mapping[int, float] = {1: 0.70, 2: 0.20, 3: 0.07, 4: 0.03}
 
 #: Share of participants who take up each kind of activity within
-#: ``window_months`` of enrolment. ``education``: 10% started education within half a
-#: year in Arnhem and Leeuwarden (TNO evaluation, seed 004; shared/CONTEXT.md section
-#: 2). The other kinds are assumptions.
+#: ``window_months`` of enrolment. ``education``: 10% of the residents Arnhem's
+#: participation coaches reached started education within half a year (TNO evaluation
+#: of the Arnhem and Leeuwarden pilots, seed 004; the figure is Arnhem's). The other
+#: kinds are assumptions.
 ACTIVITY_UPTAKE: Mapping[str, float] = {
     "education": 0.10,
     "volunteering": 0.15,
@@ -229,3 +231,62 @@ def with_households_and_activities(trial: TrialData,
         households, activities = (np.random.default_rng(child) for child in
                                   np.random.SeedSequence(seed).spawn(2))
     return add_activities(add_household_ids(trial, households), activities)
+
+
+#: The optional data :func:`with_optional_data` can add, in the order they are added.
+OPTIONAL_DATA: tuple[str, ...] = ("households", "activities")
+
+
+def with_optional_data(trial: TrialData, which: Iterable[str], *, seed: int) -> TrialData:
+    """Add the optional data named in ``which`` (``"households"``, ``"activities"``).
+
+    This is what :func:`~iedereen_doet_mee.simulation.simulate_to_directory` calls with
+    its ``optional_data``. The streams are children of
+    ``numpy.random.SeedSequence([seed, 1])``, households the first and activities the
+    second whichever are asked for, so they never repeat the draws of the
+    simulator's own streams (children of ``SeedSequence(seed)``) and asking for
+    activities alone gives the same activities as asking for both.
+
+    Parameters
+    ----------
+    trial : TrialData
+        A simulated trial.
+    which : iterable of str
+        Any of :data:`OPTIONAL_DATA`; empty returns ``trial`` unchanged.
+    seed : int
+        The seed of the simulation.
+
+    Returns
+    -------
+    TrialData
+
+    Raises
+    ------
+    ValueError
+        For a name not in :data:`OPTIONAL_DATA`.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> trial = simulate_trial(seed=1)
+    >>> both = with_optional_data(trial, ["households", "activities"], seed=1)
+    >>> alone = with_optional_data(trial, ["activities"], seed=1)
+    >>> "household_id" in alone.participants, alone.activities.equals(both.activities)
+    (False, True)
+    >>> with_optional_data(trial, [], seed=1) is trial
+    True
+    """
+    wanted = list(dict.fromkeys(which))
+    unknown = [name for name in wanted if name not in OPTIONAL_DATA]
+    if unknown:
+        raise ValueError(f"optional_data: {unknown[0]!r} is not one of "
+                         f"{', '.join(OPTIONAL_DATA)}")
+    if not wanted:
+        return trial
+    households, activities = (np.random.default_rng(child) for child in
+                              np.random.SeedSequence([seed, 1]).spawn(len(OPTIONAL_DATA)))
+    if "households" in wanted:
+        trial = add_household_ids(trial, households)
+    if "activities" in wanted:
+        trial = add_activities(trial, activities)
+    return trial

@@ -28,7 +28,7 @@ def trial():
         "left_benefit": {"kind": "exit", "reasons": ["regular_work", "subsidised_work",
                                                      "education", "moved", "unlawful",
                                                      "other"]}},
-        money={"savings_per_outflow_per_year": 15000, "savings_source": "seed 000",
+        money={"savings_per_outflow_per_year": 15000, "savings_source": "seed 001",
                "fixed_costs": {"staff": {"eur": 100000, "source": "budget"}}},
         chain=("job_coach", "work_experience", "training"))
     return simulate_trial(design, seed=5)

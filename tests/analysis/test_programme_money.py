@@ -1,6 +1,6 @@
 """Programme money as the programme counts it (issue 12, item 6).
 
-Checked on Schiedam's published figures (seed 000: 134 of 569 left benefit, times about
+Checked on Schiedam's published figures (seed 001: 134 of 569 left benefit, times about
 EUR 15,000 a year each, "EUR 2.01 million") with a hand-made caseload of 569 people in
 which exactly 134 left, and on a hand-made trial whose every euro is summed by hand.
 """
@@ -24,7 +24,7 @@ LEFT = {"left_benefit": {"kind": "exit", "reasons": ["regular_work", "subsidised
                                                      "education", "moved", "unlawful",
                                                      "other"]}}
 SCHIEDAM_MONEY = {"savings_per_outflow_per_year": 15000,
-                  "savings_source": "Schiedam (seed 000): about EUR 15,000 a year per person"}
+                  "savings_source": "Schiedam (seed 001): about EUR 15,000 a year per person"}
 
 
 def _caseload(n: int, left: int, design: TrialDesign) -> TrialData:
@@ -55,7 +55,7 @@ def test_schiedams_published_annualised_savings():
         proportion_confint(134, 569, method="beta"), rel=1e-9)
     annualised = result.estimate("overall", "annualised_benefit_savings_eur")["estimate"]
     assert annualised == 2_010_000  # "134 x EUR 15,000 = EUR 2.01 million"
-    assert any("source: Schiedam (seed 000)" in note for note in result.notes)
+    assert any("source: Schiedam (seed 001)" in note for note in result.notes)
     assert any("not an effect" in note for note in result.notes)
 
 

@@ -23,7 +23,7 @@ DESIGN = TrialDesign(
         "regular_work", "subsidised_work", "education", "moved", "unlawful", "other"]}},
     primary_outcome="left_benefit",
     money={"savings_per_outflow_per_year": 15000,
-           "savings_source": "Schiedam (seed 000)",
+           "savings_source": "Schiedam (seed 001)",
            "fixed_costs": {"team": {"eur": 120000, "source": "begroting 2014"}}})
 
 
@@ -38,7 +38,7 @@ def test_the_section_states_each_assumption_with_its_source(report):
     html = (report / "report.html").read_text(encoding="utf-8")
     assert "Geld zoals het programma het telt" in html
     assert "maal EUR 15.000 uitkering per deelnemer per jaar (aanname; bron: Schiedam " \
-           "(seed 000))" in html
+           "(seed 001))" in html
     assert "(team): EUR 120.000 (aanname; bron: begroting 2014)" in html
     assert "geen effect van het programma" in html
 
