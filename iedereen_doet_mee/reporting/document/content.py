@@ -169,8 +169,7 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
         title = text("primary_section" + ("_no_target" if inputs.target is None else ""),
                      lang, outcome=inputs.primary, target=None if inputs.target is None
                      else fmt_percent(inputs.target, lang, 0))
-    questions = [q.key for q in questions_in_section(key)
-                 if asked(q, inputs.n_arms, inputs.skipped)]
+    questions = [q.key for q in questions_in_section(key) if _question_shown(inputs, q)]
     stems = [stem for stem, figure in REPORT_FIGURES.items() if figure.section == key]
     blocks: list[Block] = []
     if key == "effects":
@@ -200,9 +199,15 @@ def _asked(inputs: ReportInputs, key: str) -> bool:
     all do not apply to the design (``Question.applies``, or comparisons of arms in a
     single-arm design) is left out, not shown as unavailable; one the design asks but the
     data cannot answer (a table is missing) is shown with the reason."""
-    return any(asked(q, inputs.n_arms, inputs.skipped)
-               or (q.needs is not None and inputs.skipped.get(q.key) == missing_table(q))
-               for q in questions_in_section(key))
+    return any(_question_shown(inputs, q) for q in questions_in_section(key))
+
+
+def _question_shown(inputs: ReportInputs, question) -> bool:
+    """Whether the report shows ``question``: answered, or asked but unanswerable (its
+    table is missing: shown with the reason); not when the design does not ask it."""
+    return asked(question, inputs.n_arms, inputs.skipped) or (
+        question.needs is not None
+        and inputs.skipped.get(question.key) == missing_table(question))
 
 
 def _table_section(inputs: ReportInputs, key: str, stems: tuple[str, ...] = ()) -> Section:
