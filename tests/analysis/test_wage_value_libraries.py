@@ -102,3 +102,17 @@ def test_collinear_or_absorbed_regressors_raise_linalg_error():
     level = pd.Series(groups).rank(method="dense").to_numpy()
     with pytest.raises(np.linalg.LinAlgError, match="absorbed"):
         within_ols(np.column_stack([x, level]), y, groups)
+
+
+def test_a_within_fit_without_residual_degrees_of_freedom_is_refused_in_every_version():
+    """Three participants measured twice, three slopes: 6 rows - 3 groups - 3 slopes = 0
+    residual df. The lower-bound linearmodels divided by zero here while newer releases
+    return a fit with zero residuals; the package refuses before calling either (found by
+    the property test at the lower bounds)."""
+    t = np.tile([0.0, 2.2], 3)
+    x = np.column_stack([t * (np.arange(6) // 2 == j) for j in range(3)])
+    y = np.array([50.0, 57.1, 60.0, 56.9, 45.0, 50.0])
+    groups = np.repeat(["a", "b", "c"], 2)
+    for fit in (within_ols, within_cr2):
+        with pytest.raises(np.linalg.LinAlgError, match="no residual degrees of freedom"):
+            fit(x, y, groups)

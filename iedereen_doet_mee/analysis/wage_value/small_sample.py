@@ -289,6 +289,13 @@ def within_ols(x: np.ndarray, y: np.ndarray, groups: np.ndarray
     from linearmodels.panel.utility import AbsorbingEffectError
 
     entity = pd.Series(pd.factorize(np.asarray(groups))[0])
+    # no residual degrees of freedom (rows <= groups + slopes): the residuals are zero and
+    # no standard error exists; said here, not left to linearmodels, whose older releases
+    # (the lower bound 5.x) divide by zero on it while newer ones return a fit
+    if len(entity) - entity.nunique() - x.shape[1] <= 0:
+        raise np.linalg.LinAlgError(
+            f"no residual degrees of freedom ({len(entity)} measurements, "
+            f"{entity.nunique()} participants, {x.shape[1]} slopes)")
     # a row number within the group as time: PanelOLS needs (entity, time) unique
     index = pd.MultiIndex.from_arrays([entity, entity.groupby(entity).cumcount()],
                                       names=["group", "row"])
