@@ -18,61 +18,24 @@ draw their resamples in blocks to bound memory. It is pinned to R's ``boot`` (wi
 from __future__ import annotations
 
 import math
-from typing import Literal, get_args
+from typing import get_args
 
 import numpy as np
 import pandas as pd
 
-from ..dates import DAYS_PER_MONTH
 from ..design import TrialDesign
+from .benefit_months import Exits, benefit_months_saved
 from .common import check_level
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 
 __all__ = ["Exits", "benefit_months_saved", "costs_and_savings"]
 
-Exits = Literal["any", "work"]
-_WORK = ("regular_work", "subsidised_work")
 _DIFFS = (("cost", "mean_cost_difference_eur_bootstrap_percentile"),
           ("savings", "mean_savings_difference_eur_bootstrap_percentile"),
           ("net", "mean_net_savings_difference_eur_bootstrap_percentile"),
           ("outflow", "regular_work_share_difference_bootstrap_percentile"))
 RATIO = "cost_per_additional_regular_work_outflow_eur_bootstrap_percentile"
-
-
-def benefit_months_saved(frame: pd.DataFrame, *, exits: Exits = "any",
-                         exit_on: str = "exit_on", exit_reason: str = "exit_reason",
-                         returned_on: str = "returned_on",
-                         known_until: str = "known_until") -> np.ndarray:
-    """Months off benefit from ``exit_on`` to the earlier of ``returned_on`` and ``known_until``.
-
-    A return after ``known_until`` is not known yet and is ignored; a missing
-    ``returned_on`` column means nobody returned. Months are days / (365.2425 / 12).
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"exit_on": pd.to_datetime(["2015-01-01", None, "2015-01-01"]),
-    ...                       "exit_reason": ["regular_work", None, "moved"],
-    ...                       "returned_on": pd.to_datetime(["2015-07-02", None, None]),
-    ...                       "known_until": pd.to_datetime(["2016-07-01"] * 3)})
-    >>> benefit_months_saved(frame).round(2).tolist()
-    [5.98, 0.0, 17.97]
-    """
-    if exits not in get_args(Exits):
-        raise ValueError(f"benefit_months_saved: option exits={exits!r} is not allowed; use "
-                         f"one of {list(get_args(Exits))}")
-    known = pd.to_datetime(frame[known_until])
-    start = pd.to_datetime(frame[exit_on])
-    if returned_on in frame:
-        back = pd.to_datetime(frame[returned_on])
-        end = back.where(back.notna() & (back < known), known)
-    else:
-        end = known
-    days = (end - start).dt.days.to_numpy(dtype=float)
-    counted = start.notna().to_numpy() & (start <= known).to_numpy()
-    if exits == "work":
-        counted &= frame[exit_reason].astype(object).isin(_WORK).to_numpy()
-    return np.where(counted, np.clip(np.nan_to_num(days), 0, None), 0.0) / DAYS_PER_MONTH
 
 
 def _percentile(values: np.ndarray, level: float) -> tuple[float, float]:
@@ -124,7 +87,7 @@ def _blocked_bootstrap(cells: list[np.ndarray], arms_of_cells: list[str],
             for arm, by_name in sums.items()}
 
 
-@accepts_trial("frame", options=("design", "seed"))
+@accepts_trial("unit_frame", options=("design", "seed"))
 def costs_and_savings(
     frame: pd.DataFrame, *, design: TrialDesign | None = None,
     benefit_cost_per_month: float | None = None, benefit_cost_source: str | None = None,

@@ -84,7 +84,7 @@ def _transitions(intake: pd.Series, last: pd.Series, rungs: Sequence[int]
     return counts, shares
 
 
-@accepts_trial("frame")
+@accepts_trial("unit_frame")
 def ladder_steps_up(frame: pd.DataFrame, *, intake: str = "ladder_intake",
                     last: str = "ladder_last", up: str = "ladder_up", band: str = "band",
                     instruments: str = "instruments", rungs: Sequence[int] = RUNGS,
@@ -208,7 +208,7 @@ def _covariates(frame: pd.DataFrame, used: np.ndarray, start: pd.Series,
     return out
 
 
-@accepts_trial("frame")
+@accepts_trial("unit_frame")
 def ladder_ordinal(frame: pd.DataFrame, *, intake: str = "ladder_intake",
                    last: str = "ladder_last", band: str = "band",
                    instruments: str = "instruments", rungs: Sequence[int] = RUNGS,

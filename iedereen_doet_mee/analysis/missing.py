@@ -48,7 +48,7 @@ def _scenario(y: np.ndarray, t: np.ndarray, lost: np.ndarray, treated_success: b
     return np.where(lost, fill, y), np.ones(y.size, dtype=bool)
 
 
-@accepts_trial("frame", options=("arms",))
+@accepts_trial("unit_frame", options=("arms",))
 def outcome_bounds(data: pd.DataFrame, *, outcome: str = "regular_work",
                    lost: str = "lost_to_follow_up", stratum: str = "band",
                    arm: str = "instruments", control: str | None = "no", treated: str = "yes",

@@ -35,7 +35,7 @@ import pandas as pd
 from ..data.loading import TrialData
 from .outcomes import Outcomes, derive_outcomes
 
-__all__ = ["EVENT_COLUMNS", "OUTCOME_TABLES", "by_unit", "outcome_events"]
+__all__ = ["EVENT_COLUMNS", "OUTCOME_TABLES", "by_unit", "household_of", "outcome_events"]
 
 #: Columns of :func:`outcome_events` (and of :func:`by_unit`, with ``unit_id`` the
 #: household and ``members`` its size).
@@ -197,6 +197,20 @@ def outcome_events(trial: TrialData, as_of: dt.date | str | None = None, *,
     return pd.concat(parts, ignore_index=True)[list(EVENT_COLUMNS)]
 
 
+def household_of(person_ids: pd.Series, households: pd.Series) -> np.ndarray:
+    """The household of each person: their ``household_id``, or ``"person:<id>"`` for a
+    person without one (a household of one).
+
+    Examples
+    --------
+    >>> household_of(pd.Series(["a", "b"]), pd.Series({"a": "H1"})).tolist()
+    ['H1', 'person:b']
+    """
+    ids = households.reindex(person_ids.to_numpy()).to_numpy(dtype=object)
+    return np.where(pd.isna(ids), "person:" + person_ids.astype(str).to_numpy(dtype=object),
+                    ids).astype(str)
+
+
 def by_unit(events: pd.DataFrame, households: pd.Series | None) -> pd.DataFrame:
     """The rows of :func:`outcome_events` with households as the unit.
 
@@ -204,7 +218,7 @@ def by_unit(events: pd.DataFrame, households: pd.Series | None) -> pd.DataFrame:
     of one) reaches an outcome when any member does, on the earliest member's date. It
     enters when its first member enrolled and is observed until its last member's
     ``known_until``; its band and arm are those of its first enrolled member (ties: the
-    first participant identifier), and ``window_complete`` holds when it holds for
+    order of the participants table), and ``window_complete`` holds when it holds for
     every member.
 
     Parameters
@@ -233,9 +247,7 @@ def by_unit(events: pd.DataFrame, households: pd.Series | None) -> pd.DataFrame:
     """
     if households is None:
         return events.copy()
-    ids = households.reindex(events["unit_id"]).to_numpy(dtype=object)
-    unit = np.where(pd.isna(ids), "person:" + events["unit_id"].astype(str), ids)
-    rows = events.assign(unit_id=unit.astype(str)).sort_values(
+    rows = events.assign(unit_id=household_of(events["unit_id"], households)).sort_values(
         ["outcome", "unit_id", "enrolled_on"], kind="stable")
     first = rows.groupby(["outcome", "unit_id"], sort=False)
     out = first.agg(members=("members", "sum"), band=("band", "first"),

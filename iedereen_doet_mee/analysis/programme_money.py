@@ -29,8 +29,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from .benefit_months import benefit_months_saved
 from .common import check_level, clopper_pearson_interval
-from .costs import benefit_months_saved
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 

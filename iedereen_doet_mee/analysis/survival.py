@@ -229,7 +229,7 @@ def _curves(function, time, status, parts, level) -> pd.DataFrame:
     return out[first + [c for c in out.columns if c not in first]]
 
 
-@accepts_trial("frame", options=("arms",))
+@accepts_trial("unit_frame", options=("arms",))
 def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: str = "event",
                          band: str = "band", arm: str = "instruments",
                          event_of_interest: str = "regular_work", censored: str = "censored",

@@ -21,7 +21,7 @@ from .labels import label_non_experimental
 from .outcomes import Outcomes
 from .questions import QUESTIONS, missing_table, not_applicable
 from .results import TIDY_COLUMNS, AnalysisResult
-from .trial_inputs import TrialInputs
+from .trial_inputs import TrialInputs, with_unit_note
 
 __all__ = ["TrialAnalysis", "analyse_trial"]
 
@@ -125,7 +125,8 @@ def analyse_trial(trial: TrialData, *, as_of: dt.date | str | None = None,
             continue
         args, options = inputs.arguments(question.function.inputs, seed=seed)
         options.update({name: run_options[name] for name in question.run_options})
-        results[question.key] = question.function(*args, **options)
+        results[question.key] = with_unit_note(question.function(*args, **options),
+                                               question.function.inputs, design)
     for question in QUESTIONS.values():
         why_not = not_applicable(question, len(design.arms), design)
         if why_not is not None:

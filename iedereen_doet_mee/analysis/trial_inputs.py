@@ -20,11 +20,13 @@ import pandas as pd
 
 from ..data.loading import TrialData
 from ..design.outcomes import DEFAULT_OUTCOMES
+from .household_frame import frame_by_household
 from .labels import label_non_experimental
 from .outcome_events import by_unit, outcome_events
 from .outcomes import derive_outcomes, wage_value_long
+from .results import AnalysisResult
 
-__all__ = ["BASELINE_COLUMNS", "InputSpec", "TrialInputs", "accepts_trial"]
+__all__ = ["BASELINE_COLUMNS", "InputSpec", "TrialInputs", "accepts_trial", "with_unit_note"]
 
 #: Baseline columns of the participants table carried into the effects analysis.
 BASELINE_COLUMNS = ("wage_value_estimate", "ladder_rung_intake", "age", "months_on_benefit",
@@ -34,7 +36,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: The frames :class:`TrialInputs` builds and the options it derives from the design.
 FRAMES = ("frame", "with_baseline", "wage_long", "answers", "participants", "instruments",
-          "unit_events", "primary_frame")
+          "unit_events", "primary_frame", "unit_frame", "unit_with_baseline")
+#: The frames that count the design's unit (households when it counts households) and
+#: whose results do not say so themselves (the declared outcomes' shares do).
+UNIT_FRAMES = ("primary_frame", "unit_frame", "unit_with_baseline")
 OPTIONS = ("target", "arms", "allocation", "design", "as_of", "seed", "primary")
 
 
@@ -101,6 +106,42 @@ class TrialInputs:
         return self._cache["with_baseline"]
 
     @property
+    def households(self) -> pd.Series | None:
+        """``household_id`` by participant identifier when the design counts households
+        and the data have the column; None when every person is their own unit."""
+        people = self.trial.participants
+        if self.design.unit != "household" or "household_id" not in people:
+            return None
+        return people.set_index("participant_id")["household_id"]
+
+    @property
+    def unit_frame(self) -> pd.DataFrame:
+        """:attr:`frame` with the design's unit: one row per household
+        (:func:`frame_by_household`) when the design counts households, else the
+        persons' frame itself."""
+        if self.households is None:
+            return self.frame
+        if "unit_frame" not in self._cache:
+            self._cache["unit_frame"] = frame_by_household(self.frame, self.households)
+        return self._cache["unit_frame"]
+
+    @property
+    def unit_with_baseline(self) -> pd.DataFrame:
+        """:attr:`unit_frame` with the baseline covariates of :data:`BASELINE_COLUMNS`;
+        a household has those of its first enrolled member (``representative``)."""
+        if self.households is None:
+            return self.with_baseline
+        if "unit_with_baseline" not in self._cache:
+            people = self.trial.participants
+            units = self.unit_frame
+            baseline = [c for c in BASELINE_COLUMNS if c in people and c not in units]
+            chosen = people[["participant_id", *baseline]].rename(
+                columns={"participant_id": "representative"})
+            self._cache["unit_with_baseline"] = units.merge(chosen, on="representative",
+                                                            how="left")
+        return self._cache["unit_with_baseline"]
+
+    @property
     def wage_long(self) -> pd.DataFrame:
         """Wage-value measurements in long form (:func:`wage_value_long`)."""
         if "wage_long" not in self._cache:
@@ -121,14 +162,10 @@ class TrialInputs:
         """When each unit (person or household, as the design counts) reached each
         declared outcome (:func:`outcome_events`, :func:`by_unit`)."""
         if "unit_events" not in self._cache:
-            people = self.trial.participants
-            households = (people.set_index("participant_id")["household_id"]
-                          if self.design.unit == "household" and "household_id" in people
-                          else None)
             self._cache["unit_events"] = by_unit(
                 outcome_events(self.trial, self.outcomes.as_of, outcomes=self.outcomes,
                                missing_table="skip"),
-                households)
+                self.households)
         return self._cache["unit_events"]
 
     @property
@@ -186,6 +223,31 @@ class TrialInputs:
         return tuple(getattr(self, frame) for frame in spec.frames), options
 
 
+def with_unit_note(result: AnalysisResult, spec: InputSpec, design: Any) -> AnalysisResult:
+    """``result`` with a note saying it counted households, when a function with
+    ``spec`` read a frame of the design's unit and that unit is the household.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.analysis.results import TIDY_COLUMNS
+    >>> from iedereen_doet_mee.design import TrialDesign
+    >>> result = AnalysisResult("q", "Q", pd.DataFrame(columns=list(TIDY_COLUMNS)), 0)
+    >>> with_unit_note(result, InputSpec(("unit_frame",)), TrialDesign()).notes
+    ()
+    >>> design = TrialDesign(unit="household")
+    >>> with_unit_note(result, InputSpec(("unit_frame",)), design).notes[0][:40]
+    'Unit: households (participants sharing a'
+    """
+    if design.unit != "household" or not set(spec.frames) & set(UNIT_FRAMES):
+        return result
+    note = ("Unit: households (participants sharing a household_id; anyone without one is "
+            "a household of their own). A household counts once, with the band and arm of "
+            "its first enrolled member, and reaches an outcome when any member does.")
+    if note in result.notes:
+        return result
+    return dataclasses.replace(result, notes=(*result.notes, note))
+
+
 def accepts_trial(*frames: str, options: tuple[str, ...] = ()) -> Callable[[F], F]:
     """Let an analysis function take a validated trial in place of its frame(s).
 
@@ -208,6 +270,7 @@ def accepts_trial(*frames: str, options: tuple[str, ...] = ()) -> Callable[[F], 
             inputs = TrialInputs(data, given.pop("as_of", None))
             positional, implied = inputs.arguments(spec, seed=given.get("seed"))
             result = function(*positional, **{**implied, **given})
+            result = with_unit_note(result, spec, data.design)
             if data.design.allocation == "assigned":
                 result = label_non_experimental(result)
             return result

@@ -187,11 +187,14 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     primary = None if analysis.primary_outcome is None else design.primary.describe(lang)
     figures.update(report_figures(as_published(analysis, records), lang=lang,
                                   primary=primary, outcome_names={
-                                      o.name: o.describe(lang) for o in design.outcomes}))
+                                      o.name: o.describe(lang) for o in design.outcomes},
+                                  unit=design.unit))
     # without a target the outflow figure draws none, and its caption names none
     untargeted = {"outflow_target"} if design.target_outflow is None else set()
     captions = {stem: text(f"fig_{stem}" + ("_no_target" if stem in untargeted else ""), lang)
                 for stem in figures}
+    if design.unit == "household" and "costs" in captions:
+        captions["costs"] = text("fig_costs_household", lang)
     if primary is not None and "outflow_target" in captions:
         captions["outflow_target"] = text(
             "fig_primary" + ("_no_target" if untargeted else ""), lang, outcome=primary)

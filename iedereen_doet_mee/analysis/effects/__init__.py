@@ -67,7 +67,7 @@ def _combine(title: str, parts: Sequence[AnalysisResult], n: int,
 EXACT_TESTS_MAX_N = 2000
 
 
-@accepts_trial("with_baseline", options=("allocation", "design", "seed"))
+@accepts_trial("unit_with_baseline", options=("allocation", "design", "seed"))
 def instrument_effects(data: pd.DataFrame, *, allocation: AllocationMethod,
                        design: TrialDesign | None = None, seed: int = 20140701,
                        n_draws: int = 2000, covariates: Sequence[str] | None = None,

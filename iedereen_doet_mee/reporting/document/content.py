@@ -159,6 +159,14 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
     return blocks
 
 
+#: The paragraph that opens a section of a design counting households: the sections
+#: that count households (``analysis.household_frame``) and those that still count persons.
+_UNIT_SECTIONS = {"survival": "unit_section_household", "effects": "unit_section_household",
+                  "ladder": "unit_section_household", "costs": "unit_section_household_costs",
+                  "wage_value": "unit_section_person", "instruments": "unit_section_person",
+                  "chain": "unit_section_person"}
+
+
 def _question_section(inputs: ReportInputs, key: str) -> Section:
     """A section of the question registry: each question's table (or why it is not
     answered), then the section's figures."""
@@ -172,8 +180,12 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
     questions = [q.key for q in questions_in_section(key) if _question_shown(inputs, q)]
     stems = [stem for stem, figure in REPORT_FIGURES.items() if figure.section == key]
     blocks: list[Block] = []
+    if inputs.unit == "household" and key in _UNIT_SECTIONS:
+        blocks.append(Paragraph(text(_UNIT_SECTIONS[key], lang)))
     if key == "effects":
         blocks.append(Paragraph(text("factorial", lang)))
+    if key == "ladder":
+        blocks.append(Paragraph(text("ladder_denominator", lang)))
     if key == "outcomes":
         blocks += [Paragraph(line) for line in inputs.outcome_lines]
     if key == "money":

@@ -102,6 +102,37 @@ _TEXT: dict[str, tuple[str, str]] = {
     "money_net": ("Netto: elke besparing min de kosten van instrumenten en de vaste "
                   "programmakosten.", "Net: each savings figure minus the cost of instruments "
                   "and the fixed programme costs."),
+    "unit_section_household": ("Eenheid: huishoudens. Elk huishouden telt één keer, in de "
+                               "groep van het lid dat het eerst instroomde, en bereikt een "
+                               "uitkomst zodra een van de leden dat doet; het is gevolgd tot "
+                               "de laatste dag dat over een van de leden iets bekend is.",
+                               "Unit: households. Each household counts once, in the group "
+                               "of the member who enrolled first, and reaches an outcome as "
+                               "soon as any member does; it is followed until the last day "
+                               "anything is known about any member."),
+    "unit_section_household_costs": ("Eenheid: huishoudens. De kosten en besparingen van een "
+                                     "huishouden zijn de som van die van de leden; de "
+                                     "uitstroom telt zodra een van de leden regulier werk "
+                                     "vindt.", "Unit: households. A household's costs and "
+                                     "savings are the sum of its members'; its outflow "
+                                     "counts once any member finds regular work."),
+    "ladder_denominator": ("De aandelen in deze paragraaf gaan alleen over deelnemers bij wie "
+                           "na de intake nog een trede is gemeten, en vergelijken de laatst "
+                           "gemeten trede met die bij intake, zonder vaste termijn. Een "
+                           "ladderstap die in het ontwerp als uitkomst is vastgelegd, telt "
+                           "wel iedereen die is ingestroomd, binnen een vaste termijn (zie "
+                           "'Uitkomsten zoals vastgelegd in het ontwerp').",
+                           "The shares in this section cover only participants with a rung "
+                           "measured after intake, and compare the last rung measured with "
+                           "the intake rung, without a fixed period. A ladder step declared "
+                           "as an outcome in the design counts everyone enrolled, within a "
+                           "fixed period (see 'Outcomes declared in the design')."),
+    "unit_section_person": ("Eenheid: personen. Loonwaarde, instrumenten en de stappen van "
+                            "de keten horen bij een persoon; daarom telt deze paragraaf "
+                            "deelnemers, ook al telt het ontwerp huishoudens.",
+                            "Unit: persons. Wage value, instruments and the stages of the "
+                            "chain belong to a person, so this section counts participants "
+                            "even though the design counts households."),
     "unit_person": ("deelnemer", "participant"),
     "unit_household": ("huishouden", "household"),
     "units_person": ("deelnemers", "participants"),
@@ -161,6 +192,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "fig_instrument_effects": ("Verschil in uitstroom met en zonder instrumenten per band",
                                "Difference in outflow with and without instruments by band"),
     "fig_costs": ("Kosten en besparingen per deelnemer", "Costs and savings per participant"),
+    "fig_costs_household": ("Kosten en besparingen per huishouden",
+                            "Costs and savings per household"),
     # -- the chain of stages (section "chain") ------------------------------------------
     "fig_chain_flow": ("Doorstroom door de stappen van de keten: wie begon aan elke stap, wie "
                        "verder ging en waar wie niet verder ging op de peildatum staat",

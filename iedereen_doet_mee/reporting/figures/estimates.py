@@ -302,7 +302,8 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
     return fig
 
 
-def costs_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figure:
+def costs_figure(result: AnalysisResult, *, lang: Language = "nl",
+                 unit: Literal["person", "household"] = "person") -> Figure:
     """Mean instrument costs, benefit savings and net savings per arm, and their differences
     between arms with bootstrap intervals (a single-arm design, whose result compares
     nothing, gets the first panel only).
@@ -367,8 +368,9 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figure:
         for ax in (left, right) if right is not None else (left,):
             ax.axhline(0, color="0.3", linewidth=0.7)
             ax.yaxis.set_major_formatter(euro)
-        left.set_ylabel(label("euro_axis", lang))
-        left.set_title(label("per_arm", lang))
+        per = "" if unit == "person" else "_household"
+        left.set_ylabel(label("euro_axis" + per, lang))
+        left.set_title(label("per_arm" + per, lang))
         fig.suptitle(label("costs_title", lang))
     return fig
 
@@ -401,7 +403,8 @@ REPORT_FIGURES = {
 def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
                    counts: ConsortCounts | None = None,
                    primary: str | None = None,
-                   outcome_names: dict[str, str] | None = None) -> dict[str, Figure]:
+                   outcome_names: dict[str, str] | None = None,
+                   unit: Literal["person", "household"] = "person") -> dict[str, Figure]:
     """Every report figure whose result the analysis has, by file stem.
 
     A figure whose result is absent (e.g. wage value without a measurements table) is
@@ -411,7 +414,8 @@ def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
     (the primary outcome in words, when it is not the default regular-work outflow)
     names the target figure, and the regular-work survival figures then draw no
     target: the target belongs to the primary outcome. ``outcome_names`` (outcome name
-    -> words) label the curves of the declared outcomes.
+    -> words) label the curves of the declared outcomes; ``unit`` (the design's) says
+    what the costs figure's means are per.
     """
     check_option("report_figures", "lang", lang, Language)
     figures = {} if counts is None else {"consort": consort_figure(counts, lang=lang)}
@@ -428,5 +432,7 @@ def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
             options["outcome"] = primary
         elif key == "outcomes":
             options["names"] = outcome_names
+        elif key == "costs":
+            options["unit"] = unit
         figures[stem] = function(analysis.results[key], lang=lang, **options)
     return figures
