@@ -31,11 +31,11 @@ from ..simulation.directory import simulate_to_directory
 from .disclosure import DEFAULT_THRESHOLD, check_threshold
 from .document.content import ReportInputs, build_document
 from .document.html import render_html
-from .document.limitations import limitations
+from .document.limitations import limitations, primary_precision_line
 from .document.pdf import render_pdf
 from .document.texts import Language, fmt_number, text
 from .document.workbook import write_workbook
-from .parts import TOTAL_STEPS, compute_parts, save_figures
+from .parts import TOTAL_STEPS, ReportParts, compute_parts, save_figures
 from .records import RECORD_FIELDS, record_labels, records_to_json
 
 __all__ = ["ReportSettings", "build_report"]
@@ -130,8 +130,7 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         name=design.name, as_of=as_of.isoformat(), interim=as_of < design.cutoff, lang=lang,
         threshold=threshold, target=design.target_outflow, allocation=design.allocation,
         records=records, skipped=parts.analysis.skipped, figures=parts.captions,
-        tables=parts.tables, limitations=limitations(parts.diagnosis, parts.mde, design, lang,
-                                                    parts.diagnosis_unavailable),
+        tables=parts.tables, limitations=_limitations(parts, design, lang),
         provenance=tuple(provenance), outcome_lines=_outcome_lines(design, lang),
         primary=None if parts.analysis.primary_outcome is None else
         design.primary.describe(lang), unit=design.unit,
@@ -139,6 +138,16 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))
+
+
+def _limitations(parts: ReportParts, design: TrialDesign, lang: Language) -> tuple[str, ...]:
+    """The limitations paragraph, opened by the diagnosis of the primary outcome when it
+    is not regular work of persons."""
+    lines = limitations(parts.diagnosis, parts.mde, design, lang, parts.diagnosis_unavailable)
+    if parts.primary_precision is None:
+        return lines
+    return (primary_precision_line(parts.primary_precision, design.primary.describe(lang),
+                                   lang), *lines)
 
 
 def _outcome_lines(design: TrialDesign, lang: Language) -> tuple[str, ...]:

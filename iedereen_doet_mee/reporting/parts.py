@@ -23,6 +23,7 @@ from ..analysis.trial_analysis import TrialAnalysis
 from ..data.loading import TrialData
 from ..data.schema import TABLES
 from ..diagnosis.for_report import diagnosis_for_report
+from ..diagnosis.primary_precision import PrimaryPrecision, primary_outcome_precision
 from .disclosure import check_publishable, suppress_results
 from .document.texts import Language, text
 from .records import analysis_records, design_records
@@ -55,6 +56,8 @@ class ReportParts:
     esf_shown: pd.DataFrame
     figures: dict[str, Any]
     captions: dict[str, str]
+    #: the diagnosis of a primary outcome other than regular work of persons
+    primary_precision: PrimaryPrecision | None = None
 
 
 def _identifiers(trial: TrialData) -> set[str]:
@@ -164,6 +167,11 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     as_of = analysis.outcomes.as_of
     log(f"[3/{TOTAL_STEPS}] diagnosing the design (power, minimum detectable effect)")
     diagnosis, mde, why_not = diagnosis_for_report(design, diagnosis_sims, seed)
+    precision = None if why_not is not None else primary_outcome_precision(design, seed=seed)
+    if precision is not None and diagnosis is not None:
+        # the simulation diagnoses regular work: its chance of meeting the target is not
+        # the primary outcome's, which the precision states instead
+        diagnosis = dataclasses.replace(diagnosis, target_met=None)
     log(f"[4/{TOTAL_STEPS}] CONSORT flow, baseline table, ESF indicators")
     counts = consort_counts(trial, as_of=as_of)
     consort_hidden = consort_suppression(counts, threshold)
@@ -176,7 +184,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     found = analysis_records(analysis)
     classes = disclosure_classes(found["estimator"])
     records = pd.concat([suppress_results(found, threshold=threshold, **classes),
-                         design_records(diagnosis, mde)], ignore_index=True)
+                         design_records(diagnosis, mde, precision)], ignore_index=True)
     identifiers = _identifiers(trial)
     for name, frame in {**tables, "records": records, "esf": esf_shown}.items():
         check_publishable(frame, name=name, identifiers=identifiers,
@@ -199,8 +207,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
         captions["outflow_target"] = text(
             "fig_primary" + ("_no_target" if untargeted else ""), lang, outcome=primary)
     return ReportParts(trial, analysis, as_of, diagnosis, mde, why_not, records, tables,
-                       esf_shown,
-                       figures, captions)
+                       esf_shown, figures, captions, precision)
 
 
 def save_figures(parts: ReportParts, directory: Path) -> dict[str, str]:

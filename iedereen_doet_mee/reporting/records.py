@@ -22,6 +22,7 @@ import pandas as pd
 from ..analysis.estimators import UnregisteredEstimatorError, estimator_info
 from ..analysis.results import TIDY_COLUMNS
 from ..analysis.trial_analysis import TrialAnalysis
+from ..diagnosis.primary_precision import PrimaryPrecision
 from ..diagnosis.results import TARGET_MET_DIAGNOSAND, TARGET_MET_KEY, Diagnosis
 
 __all__ = ["DESIGN_ESTIMATORS", "RECORD_FIELDS", "analysis_records", "count_records",
@@ -87,6 +88,15 @@ DESIGN_ESTIMATORS: dict[str, tuple[str, str]] = {
     "risk_difference_block_weighted:mde_80_closed_form": (
         "kleinste aantoonbare effect bij 80% onderscheidend vermogen (formule, Cohen's h)",
         "minimum detectable effect at 80% power (formula, Cohen's h)"),
+    "primary_outcome_expected_share": (
+        "verwacht aandeel dat de primaire uitkomst bereikt (simulatie)",
+        "expected share reaching the primary outcome (simulation)"),
+    "primary_outcome_expected_ci_width": (
+        "verwachte breedte van het exacte 95%-betrouwbaarheidsinterval van de primaire uitkomst",
+        "expected width of the exact 95% confidence interval of the primary outcome"),
+    "primary_outcome_probability_target_met": (
+        "kans dat de primaire uitkomst het doel haalt",
+        "probability that the primary outcome meets the target"),
     "risk_difference_block_weighted:null_rejection_assigned": (
         "verwerpingskans zonder effect bij toewijzing door klantmanagers",
         "rejection rate without any effect under assignment by caseworkers"),
@@ -130,9 +140,12 @@ def _design_record(outcome: str, term: str, estimator: str, estimate: float, *,
             "estimator": estimator, "n": n}
 
 
-def design_records(diagnosis: Diagnosis | None, mde: pd.Series | None) -> pd.DataFrame:
+def design_records(diagnosis: Diagnosis | None, mde: pd.Series | None,
+                   precision: PrimaryPrecision | None = None) -> pd.DataFrame:
     """Power, probability of meeting the target and the MDE as result records (none
-    when the design was not diagnosed).
+    when the design was not diagnosed), and the precision of a primary outcome other
+    than regular work (:mod:`~iedereen_doet_mee.diagnosis.primary_precision`; outcome
+    its name, ``n`` the planned units, ``std_error`` the Monte Carlo error of the share).
 
     The diagnosands are read from :meth:`Diagnosis.to_frame` by their keys (term,
     estimator, diagnosand); ``std_error`` is the Monte Carlo standard error and ``n``
@@ -182,6 +195,17 @@ def design_records(diagnosis: Diagnosis | None, mde: pd.Series | None) -> pd.Dat
                     "type_i_error", "overall",
                     "risk_difference_block_weighted:null_rejection_assigned",
                     mde["null_rejection_assigned"], n=sims))
+    if precision is not None:
+        name, n = precision.outcome, precision.planned_units
+        rows.append(_design_record(name, "overall", "primary_outcome_expected_share",
+                                   precision.expected_share,
+                                   std_error=precision.share_std_error, n=n))
+        rows.append(_design_record(name, "overall", "primary_outcome_expected_ci_width",
+                                   precision.expected_width, n=n))
+        if precision.probability_target_met is not None:
+            rows.append(_design_record(name, "overall",
+                                       "primary_outcome_probability_target_met",
+                                       precision.probability_target_met, n=n))
     out = pd.DataFrame(rows, columns=list(RECORD_FIELDS))
     out["n"] = out["n"].astype("Int64")
     out["suppressed"] = pd.Series(False, index=out.index, dtype=bool)

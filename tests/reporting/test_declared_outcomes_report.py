@@ -126,3 +126,31 @@ def test_timed_outcomes_get_a_cumulative_incidence_figure(programme):
                                                      for o in DESIGN.outcomes})
     legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
     assert legend[0].startswith("uitstroom uit de uitkering") and len(legend) == 4
+
+
+def test_every_section_says_what_it_counts(programme):
+    _, out = programme
+    html = (out / "report.html").read_text(encoding="utf-8")
+    for key in ("unit_section_household", "unit_section_household_costs",
+                "unit_section_person", "fig_costs_household"):
+        assert text(key, "nl") in html, key
+    assert text("fig_costs", "nl") not in html  # "per deelnemer"
+    _, records = read_results(out / "results.json")
+    costs = records[(records["question"] == "costs") & (records["term"] == "overall")]
+    homes = by_unit(outcome_events(load_trial(programme[0])), load_trial(programme[0])
+                    .participants.set_index("participant_id")["household_id"])
+    assert set(costs["n"].dropna()) == {homes["unit_id"].nunique()}
+
+
+def test_the_limitations_diagnose_the_primary_outcome_of_the_households(programme):
+    _, out = programme
+    _, records = read_results(out / "results.json")
+    design = records[records["question"] == "design_diagnosis"].set_index("estimator")
+    share = design.loc["primary_outcome_expected_share"]
+    width = design.loc["primary_outcome_expected_ci_width"]
+    assert share["outcome"] == "left_benefit" and 0 < share["estimate"] < 1
+    # households: fewer units than the 300 planned persons
+    assert 150 < int(share["n"]) < 300 and int(width["n"]) == int(share["n"])
+    assert "probability_target_met" not in design.index  # no target declared
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Ontwerpdiagnose van de primaire uitkomst (" + DESIGN.primary.describe("nl") in html

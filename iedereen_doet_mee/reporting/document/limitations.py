@@ -14,9 +14,10 @@ import pandas as pd
 from ...design.trial_design import TrialDesign
 from ...diagnosis.design_diagnosis import SIMULATED_TRIAL_MAX_PARTICIPANTS
 from ...diagnosis.estimators import FISHER_EXACT_MAX_PARTICIPANTS
+from ...diagnosis.primary_precision import PrimaryPrecision
 from .texts import Language, fmt_number, fmt_percent, text
 
-__all__ = ["limitations"]
+__all__ = ["limitations", "primary_precision_line"]
 
 
 def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
@@ -192,3 +193,40 @@ def _large_trial_line(lang: Language, *, compared: bool = True) -> str:
             + ("; Fisher's exact test is replaced by the chi-square test with Yates' correction "
                f"in tables of more than {fmt_number(exact, lang, 0)} participants."
                if compared else "."))
+
+
+def primary_precision_line(precision: PrimaryPrecision, outcome: str, lang: Language) -> str:
+    """What the design can expect for a primary outcome other than regular work
+    (:func:`~iedereen_doet_mee.diagnosis.primary_precision.primary_outcome_precision`):
+    the share expected under the simulation's assumptions, the expected width of its
+    exact interval and, with a target, the chance of meeting it. ``outcome`` is the
+    outcome in words.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.diagnosis.primary_precision import PrimaryPrecision
+    >>> found = PrimaryPrecision("left_benefit", "person", 0.236, 0.004, 11380, 569,
+    ...                          0.071, None, 0.95)
+    >>> print(primary_precision_line(found, "left benefit", "en"))  # doctest: +ELLIPSIS
+    Design diagnosis of the primary outcome (left benefit): under the simulation's ...
+    """
+    units = text(f"units_{precision.unit}", lang)
+    share = fmt_percent(precision.expected_share, lang, 1)
+    se = fmt_number(100 * precision.share_std_error, lang, 1)
+    width = fmt_number(100 * precision.expected_width, lang, 1)
+    n = fmt_number(precision.planned_units, lang, 0)
+    met = precision.probability_target_met
+    if lang == "nl":
+        return (f"Ontwerpdiagnose van de primaire uitkomst ({outcome}): onder de aannames "
+                f"van de simulatie bereikt naar verwachting {share} van de {units} deze "
+                f"uitkomst (Monte-Carlo-standaardfout {se} procentpunt); bij {n} {units} "
+                f"is het exacte 95%-betrouwbaarheidsinterval naar verwachting {width} "
+                "procentpunt breed" + ("." if met is None else
+                                       f"; de kans dat het doel gehaald wordt is "
+                                       f"{fmt_percent(met, lang, 0)}."))
+    return (f"Design diagnosis of the primary outcome ({outcome}): under the simulation's "
+            f"assumptions {share} of the {units} are expected to reach it (Monte Carlo "
+            f"standard error {se} percentage points); with {n} {units} the exact 95% "
+            f"confidence interval is expected to be {width} percentage points wide"
+            + ("." if met is None else f"; the probability of meeting the target is "
+                                       f"{fmt_percent(met, lang, 0)}."))
