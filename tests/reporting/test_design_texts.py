@@ -178,6 +178,7 @@ def test_a_two_by_two_design_is_described_in_its_own_words(reports, lang):
         in _visible(consort)
     for word in ("instruments", "instrumenten"):
         assert f"effect of {word}" not in shown and f"effect van {word}" not in shown
+    assert "north%" not in shown  # a district is not a wage-value band in percent
 
 
 def test_the_default_design_keeps_its_words(tmp_path):

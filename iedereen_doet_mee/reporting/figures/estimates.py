@@ -271,7 +271,8 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
                 left.plot([x], [value], marker=style["marker"], color=style["color"],
                           linestyle="none")
         if bands:
-            left.set_xticks(range(len(bands)), [f"{b}%" for b in bands])
+            unit = "%" if wage_bands(bands) else ""  # wage-value bands are percentages
+            left.set_xticks(range(len(bands)), [f"{b}{unit}" for b in bands])
             left.set_xlim(-0.4, len(bands) - 0.6)
             left.set_xlabel(stratum or label("band", lang))
             left.legend(loc="upper left")
