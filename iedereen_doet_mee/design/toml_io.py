@@ -34,7 +34,7 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(TrialDesign))
 OMITTED_WHEN_DEFAULT: frozenset[str] = frozenset({"activity_kinds", "outcomes",
                                                   "primary_outcome", "unit", "simulation",
                                                   "money", "chain",
-                                                  "practical_support_kinds"})
+                                                  "practical_support_kinds", "esf"})
 _DEFAULTS = TrialDesign()
 
 

@@ -145,6 +145,10 @@ class TrialDesign:
         A chain programme's stages in order and its kinds of practical support, all
         instrument kinds (the ``[chain]`` table, :mod:`~iedereen_doet_mee.design.chain`,
         which ``chain`` may also be given as); empty: no chain.
+    esf : bool
+        Whether the programme is funded by the European Social Fund (default ``True``,
+        as "Iedereen doet mee" was). ``False``: the report makes no ESF claim (no "ESF
+        project" in its subtitle) and has no section of ESF common indicators.
 
     Examples
     --------
@@ -194,6 +198,7 @@ class TrialDesign:
     money: ProgrammeMoney | None = None
     chain: tuple[str, ...] = ()
     practical_support_kinds: tuple[str, ...] = ()
+    esf: bool = True
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -240,6 +245,8 @@ class TrialDesign:
         put(self, "instrument_kinds", kinds)
         activities = tuple(self.activity_kinds)
         put(self, "activity_kinds", _labels("activity_kinds", activities) if activities else ())
+        if not isinstance(self.esf, bool):
+            raise DesignError("esf", f"must be true or false, got {self.esf!r}")
         for field in ("benefit_cost_source", "stratum_label", "arm_label"):
             if not isinstance(getattr(self, field), str):
                 raise DesignError(field, f"must be text, got {getattr(self, field)!r}")

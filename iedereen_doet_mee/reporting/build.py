@@ -34,6 +34,7 @@ from .document.html import render_html
 from .document.limitations import limitations, primary_precision_line
 from .document.pdf import render_pdf
 from .document.texts import Language, fmt_number, text
+from .document.wording import Wording
 from .document.workbook import write_workbook
 from .parts import TOTAL_STEPS, ReportParts, compute_parts, save_figures
 from .records import RECORD_FIELDS, record_labels, records_to_json
@@ -122,9 +123,9 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
                                                      allow_nan=False) + "\n", encoding="utf-8")
     # the workbook's results sheet: the records of results.json and, last, each
     # estimator's label from the registry in the report's language
-    write_workbook(staging / "indicators.xlsx", {
-        "esf_indicators": parts.esf_shown,
-        "results": records[columns].assign(label=record_labels(records, lang))})
+    sheets = {"esf_indicators": parts.esf_shown} if design.esf else {}
+    sheets["results"] = records[columns].assign(label=record_labels(records, lang))
+    write_workbook(staging / "indicators.xlsx", sheets)
     log(f"[8/{TOTAL_STEPS}] writing report.html and report.pdf")
     inputs = ReportInputs(
         name=design.name, as_of=as_of.isoformat(), interim=as_of < design.cutoff, lang=lang,
@@ -134,7 +135,8 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         provenance=tuple(provenance), outcome_lines=_outcome_lines(design, lang),
         primary=None if parts.analysis.primary_outcome is None else
         design.primary.describe(lang), unit=design.unit,
-        money_lines=_money_lines(design, lang), n_arms=len(design.arms))
+        money_lines=_money_lines(design, lang), n_arms=len(design.arms),
+        wording=Wording.of(design))
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))
@@ -152,7 +154,10 @@ def _limitations(parts: ReportParts, design: TrialDesign, lang: Language) -> tup
 
 def _outcome_lines(design: TrialDesign, lang: Language) -> tuple[str, ...]:
     """The unit and denominator, then each declared outcome in words."""
-    return (text(f"outcomes_unit_{design.unit}", lang),
+    # the ESF indicators count persons: said only where the ESF funds the programme
+    unit = f"outcomes_unit_{design.unit}" + ("_no_esf" if design.unit == "household"
+                                            and not design.esf else "")
+    return (text(unit, lang),
             *(text("outcome_line", lang, name=o.name, description=o.describe(lang))
               for o in design.outcomes))
 

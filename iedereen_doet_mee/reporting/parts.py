@@ -26,6 +26,7 @@ from ..diagnosis.for_report import diagnosis_for_report
 from ..diagnosis.primary_precision import PrimaryPrecision, primary_outcome_precision
 from .disclosure import check_publishable, suppress_results
 from .document.texts import Language, text
+from .document.wording import Wording
 from .records import analysis_records, design_records
 from .tables.as_text import (
     baseline_text_table,
@@ -190,12 +191,18 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
         check_publishable(frame, name=name, identifiers=identifiers,
                           allow=("term", "estimator", "n", "estimate"))
     log(f"[6/{TOTAL_STEPS}] drawing the figures")
-    figures = {"consort": consort_figure(counts, lang=lang, suppressed=consort_hidden)}
     # a primary outcome other than the default names the target figure and its caption
     primary = None if analysis.primary_outcome is None else design.primary.describe(lang)
+    figures = {"consort": consort_figure(counts, lang=lang, suppressed=consort_hidden,
+                                         primary=primary)}
+    words = Wording.of(design)
+    arms_compared = None if words.instruments or words.treated_arm is None else \
+        (words.treated_arm, words.control_arm)
     figures.update(report_figures(as_published(analysis, records), lang=lang,
                                   primary=primary, outcome_names={
                                       o.name: o.describe(lang) for o in design.outcomes},
+                                  arms_compared=arms_compared,
+                                  stratum=None if words.bands else design.stratum_label,
                                   unit=design.unit))
     # without a target the outflow figure draws none, and its caption names none
     untargeted = {"outflow_target"} if design.target_outflow is None else set()
@@ -206,8 +213,25 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     if primary is not None and "outflow_target" in captions:
         captions["outflow_target"] = text(
             "fig_primary" + ("_no_target" if untargeted else ""), lang, outcome=primary)
+    captions.update(_design_captions(design, lang, set(captions)))
     return ReportParts(trial, analysis, as_of, diagnosis, mde, why_not, records, tables,
                        esf_shown, figures, captions, precision)
+
+
+def _design_captions(design, lang: Language, stems: set[str]) -> dict[str, str]:
+    """Captions that name wage-value bands or instruments, in the words of a design
+    whose strata are not bands or whose arms are not instruments yes / no."""
+    words = Wording.of(design)
+    captions = {}
+    if not words.bands:
+        captions.update({stem: text(f"fig_{stem}_groups", lang)
+                         for stem in ("kaplan_meier", "wage_value") if stem in stems})
+    if not words.instruments and words.treated_arm is not None \
+            and "instrument_effects" in stems:
+        captions["instrument_effects"] = text("fig_instrument_effects_arms", lang,
+                                              treated=words.treated_arm,
+                                              control=words.control_arm)
+    return captions
 
 
 def save_figures(parts: ReportParts, directory: Path) -> dict[str, str]:

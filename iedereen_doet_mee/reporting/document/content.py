@@ -27,6 +27,7 @@ from ..figures.estimates import REPORT_FIGURES
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
 from .chain import chain_blocks
 from .texts import Language, fmt_number, fmt_percent, text
+from .wording import Wording
 
 __all__ = ["ReportInputs", "build_document", "result_rows"]
 
@@ -61,6 +62,9 @@ class ReportInputs:
     #: Arms of the design: with one arm nothing is compared, so the comparisons'
     #: sections and sentences are left out.
     n_arms: int = 2
+    #: The design's words: strata, arms, their labels and whether the ESF funds it
+    #: (default: those of "Iedereen doet mee").
+    wording: Wording = dataclasses.field(default_factory=Wording)
 
 
 def _in_tables(estimator: str, term: str) -> bool:
@@ -77,8 +81,12 @@ def _shown(value: Any, suppressed: bool, estimator: str, lang: Language) -> str:
 
 
 def result_rows(records: pd.DataFrame, question: str, lang: Language,
-                keep: Callable[[pd.Series], bool] | None = None) -> pd.DataFrame:
+                keep: Callable[[pd.Series], bool] | None = None,
+                term: Callable[[str], str] = str) -> pd.DataFrame:
     """One question's records as a text table: term, estimator, estimate, interval, p, n.
+
+    ``term`` turns a record's term into the text shown (default: as it is;
+    :meth:`Wording.term` names the design's strata and arms).
 
     Examples
     --------
@@ -102,7 +110,7 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
         interval = "-" if low == "-" else (low if hidden else
                                            f"{low} {'tot' if lang == 'nl' else 'to'} {high}")
         p = r["p_value"]
-        rows.append([str(r["term"]), str(r["estimator"]),
+        rows.append([term(str(r["term"])), str(r["estimator"]),
                      _shown(r["estimate"], hidden, r["estimator"], lang), interval,
                      text("suppressed", lang) if hidden else fmt_number(p, lang, 3),
                      text("suppressed", lang) if pd.isna(r["n"]) and hidden else
@@ -155,7 +163,14 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
     if inputs.interim:
         blocks.append(Paragraph(text("interim_line", lang)))
     if inputs.allocation == "assigned" and inputs.n_arms > 1:  # one arm: nothing compared
-        blocks.append(Paragraph(text("non_experimental", lang)))
+        words = inputs.wording
+        if words.instruments:
+            blocks.append(Paragraph(text("non_experimental", lang)))
+        else:
+            blocks.append(Paragraph(text(
+                "non_experimental_arms", lang, arm=words.arm(lang),
+                treated=words.treated_arm or "/".join(words.arms[1:]),
+                control=words.control_arm)))
     return blocks
 
 
@@ -165,6 +180,30 @@ _UNIT_SECTIONS = {"survival": "unit_section_household", "effects": "unit_section
                   "ladder": "unit_section_household", "costs": "unit_section_household_costs",
                   "wage_value": "unit_section_person", "instruments": "unit_section_person",
                   "chain": "unit_section_person"}
+
+
+def _factorial(words: Wording, lang: Language) -> list[Block]:
+    """The paragraph on the factorial layout: the words of "Iedereen doet mee" for its
+    layout, the design's strata and arms for another 2 x 2, none otherwise."""
+    if words.default_layout:
+        return [Paragraph(text("factorial", lang))]
+    if len(words.strata) != 2 or words.treated_arm is None:
+        return []
+    return [Paragraph(text("factorial_design", lang, stratum=words.stratum(lang),
+                           strata=" / ".join(words.strata), arm=words.arm(lang),
+                           arms=" / ".join(words.arms), treated=words.treated_arm,
+                           control=words.control_arm))]
+
+
+def _effects_title(words: Wording, lang: Language) -> str | None:
+    """The title of the section on effects for a design whose arms are not
+    instruments yes / no or whose strata are not wage-value bands (``None``: the
+    registry's title)."""
+    if (words.bands and words.instruments) or words.treated_arm is None:
+        return None
+    one = "_one_stratum" if len(words.strata) == 1 else ""
+    return text(f"effects_section{one}", lang, treated=words.treated_arm,
+                control=words.control_arm, stratum=words.stratum(lang))
 
 
 def _question_section(inputs: ReportInputs, key: str) -> Section:
@@ -177,13 +216,15 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
         title = text("primary_section" + ("_no_target" if inputs.target is None else ""),
                      lang, outcome=inputs.primary, target=None if inputs.target is None
                      else fmt_percent(inputs.target, lang, 0))
+    if key == "effects":
+        title = _effects_title(inputs.wording, lang) or title
     questions = [q.key for q in questions_in_section(key) if _question_shown(inputs, q)]
     stems = [stem for stem, figure in REPORT_FIGURES.items() if figure.section == key]
     blocks: list[Block] = []
     if inputs.unit == "household" and key in _UNIT_SECTIONS:
         blocks.append(Paragraph(text(_UNIT_SECTIONS[key], lang)))
     if key == "effects":
-        blocks.append(Paragraph(text("factorial", lang)))
+        blocks += _factorial(inputs.wording, lang)
     if key == "ladder":
         blocks.append(Paragraph(text("ladder_denominator", lang)))
     if key == "outcomes":
@@ -200,7 +241,8 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
                                                               threshold=inputs.threshold))
             continue
         blocks.append(Table(title if len(questions) == 1 else f"{title}: {question}",
-                            result_rows(inputs.records, question, lang),
+                            result_rows(inputs.records, question, lang,
+                                        term=inputs.wording.term),
                             note=text("table_note", lang, threshold=inputs.threshold)))
     blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
     return Section(key, title, tuple(blocks))
@@ -241,7 +283,8 @@ def build_document(inputs: ReportInputs) -> Report:
                 _table_section(inputs, "consort", ("consort",)),
                 _table_section(inputs, "baseline")]
     sections += [_question_section(inputs, key) for key in SECTIONS if _asked(inputs, key)]
-    sections.append(_table_section(inputs, "esf"))
+    if inputs.wording.esf:  # a programme the ESF does not fund has no ESF section
+        sections.append(_table_section(inputs, "esf"))
     sections.append(Section("limitations", text("limitations", lang),
                             tuple(Paragraph(line) for line in inputs.limitations)))
     appendix = pd.DataFrame(list(inputs.provenance), columns=["", " "])
@@ -250,5 +293,6 @@ def build_document(inputs: ReportInputs) -> Report:
     title = text("interim_title" if inputs.interim else "title", lang, name=inputs.name)
     header = tuple(p for p in inputs.provenance if p[0] in ("package", "seed", "as_of",
                                                             "design"))
-    return Report(title, text("subtitle", lang, as_of=inputs.as_of), lang, tuple(sections),
-                  header)
+    subtitle = text("subtitle" if inputs.wording.esf else "subtitle_no_esf", lang,
+                    as_of=inputs.as_of)
+    return Report(title, subtitle, lang, tuple(sections), header)

@@ -11,11 +11,13 @@ import math
 
 import pandas as pd
 
+from ...design.outcomes import DEFAULT_OUTCOMES
 from ...design.trial_design import TrialDesign
 from ...diagnosis.design_diagnosis import SIMULATED_TRIAL_MAX_PARTICIPANTS
 from ...diagnosis.estimators import FISHER_EXACT_MAX_PARTICIPANTS
 from ...diagnosis.primary_precision import PrimaryPrecision
 from .texts import Language, fmt_number, fmt_percent, text
+from .wording import Wording
 
 __all__ = ["limitations", "primary_precision_line"]
 
@@ -51,7 +53,7 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
         # nothing compared (one arm), or comparisons the analysis does not make (more
         # than two arms): the precision of the outflow share
         lines = [_single_arm_line(value, sims, diagnosis.target_met, lang,
-                                  single=design.is_single_arm),
+                                  single=design.is_single_arm, primary=_primary(design, lang)),
                  *_allocation_and_multiplicity(design, lang)]
         if len(design.arms) > 2:
             lines.insert(1, "Meer dan twee groepen: de analyse vergelijkt de groepen niet "
@@ -66,21 +68,32 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
     fisher = value("pooled|fisher_exact_two_sided", "power")
     # without a target the diagnosis has no probability of meeting one: nothing is said
     met = None if diagnosis.target_met is None else diagnosis.target_met[0]
+    goal = ("." if met is None else
+            (f"; de kans dat het project het doel haalt is {fmt_percent(met, lang, 0)}."
+             if lang == "nl" else "; the probability that the project meets its target is "
+             f"{fmt_percent(met, lang, 0)}."))
+    words = Wording.of(design)
+    if _primary(design, lang) is not None:  # the power is that of regular work
+        goal += (" Dit onderscheidend vermogen betreft de uitstroom naar regulier werk, niet "
+                 "de primaire uitkomst." if lang == "nl" else " This power concerns the "
+                 "regular-work outflow, not the primary outcome.")
     if lang == "nl":
-        goal = "." if met is None else \
-            f"; de kans dat het project het doel haalt is {fmt_percent(met, lang, 0)}."
+        drawn, effect = (("met gelote instrumenten", "een effect van instrumenten")
+                         if words.instruments else
+                         (f"met gelote groepen ({words.arm(lang)})", f"een verschil tussen "
+                          f"{words.treated_arm} en {words.control_arm}"))
         lines = [f"Onderscheidend vermogen (ontwerpdiagnose, {sims} gesimuleerde trials onder "
-                 f"de standaardaannames, met gelote instrumenten): de kans om een effect "
-                 f"van instrumenten aan te tonen "
+                 f"de standaardaannames, {drawn}): de kans om {effect} aan te tonen "
                  f"is {fmt_percent(power, lang, 0)} (gewogen risicoverschil) en "
                  f"{fmt_percent(fisher, lang, 0)} (exacte toets van Fisher){goal}",
                  *_allocation_and_multiplicity(design, lang)]
     else:
-        goal = "." if met is None else \
-            f"; the probability that the project meets its target is {fmt_percent(met, lang, 0)}."
+        drawn, effect = (("with randomised instruments", "an effect of instruments")
+                         if words.instruments else
+                         (f"with randomised arms ({words.arm(lang)})", f"a difference between "
+                          f"{words.treated_arm} and {words.control_arm}"))
         lines = [f"Power (design diagnosis, {sims} simulated trials under the default "
-                 f"assumptions, with randomised instruments): the probability of showing an "
-                 f"effect of instruments is "
+                 f"assumptions, {drawn}): the probability of showing {effect} is "
                  f"{fmt_percent(power, lang, 0)} (block-weighted risk difference) and "
                  f"{fmt_percent(fisher, lang, 0)} (Fisher's exact test){goal}",
                  *_allocation_and_multiplicity(design, lang)]
@@ -105,23 +118,38 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
         lines.append(_large_trial_line(lang))
     if mde is not None and "null_rejection_assigned" in mde:
         rate = fmt_percent(mde["null_rejection_assigned"], lang, 0)
+        none = (("enig effect van instrumenten", "any effect of instruments")
+                if words.instruments else ("enig verschil tussen de groepen",
+                                           "any difference between the arms"))
         lines.insert(2, f"Bij toewijzing door klantmanagers (zoals uitgevoerd) verwerpt de "
-                     f"ongecorrigeerde vergelijking zonder enig effect van instrumenten in {rate} "
+                     f"ongecorrigeerde vergelijking zonder {none[0]} in {rate} "
                      f"van de gesimuleerde trials (in plaats van 5%): selectie, geen effect. "
                      f"Daarom zijn de vergelijkingen gecorrigeerd voor kenmerken bij de start "
                      f"en als verband gelabeld." if lang == "nl" else
                      f"With assignment by caseworkers (as run), the unadjusted comparison "
-                     f"rejects in {rate} of simulated trials without any effect of instruments "
+                     f"rejects in {rate} of simulated trials without {none[1]} "
                      f"(instead of 5%): selection, not effect. The comparisons are therefore "
                      f"adjusted for baseline characteristics and labelled associations.")
     return tuple(lines)
 
 
+def _primary(design: TrialDesign, lang: Language) -> str | None:
+    """The primary outcome in words when it is not the default (persons leaving benefit
+    for regular work, as the analysis decides), else ``None``."""
+    if design.unit == "person" and design.primary == DEFAULT_OUTCOMES[0]:
+        return None
+    return design.primary.describe(lang)
+
+
 def _single_arm_line(value, sims: int, target_met: tuple[float, float] | None,
-                     lang: Language, *, single: bool = True) -> str:
+                     lang: Language, *, single: bool = True, primary: str | None = None
+                     ) -> str:
     """What the design diagnosis of a single-arm design says: how wide the interval of
     the outflow share is expected to be and, with a target, the probability of meeting
-    it (no power: nothing is compared)."""
+    it (no power: nothing is compared). The diagnosis simulates the regular-work
+    outflow; with a ``primary`` outcome other than that the line says so and points to
+    the diagnosis of the primary outcome that opens the limitations
+    (:func:`primary_precision_line`)."""
     width = fmt_number(100 * value("overall|proportion_clopper_pearson", "mean_ci_width"),
                        lang, 1)
     met = None if target_met is None else fmt_percent(target_met[0], lang, 0)
@@ -131,13 +159,19 @@ def _single_arm_line(value, sims: int, target_met: tuple[float, float] | None,
                 f"{groups}): het 95%-betrouwbaarheidsinterval van de "
                 f"uitstroom naar regulier werk is naar verwachting {width} procentpunt breed"
                 + ("." if met is None else
-                   f"; de kans dat het project het doel haalt is {met}."))
+                   f"; de kans dat het project het doel haalt is {met}.")
+                + ("" if primary is None else
+                   " Deze simulatie betreft de uitstroom naar regulier werk; de "
+                   "ontwerpdiagnose van de primaire uitkomst staat hierboven."))
     groups = "one group without a comparison group" if single else "all groups together"
     return (f"Design diagnosis ({sims} simulated trials under the default assumptions, "
             f"{groups}): the 95% confidence interval of the "
             f"regular-work outflow is expected to be {width} percentage points wide"
             + ("." if met is None else
-               f"; the probability that the project meets its target is {met}."))
+               f"; the probability that the project meets its target is {met}.")
+            + ("" if primary is None else
+               " This simulation concerns the regular-work outflow; the diagnosis of the "
+               "primary outcome is given above."))
 
 
 def _allocation_and_multiplicity(design: TrialDesign, lang: Language) -> tuple[str, ...]:
@@ -151,29 +185,34 @@ def _allocation_and_multiplicity(design: TrialDesign, lang: Language) -> tuple[s
                "One group: every participant follows the same approach and there is no "
                "comparison group. The report describes the outcomes but cannot show what "
                "the approach itself achieved.")
-        return (one, _multiplicity_line(lang)) if len(design.strata) > 1 else (one,)
+        return ((one, _multiplicity_line(lang, _primary(design, lang)))
+                if len(design.strata) > 1 else (one,))
     randomised = design.allocation == "randomised"
+    multiplicity = _multiplicity_line(lang, _primary(design, lang))
+    stratum = Wording.of(design).stratum(lang)
     if lang == "nl":
-        return ("Toewijzing: " + ("door loting binnen loonwaardeband (gestratificeerde "
+        return ("Toewijzing: " + (f"door loting binnen {stratum} (gestratificeerde "
                                   "permuterende blokken)." if randomised else
                                   "door klantmanagers, niet geloot; vergelijkingen tussen de "
                                   "groepen zijn gecorrigeerd voor kenmerken bij de start maar "
                                   "blijven verbanden."),
-                _multiplicity_line(lang))
-    return ("Allocation: " + ("randomised within wage-value band (stratified permuted "
+                multiplicity)
+    return ("Allocation: " + (f"randomised within {stratum} (stratified permuted "
                               "blocks)." if randomised else "by caseworkers, not randomised; "
                               "comparisons of the groups are adjusted for baseline "
                               "characteristics but remain associations."),
-            _multiplicity_line(lang))
+            multiplicity)
 
 
-def _multiplicity_line(lang: Language) -> str:
-    """The limitations' paragraph on multiple testing."""
+def _multiplicity_line(lang: Language, primary: str | None = None) -> str:
+    """The limitations' paragraph on multiple testing; ``primary`` names a primary
+    outcome other than the default regular-work outflow."""
     if lang == "nl":
         return ("Meervoudig toetsen: de secundaire vergelijkingen zijn volgens Holm "
-                "gecorrigeerd; de primaire uitkomst (uitstroom naar regulier werk) niet.")
+                "gecorrigeerd; de primaire uitkomst ("
+                + ("uitstroom naar regulier werk" if primary is None else primary) + ") niet.")
     return ("Multiplicity: the secondary comparisons are Holm-adjusted; the primary outcome "
-            "(regular-work outflow) is not.")
+            "(" + ("regular-work outflow" if primary is None else primary) + ") is not.")
 
 
 def _large_trial_line(lang: Language, *, compared: bool = True) -> str:

@@ -15,6 +15,9 @@ _TEXT: dict[str, tuple[str, str]] = {
     "subtitle": ("Stand per {as_of}; ESF-project, re-integratie van langdurig "
                  "bijstandsgerechtigden", "As of {as_of}; ESF project, re-integration of "
                  "long-term social-assistance recipients"),
+    "subtitle_no_esf": ("Stand per {as_of}; re-integratie van langdurig "
+                        "bijstandsgerechtigden", "As of {as_of}; re-integration of "
+                        "long-term social-assistance recipients"),
     "summary": ("Samenvatting voor de subsidiegever", "Summary for the funder"),
     "consort": ("Deelnemersstroom", "Participant flow"),
     "baseline": ("Kenmerken bij de start", "Characteristics at entry"),
@@ -38,6 +41,17 @@ _TEXT: dict[str, tuple[str, str]] = {
                                 "outcome. Denominator: every household with a member "
                                 "enrolled by the as-of date. The ESF indicators count "
                                 "persons."),
+    "outcomes_unit_household_no_esf": ("Eenheid: huishoudens (deelnemers met hetzelfde "
+                                       "huishoudnummer; wie er geen heeft, telt als eigen "
+                                       "huishouden). Een huishouden telt mee zodra een van "
+                                       "de leden de uitkomst bereikt. Noemer: alle "
+                                       "huishoudens met een lid dat op de peildatum was "
+                                       "ingestroomd.", "Unit: households (participants "
+                                       "sharing a household id; anyone without one is a "
+                                       "household of their own). A household counts once "
+                                       "any member reaches the outcome. Denominator: every "
+                                       "household with a member enrolled by the as-of "
+                                       "date."),
     "outcome_line": ("{name}: {description}.", "{name}: {description}."),
     "not_available": ("Niet beschikbaar: {reason}.", "Not available: {reason}."),
     "suppressed": ("onderdrukt", "suppressed"),
@@ -60,6 +74,13 @@ _TEXT: dict[str, tuple[str, str]] = {
                          "caseworkers, not randomised: comparisons of the groups with and "
                          "without instruments are associations, not proven effects "
                          "(estimators ending in '_non_experimental')."),
+    "non_experimental_arms": ("De groepen ({arm}) zijn door klantmanagers toegewezen, niet "
+                              "geloot: vergelijkingen van {treated} met {control} zijn "
+                              "verbanden, geen bewezen effecten (schatters eindigend op "
+                              "'_non_experimental').", "The arms ({arm}) were assigned by "
+                              "caseworkers, not randomised: comparisons of {treated} with "
+                              "{control} are associations, not proven effects (estimators "
+                              "ending in '_non_experimental')."),
     "target_met": ("Het doel van {target} uitstroom naar regulier werk is gehaald.",
                    "The target of {target} outflow to regular work was met."),
     "target_not_met": ("Het doel van {target} uitstroom naar regulier werk is niet gehaald.",
@@ -173,6 +194,26 @@ _TEXT: dict[str, tuple[str, str]] = {
                   "differences and ratio of the odds ratios) and its confidence interval; "
                   "absolute (risk difference) and relative (risk ratio, odds ratio) effects "
                   "stand side by side."),
+    "factorial_design": ("Factorieel ontwerp (CONSORT-uitbreiding voor factoriële trials): "
+                         "deelnemers zijn ingedeeld naar {stratum} ({strata}) en naar {arm} "
+                         "({arms}). Een interactie werd niet uitgesloten: het verschil tussen "
+                         "{treated} en {control} wordt per {stratum} gerapporteerd, met de "
+                         "interactie (verschil van de risicoverschillen en verhouding van de "
+                         "odds ratio's) en haar betrouwbaarheidsinterval; absolute "
+                         "(risicoverschil) en relatieve (risicoverhouding, odds ratio) "
+                         "effecten staan naast elkaar.",
+                         "Factorial design (CONSORT extension for factorial trials): "
+                         "participants were grouped by {stratum} ({strata}) and by {arm} "
+                         "({arms}). An interaction was not ruled out: the difference between "
+                         "{treated} and {control} is reported per {stratum}, with the "
+                         "interaction (difference of the risk differences and ratio of the "
+                         "odds ratios) and its confidence interval; absolute (risk "
+                         "difference) and relative (risk ratio, odds ratio) effects stand "
+                         "side by side."),
+    "effects_section": ("Verschil tussen {treated} en {control} per {stratum}",
+                        "Difference between {treated} and {control} by {stratum}"),
+    "effects_section_one_stratum": ("Verschil tussen {treated} en {control}",
+                                    "Difference between {treated} and {control}"),
     "fig_consort": ("Deelnemersstroom per cel (CONSORT)", "Participant flow per cell (CONSORT)"),
     "fig_outflow_target": ("Uitstroom naar regulier werk per cel met 95%-BI en het doel",
                            "Regular-work outflow per cell with 95% CI and the target"),
@@ -182,15 +223,25 @@ _TEXT: dict[str, tuple[str, str]] = {
                          "(Kaplan-Meier) met 95%-betrouwbaarheidsinterval",
                          "Cumulative regular-work outflow by band and group (Kaplan-Meier) "
                          "with 95% confidence interval"),
+    "fig_kaplan_meier_groups": ("Cumulatieve uitstroom naar regulier werk per groep "
+                                "(Kaplan-Meier) met 95%-betrouwbaarheidsinterval",
+                                "Cumulative regular-work outflow by group (Kaplan-Meier) "
+                                "with 95% confidence interval"),
     "fig_cumulative_incidence": ("Cumulatieve incidentie van regulier werk, andere uitstroom "
                                  "als concurrerende gebeurtenis", "Cumulative incidence of "
                                  "regular work with other exits as competing events"),
     "fig_wage_value": ("Voorspelde loonwaarde in de tijd per band en groep",
                        "Predicted wage value over time by band and group"),
+    "fig_wage_value_groups": ("Voorspelde loonwaarde in de tijd per groep",
+                              "Predicted wage value over time by group"),
     "fig_ladder_transitions": ("Participatieladder: trede bij intake en laatste meting",
                                "Participation ladder: rung at intake and last measurement"),
     "fig_instrument_effects": ("Verschil in uitstroom met en zonder instrumenten per band",
                                "Difference in outflow with and without instruments by band"),
+    "fig_instrument_effects_arms": ("Verschil in uitstroom naar regulier werk tussen "
+                                    "{treated} en {control}",
+                                    "Difference in regular-work outflow between {treated} "
+                                    "and {control}"),
     "fig_costs": ("Kosten en besparingen per deelnemer", "Costs and savings per participant"),
     "fig_costs_household": ("Kosten en besparingen per huishouden",
                             "Costs and savings per household"),

@@ -48,6 +48,7 @@ from .style import (
     label,
     mark_unavailable,
     new_figure,
+    wage_bands,
 )
 
 __all__ = ["REPORT_FIGURES", "ReportFigure", "costs_figure", "format_euro",
@@ -212,12 +213,16 @@ def _effect_rows(table: pd.DataFrame, method: Method) -> tuple[str | None, pd.Da
 def _effect_label(term: str, lang: Language) -> str:
     if " - " in term:
         first, second = (term_pairs(p).get("band", p) for p in term.split(" - ", 1))
-        return f"{label('interaction', lang)} ({first}% {label('minus', lang)} {second}%)"
+        unit = "%" if wage_bands((first, second)) else ""  # wage-value bands are percentages
+        return (f"{label('interaction', lang)} ({first}{unit} {label('minus', lang)} "
+                f"{second}{unit})")
     return cell_label(term, lang)
 
 
 def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
-                              method: Method = "auto") -> Figure:
+                              method: Method = "auto",
+                              arms_compared: tuple[str, str] | None = None,
+                              stratum: str | None = None) -> Figure:
     """Instruments x band: outflow per cell, and risk differences with the interaction.
 
     Parameters
@@ -266,9 +271,10 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
                 left.plot([x], [value], marker=style["marker"], color=style["color"],
                           linestyle="none")
         if bands:
-            left.set_xticks(range(len(bands)), [f"{b}%" for b in bands])
+            unit = "%" if wage_bands(bands) else ""  # wage-value bands are percentages
+            left.set_xticks(range(len(bands)), [f"{b}{unit}" for b in bands])
             left.set_xlim(-0.4, len(bands) - 0.6)
-            left.set_xlabel(label("band", lang))
+            left.set_xlabel(stratum or label("band", lang))
             left.legend(loc="upper left")
         else:
             mark_unavailable(left, lang)
@@ -295,14 +301,19 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
         else:
             mark_unavailable(right, lang)
         right.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        right.set_xlabel(label("risk_difference", lang))
+        named = {} if arms_compared is None else \
+            {"treated": arms_compared[0], "control": arms_compared[1]}
+        suffix = "" if arms_compared is None else "_arms"
+        right.set_xlabel(label("risk_difference" + suffix, lang).format(**named))
         if any(estimator_info(name).non_experimental for name in result.table["estimator"]):
-            fig.supxlabel(label("non_experimental", lang), fontsize=7, style="italic")
-        fig.suptitle(label("effects_title", lang))
+            fig.supxlabel(label("non_experimental" + suffix, lang), fontsize=7,
+                          style="italic")
+        fig.suptitle(label("effects_title" + suffix, lang).format(**named))
     return fig
 
 
 def costs_figure(result: AnalysisResult, *, lang: Language = "nl",
+                 arms_compared: tuple[str, str] | None = None,
                  unit: Literal["person", "household"] = "person") -> Figure:
     """Mean instrument costs, benefit savings and net savings per arm, and their differences
     between arms with bootstrap intervals (a single-arm design, whose result compares
@@ -314,6 +325,9 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl",
         ``analysis.results["costs"]``: rows ``mean_*_eur`` per ``arm:<arm>`` and
         ``mean_*_difference_eur_bootstrap_percentile`` per comparison.
     lang : {"nl", "en"}
+    arms_compared : (str, str), optional
+        The arm compared and the control arm, for a design whose arms are not
+        instruments yes / no: the panel of differences names them.
 
     Examples
     --------
@@ -364,7 +378,9 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl",
         if right is not None:
             right.set_xticks(range(len(_COSTS)), [label(k, lang).replace(" ", "\n", 1)
                                                   for k in _COSTS])
-            right.set_title(label("difference_arms", lang))
+            right.set_title(label("difference_arms", lang) if arms_compared is None else
+                            label("difference_arms_named", lang).format(
+                                treated=arms_compared[0], control=arms_compared[1]))
         for ax in (left, right) if right is not None else (left,):
             ax.axhline(0, color="0.3", linewidth=0.7)
             ax.yaxis.set_major_formatter(euro)
@@ -404,6 +420,8 @@ def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
                    counts: ConsortCounts | None = None,
                    primary: str | None = None,
                    outcome_names: dict[str, str] | None = None,
+                   arms_compared: tuple[str, str] | None = None,
+                   stratum: str | None = None,
                    unit: Literal["person", "household"] = "person") -> dict[str, Figure]:
     """Every report figure whose result the analysis has, by file stem.
 
@@ -414,8 +432,10 @@ def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
     (the primary outcome in words, when it is not the default regular-work outflow)
     names the target figure, and the regular-work survival figures then draw no
     target: the target belongs to the primary outcome. ``outcome_names`` (outcome name
-    -> words) label the curves of the declared outcomes; ``unit`` (the design's) says
-    what the costs figure's means are per.
+    -> words) label the curves of the declared outcomes. ``arms_compared`` (the arm
+    compared and the control arm) and ``stratum`` (the strata's name) are a design's
+    own words where its arms are not instruments yes / no and its strata not
+    wage-value bands; ``unit`` (the design's) says what the costs figure's means are per.
     """
     check_option("report_figures", "lang", lang, Language)
     figures = {} if counts is None else {"consort": consort_figure(counts, lang=lang)}
@@ -432,7 +452,9 @@ def report_figures(analysis: TrialAnalysis, *, lang: Language = "nl",
             options["outcome"] = primary
         elif key == "outcomes":
             options["names"] = outcome_names
+        elif key == "effects":
+            options.update(arms_compared=arms_compared, stratum=stratum)
         elif key == "costs":
-            options["unit"] = unit
+            options.update(arms_compared=arms_compared, unit=unit)
         figures[stem] = function(analysis.results[key], lang=lang, **options)
     return figures

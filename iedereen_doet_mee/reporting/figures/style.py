@@ -27,8 +27,8 @@ from ...analysis.results import AnalysisResult
 from ...analysis.terms import term_pairs
 
 __all__ = ["CELL_COLOURS", "LABELS", "OKABE_ITO", "Language", "arm_label", "cell_label",
-           "cell_styles", "check_result", "house_style", "label",
-           "mark_unavailable", "new_figure"]
+           "cell_styles", "check_result", "house_style", "instrument_arms", "label",
+           "mark_unavailable", "new_figure", "wage_bands"]
 
 Language = Literal["nl", "en"]
 
@@ -120,6 +120,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "rung_6": ("betaald werk zonder ondersteuning", "paid work without support"),
     "effects_title": ("Uitstroom naar regulier werk: met tegen zonder instrumenten",
                       "Outflow to regular work: with versus without instruments"),
+    "effects_title_arms": ("Uitstroom naar regulier werk: {treated} tegen {control}",
+                           "Outflow to regular work: {treated} versus {control}"),
+    "risk_difference_arms": ("Verschil: {treated} min {control}",
+                             "Difference: {treated} minus {control}"),
+    "non_experimental_arms": ("Groepen niet gerandomiseerd: samenhang, geen causaal effect",
+                              "Arms not randomised: association, not a causal effect"),
+    "difference_arms_named": ("Verschil: {treated} min\n{control} (bootstrap-interval)",
+                              "Difference: {treated} minus\n{control} (bootstrap interval)"),
     "cell_shares": ("Aandeel per cel", "Share per cell"),
     "risk_difference": ("Verschil: met minus zonder instrumenten",
                         "Difference: with minus without instruments"),
@@ -172,6 +180,23 @@ LABELS: dict[str, tuple[str, str]] = {
                         "band gerandomiseerd.",
                         "The wage-value band is a characteristic at intake; instruments were "
                         "randomised within band."),
+    "design_assigned_note": ("{stratum} is een kenmerk bij intake; de groepen ({arm}) zijn "
+                             "toegewezen, niet gerandomiseerd.", "The {stratum} is a "
+                             "characteristic at intake; the arms ({arm}) were assigned, not "
+                             "randomised."),
+    "design_randomised_note": ("{stratum} is een kenmerk bij intake; de groepen ({arm}) zijn "
+                               "binnen {stratum} gerandomiseerd.", "The {stratum} is a "
+                               "characteristic at intake; the arms ({arm}) were randomised "
+                               "within {stratum}."),
+    "design_assigned_note_one_stratum": ("De groepen ({arm}) zijn toegewezen, niet "
+                                         "gerandomiseerd.", "The arms ({arm}) were "
+                                         "assigned, not randomised."),
+    "design_randomised_note_one_stratum": ("De groepen ({arm}) zijn gerandomiseerd.",
+                                           "The arms ({arm}) were randomised."),
+    "primary_itt_note": ("Analyse van de primaire uitkomst ({outcome}) volgens "
+                         "intention-to-treat: wie uitviel telt mee tot de laatste bekende dag.",
+                         "Analysis of the primary outcome ({outcome}) by intention to treat: "
+                         "people lost to follow-up count up to their last known day."),
     "single_arm_note": ("Eén groep: alle deelnemers volgen dezelfde aanpak; er is geen "
                         "vergelijkingsgroep.", "One group: every participant follows the "
                         "same approach; there is no comparison group."),
@@ -213,6 +238,32 @@ def label(key: str, lang: Language) -> str:
 
 
 _RANGE = re.compile(r"^\d+(?:\.\d+)?-\d+(?:\.\d+)?$")
+
+
+def wage_bands(strata: Iterable[str]) -> bool:
+    """Whether every stratum is a wage-value band such as ``"40-60"`` (as in "Iedereen
+    doet mee"); the report then speaks of wage-value bands, otherwise of the design's own
+    ``stratum_label``.
+
+    Examples
+    --------
+    >>> wage_bands(("40-60", "60-80")), wage_bands(("all",))
+    (True, False)
+    """
+    strata = tuple(strata)
+    return bool(strata) and all(_RANGE.match(s) for s in strata)
+
+
+def instrument_arms(arms: Iterable[str]) -> bool:
+    """Whether the arms are instruments yes / no (as in "Iedereen doet mee"); the report
+    then speaks of receiving instruments, otherwise of the design's own ``arm_label``.
+
+    Examples
+    --------
+    >>> instrument_arms(("no", "yes")), instrument_arms(("kompas",))
+    (True, False)
+    """
+    return sorted(arms) == ["no", "yes"]
 
 
 def _band_text(band: str, lang: Language) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..disclosure import suppress_statistics, suppress_table
 from ..document.texts import Language, fmt_number, fmt_percent, text
-from .consort import ALL, ConsortCounts
+from .consort import ALL, COUNT_NAMES, ConsortCounts, shown_counts
 
 __all__ = ["baseline_text_table", "consort_suppression", "consort_text_table",
            "esf_text_table"]
@@ -44,11 +44,15 @@ def consort_suppression(counts: ConsortCounts, threshold: int
 
 def consort_text_table(counts: ConsortCounts, hidden: dict[tuple[str, str, str], bool],
                        lang: Language) -> pd.DataFrame:
-    """One row per CONSORT count, one column per cell and the total."""
+    """One row per CONSORT count the diagram shows (:func:`~.consort.shown_counts`), one
+    column per cell and the total."""
     table = counts.table
     columns = [(b, a) for b in counts.strata for a in counts.arms] + [(ALL, ALL)]
+    shown = {name for _, name in shown_counts(counts)}
     rows = []
     for name in dict.fromkeys(table["count"]):
+        if name not in shown and any(name == n for _, n in COUNT_NAMES):
+            continue
         row = [name.replace("_", " ")]
         for band, arm in columns:
             try:

@@ -25,9 +25,19 @@ from matplotlib.textpath import TextToPath
 from ...analysis.common import check_option
 from ...analysis.outcomes import derive_outcomes
 from ...data.loading import TrialData
-from ..figures.style import OKABE_ITO, Language, cell_label, house_style, label, new_figure
+from ..figures.style import (
+    OKABE_ITO,
+    Language,
+    cell_label,
+    house_style,
+    instrument_arms,
+    label,
+    new_figure,
+    wage_bands,
+)
 
-__all__ = ["ALL", "COUNT_NAMES", "ConsortCounts", "consort_counts", "consort_figure"]
+__all__ = ["ALL", "COUNT_NAMES", "ConsortCounts", "consort_counts", "consort_figure",
+           "shown_counts"]
 
 Analysis = Literal["intention_to_treat", "complete_cases"]
 #: The label of a margin (all bands or all arms) in :attr:`ConsortCounts.table`; design
@@ -62,6 +72,9 @@ class ConsortCounts:
         The design's allocation method (``"assigned"`` or ``"randomised"``).
     analysis : str
         ``"intention_to_treat"`` or ``"complete_cases"``.
+    stratum_label, arm_label : str
+        The design's names of its strata and arms, for the diagram's note when they are
+        not wage-value bands and instruments yes / no.
     """
 
     table: pd.DataFrame
@@ -70,6 +83,8 @@ class ConsortCounts:
     arms: tuple[str, ...]
     allocation: str
     analysis: str
+    stratum_label: str = "wage-value band"
+    arm_label: str = "instruments"
 
     def count(self, name: str, band: str = ALL, instruments: str = ALL) -> int | None:
         """One count (``None`` when not recorded).
@@ -194,7 +209,8 @@ def consort_counts(trial: TrialData, *, as_of: dt.date | str | None = None,
         rows += _cell_rows(stage, name, values[name], frame, strata, arms)
     table = pd.DataFrame(rows, columns=_COLUMNS)
     table["n"] = table["n"].astype("Int64")
-    return ConsortCounts(table, outcomes.as_of, strata, arms, design.allocation, analysis)
+    return ConsortCounts(table, outcomes.as_of, strata, arms, design.allocation, analysis,
+                         design.stratum_label, design.arm_label)
 
 
 # --- the diagram -------------------------------------------------------------------------
@@ -270,9 +286,33 @@ def _stage(ax, y0: float, y1: float, key: str, lang: Language) -> None:
             ha="center", va="center", fontsize=_FONT + 0.5, fontweight="bold")
 
 
+def shown_counts(counts: ConsortCounts) -> tuple[tuple[str, str], ...]:
+    """The (stage, count) pairs of :data:`COUNT_NAMES` that the diagram and the table
+    show: whether a participant received instruments only when the arms are
+    instruments yes / no (another design's arms are approaches, which receiving an
+    instrument does not tell apart)."""
+    if instrument_arms(counts.arms):
+        return COUNT_NAMES
+    return tuple(pair for pair in COUNT_NAMES
+                 if pair[1] not in ("received_instruments", "no_instruments"))
+
+
+def _allocation_note(counts: ConsortCounts, lang: Language) -> str:
+    """How the arms were allocated: the words of "Iedereen doet mee" for wage-value
+    bands crossed with instruments yes / no, else the design's own labels."""
+    if len(counts.arms) == 1:
+        return label("single_arm_note", lang)
+    if wage_bands(counts.strata) and instrument_arms(counts.arms):
+        return label(f"{counts.allocation}_note", lang)
+    one = "_one_stratum" if len(counts.strata) == 1 else ""
+    note = label(f"design_{counts.allocation}_note{one}", lang).format(
+        stratum=counts.stratum_label, arm=counts.arm_label)
+    return note[:1].upper() + note[1:]
+
+
 def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
                    suppressed: Mapping[tuple[str, str, str], bool] | None = None,
-                   suppressed_text: str = "<10") -> Figure:
+                   suppressed_text: str = "<10", primary: str | None = None) -> Figure:
     """Draw the CONSORT flow diagram of ``counts``, one column per cell.
 
     Parameters
@@ -286,6 +326,9 @@ def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
         :meth:`ConsortCounts.keys`. They show as ``suppressed_text``.
     suppressed_text : str
         What a hidden count shows (default ``"<10"``).
+    primary : str, optional
+        The primary outcome in words, when it is not the default (persons leaving
+        benefit for regular work); the note on the analysis then names it.
 
     Returns
     -------
@@ -323,7 +366,7 @@ def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
     centre = (xs[0] + xs[-1] + box_w) / 2
     rows = []
     for stage in ("allocation", "follow_up", "analysis"):
-        names = [n for s, n in COUNT_NAMES if s == stage]
+        names = [n for s, n in shown_counts(counts) if s == stage]
         row = []
         for band, arm in cells:
             name = cell_label(f"band={band}:instruments={arm}", lang)
@@ -341,10 +384,14 @@ def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
     enrolled = _lines([(item(("enrolled", ALL, ALL)), False)], top_w - 0.1)
     late_lines = _lines([(item(("enrolled_after_as_of", ALL, ALL)), False)], side_w - 0.1)
     # one arm: no allocation between arms to describe, only that there is one group
-    notes = [label("single_arm_note" if len(counts.arms) == 1 else f"{counts.allocation}_note",
-                   lang),
-             label("itt_note" if counts.analysis == "intention_to_treat" else "complete_note",
-                   lang), f"{label('as_of', lang)} {_format_date(counts.as_of, lang)}."]
+    if counts.analysis != "intention_to_treat":
+        analysed = label("complete_note", lang)
+    elif primary is None:
+        analysed = label("itt_note", lang)
+    else:
+        analysed = label("primary_itt_note", lang).format(outcome=primary)
+    notes = [_allocation_note(counts, lang), analysed,
+             f"{label('as_of', lang)} {_format_date(counts.as_of, lang)}."]
     note_lines = _lines([(n, False) for n in notes], width - 0.3)
     h_a, h_s, h_e = (len(x) * _LINE + 2 * _PAD for x in (assessed, side[0], enrolled))
     height = 0.1 + h_a + 0.15 + h_s + 0.3 + h_e + 0.35
