@@ -225,6 +225,18 @@ def chain_assumptions(design: TrialDesign) -> dict[str, object]:
     manifest of a chain design (``chain_data``), so that a trial directory says how its
     chain rows were made.
 
+    Parameters
+    ----------
+    design : TrialDesign
+        A design that declares a chain.
+
+    Returns
+    -------
+    dict
+        The generator and its stream, the share entering the first stage, the share
+        moving on and the mean months per stage, the waiting days, and the uptake,
+        months and cost of each practical-support kind.
+
     Examples
     --------
     >>> from iedereen_doet_mee.design import TrialDesign
@@ -256,6 +268,19 @@ def with_chain(trial: TrialData, *, seed: int) -> TrialData:
     ``python -m iedereen_doet_mee.simulate --design``) calls: the stream is
     ``numpy.random.SeedSequence([seed, CHAIN_STREAM])``, so the same seed gives the same
     rows and the draws never repeat those of the simulator or of the optional data.
+
+    Parameters
+    ----------
+    trial : TrialData
+        A simulated trial.
+    seed : int
+        The seed of the simulation.
+
+    Returns
+    -------
+    TrialData
+        ``trial`` itself without a chain; else a new trial whose instrument rows of the
+        stages and support kinds follow the chain.
 
     Examples
     --------
