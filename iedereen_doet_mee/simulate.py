@@ -2,6 +2,8 @@
 
 Writes a complete simulated trial directory (tables, ``design.toml`` and
 ``manifest.json``) that passes validation. The same seed gives byte-identical files.
+A design that declares a chain of stages gets instrument rows that follow it
+(``docs/chains.md``).
 """
 
 from __future__ import annotations

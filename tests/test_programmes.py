@@ -1,12 +1,14 @@
 """The programmes of the seed documents ship as simulated trial directories (issue 12,
-item 7): ``data/programmes/{schiedam,arnhem,leeuwarden}``, written by one command
-(``python tools/make_programmes.py``) from the designs in ``tools/programmes/``.
+item 7): ``data/programmes/{schiedam,arnhem,leeuwarden,maastricht}``, written by one
+command (``python tools/make_programmes.py``) from the designs in ``tools/programmes/``.
 
 Checked here: each folder validates and is exactly what the command makes; the
 simulated figures lie within 4 Monte Carlo standard errors of the published ones the
 simulation was tuned to, both in the bundled folders (a programme's own size) and in a
 simulation twenty times larger (the tuning holds in expectation); Leeuwarden counts
-about 1,000 households; Schiedam's money is counted as Schiedam did; and a report on a
+about 1,000 households; Schiedam's money is counted as Schiedam did; Maastricht's
+folder holds its chain (rows of every stage and kind of practical support, with the
+assumptions in the manifest) and its report shows every stage; and a report on a
 programme speaks of the programme's own primary outcome.
 """
 
@@ -25,6 +27,7 @@ from iedereen_doet_mee import read_design
 from iedereen_doet_mee.analysis import (
     analyse_trial,
     by_unit,
+    chain_flow,
     declared_outcome_shares,
     outcome_events,
 )
@@ -32,6 +35,7 @@ from iedereen_doet_mee.data import load_trial, validate_trial_directory
 from iedereen_doet_mee.output_folder import MARKER
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report, read_results
 from iedereen_doet_mee.simulation import simulate_trial, with_optional_data
+from iedereen_doet_mee.simulation.chain_data import chain_assumptions
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "data" / "programmes"
@@ -63,8 +67,8 @@ def _within_four_standard_errors(estimate: float, published: float, n: int) -> b
     return abs(estimate - published) <= 4 * math.sqrt(published * (1 - published) / n)
 
 
-def test_the_three_programmes_and_no_other_folder():
-    assert NAMES == ("schiedam", "arnhem", "leeuwarden")
+def test_the_four_programmes_and_no_other_folder():
+    assert NAMES == ("schiedam", "arnhem", "leeuwarden", "maastricht")
     assert sorted(p.name for p in FOLDER.iterdir() if p.is_dir()) == sorted(NAMES)
     assert (FOLDER / "README.md").is_file()
 
@@ -73,7 +77,8 @@ def test_the_three_programmes_and_no_other_folder():
 def test_every_programme_folder_validates(name):
     report = validate_trial_directory(FOLDER / name)
     assert report.is_valid, report.summary()
-    # the one warning: no instruments are recorded (the programmes declare none)
+    # the one warning: no instruments are recorded (the programmes without a chain
+    # declare none)
     assert set(report.warnings["rule"]) <= {"no_records"}, report.summary()
     assert set(report.warnings["file"]) <= {"instruments.csv"}
     assert read_design(FOLDER / name / "design.toml") == read_design(
@@ -184,6 +189,58 @@ def test_schiedam_counts_its_money_as_schiedam_did():
     assert left == outcomes.loc["outcome=left_benefit", "statistic"]
     assert rows.loc["annualised_benefit_savings_eur", "estimate"] == left * 15_000
     assert trial.design.money.savings_per_outflow_per_year * 134 == 2_010_000  # as published
+
+
+def test_maastricht_holds_its_chain_and_publishes_no_figure():
+    programme = MAKE.PROGRAMMES["maastricht"]
+    assert programme.published == ()  # seed 002 publishes no figure: nothing is tuned
+    trial = load_trial(FOLDER / "maastricht")
+    design = trial.design
+    assert design.chain == ("intake", "talent_assessment", "work_experience", "job_matching")
+    assert set(design.practical_support_kinds) == {
+        "bus_card", "bicycle", "travel_allowance", "childcare", "work_clothes",
+        "certificate_of_conduct"}
+    assert design.target_outflow is None and design.arms == ("keten",)
+    assert not design.simulation  # no [simulation] table: nothing tuned
+    rows = trial.table("instruments")
+    people = rows.groupby("kind")["participant_id"].nunique()
+    assert set(people.index) == {*design.chain, *design.practical_support_kinds}
+    # every stage and kind has at least 10 people, so the report can show it
+    assert (people >= 10).all(), people
+    entered = people.reindex(list(design.chain))
+    assert entered.is_monotonic_decreasing
+    flow = chain_flow(trial).table.set_index(["term", "estimator"])["estimate"]
+    for stage in design.chain:
+        assert flow[(f"stage={stage}", "chain_people")] == entered[stage]
+    assert flow[("overall", "chain_people")] == len(trial.participants) == 400
+    manifest = json.loads((FOLDER / "maastricht" / "manifest.json").read_text("utf-8"))
+    assert manifest["chain_data"] == json.loads(json.dumps(chain_assumptions(design)))
+    # the outcomes of the source: a job (subsidised or not), day activities,
+    # volunteering, and leaving benefit; the activities table holds the two kinds
+    shares = _shares(trial)
+    assert {t for t in shares if ":" not in t} == {
+        "outcome=job", "outcome=day_activity", "outcome=volunteering",
+        "outcome=left_benefit"}
+    assert design.outcome("job").subsidised == "any"
+    assert set(trial.activities["kind"]) == {"day_activity", "volunteering"}
+    assert all(n == 400 for _, n in (shares[t] for t in shares if ":" not in t))
+
+
+@pytest.mark.slow
+def test_the_maastricht_report_shows_every_stage_of_its_chain(tmp_path):
+    out = build_report(ReportSettings(data=FOLDER / "maastricht", out=tmp_path / "report",
+                                      lang="en", n_draws=50, n_bootstrap=50,
+                                      diagnosis_sims=100))
+    html = (out / "report.html").read_text(encoding="utf-8")
+    body = html.split('<h2 id="chain">', 1)[1].split("<h2 ", 1)[0]
+    for stage in ("Intake", "Talent assessment", "Work experience", "Job matching"):
+        assert stage in body, stage
+    assert body.count("<table") == 4 + 3  # a table per stage, none, status, support
+    _, records = read_results(out / "results.json")
+    chain = records[(records["question"] == "chain") & (records["estimator"] == "chain_people")]
+    shown = chain.set_index("term")
+    for stage in ("intake", "talent_assessment", "work_experience", "job_matching"):
+        assert not shown.loc[f"stage={stage}", "suppressed"], stage
 
 
 @pytest.mark.slow

@@ -1,19 +1,26 @@
 """Opt-in chain data for a simulated trial (:func:`add_chain`): people pass through the
 stages in order, stop when they leave benefit or the project, nothing is written that
 was not known by the cut-off, the same seed gives the same rows, and the result is a
-valid trial directory."""
+valid trial directory. ``python -m iedereen_doet_mee.simulate --design`` with a chain
+design writes such rows (:func:`with_chain`), and the report on them has its chain
+section; a design without a chain is written as before."""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from iedereen_doet_mee import simulate, write_design
+from iedereen_doet_mee.analysis import chain_flow
 from iedereen_doet_mee.data import load_trial, validate_trial_directory
 from iedereen_doet_mee.data.writing import write_trial_directory
 from iedereen_doet_mee.design import TrialDesign
-from iedereen_doet_mee.simulation import simulate_trial
-from iedereen_doet_mee.simulation.chain_data import add_chain
+from iedereen_doet_mee.reporting.build import ReportSettings, build_report
+from iedereen_doet_mee.simulation import simulate_to_directory, simulate_trial, with_chain
+from iedereen_doet_mee.simulation.chain_data import add_chain, chain_assumptions
 
 STAGES = ("intake", "talent_assessment", "work_experience", "job_matching")
 SUPPORT = ("bus_card", "bicycle", "childcare", "work_clothes", "certificate_of_conduct")
@@ -101,3 +108,57 @@ def test_bad_settings_are_refused():
         add_chain(chain, 1, stage_months=0.0)
     with pytest.raises(ValueError, match="support_uptake"):
         add_chain(chain, 1, support_uptake={"practical_support": 2.0})
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    """``simulate --design`` on a chain design, as a user runs it."""
+    root = tmp_path_factory.mktemp("simulate_chain")
+    write_design(DESIGN, root / "design.toml")
+    assert simulate.main(["--out", str(root / "data"), "--seed", "12",
+                          "--design", str(root / "design.toml")]) == 0
+    return root / "data"
+
+
+def test_simulate_with_a_chain_design_writes_rows_of_every_stage(simulated):
+    assert validate_trial_directory(simulated).is_valid
+    trial = load_trial(simulated)
+    rows = trial.table("instruments")
+    entered = rows.groupby("kind")["participant_id"].nunique()
+    assert set(entered.index) == {*STAGES, *SUPPORT}
+    counts = entered.reindex(list(STAGES))
+    assert counts.is_monotonic_decreasing and counts.iloc[-1] >= 10
+    # the rows are those of with_chain on the simulator's trial, and the manifest says so
+    expected = with_chain(simulate_trial(DESIGN, seed=12), seed=12).table("instruments")
+    assert len(rows) == len(expected)
+    assert rows["kind"].value_counts().equals(expected["kind"].value_counts())
+    manifest = json.loads((simulated / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["chain_data"] == json.loads(json.dumps(chain_assumptions(DESIGN)))
+    flow = chain_flow(trial).table.set_index(["term", "estimator"])
+    for stage in STAGES:
+        assert flow.loc[(f"stage={stage}", "chain_people"), "estimate"] == counts[stage]
+
+
+@pytest.mark.slow
+def test_the_report_on_a_simulated_chain_has_the_chain_section(simulated, tmp_path):
+    out = build_report(ReportSettings(data=simulated, out=tmp_path / "report", lang="en",
+                                      n_draws=50, n_bootstrap=50, diagnosis_sims=100))
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert '<h2 id="chain">' in html
+    body = html.split('<h2 id="chain">', 1)[1].split("<h2 ", 1)[0]
+    for stage in ("Intake", "Talent assessment", "Work experience", "Job matching"):
+        assert stage in body, stage
+    assert body.count("<table") == len(STAGES) + 3
+    assert (out / "figures" / "chain_flow.svg").stat().st_size > 0
+
+
+def test_a_design_without_a_chain_is_written_as_before(tmp_path):
+    """No chain: no ``chain_data`` in the manifest and the simulator's own rows."""
+    design = TrialDesign(n_per_cell=10)
+    simulate_to_directory(tmp_path / "data", design=design, seed=3)
+    manifest = json.loads((tmp_path / "data" / "manifest.json").read_text(encoding="utf-8"))
+    assert "chain_data" not in manifest
+    written = load_trial(tmp_path / "data").table("instruments")
+    assert len(written) == len(simulate_trial(design, seed=3).table("instruments"))
+    plain = simulate_trial(design, seed=3)
+    assert with_chain(plain, seed=3) is plain

@@ -95,6 +95,9 @@ PROGRAMMES: dict[str, Programme] = {p.name: p for p in (
     )),
     # no outcome figures published: the number of households is the only figure
     Programme("leeuwarden", seed=20100407, optional_data=("households", "activities")),
+    # no figures published at all; the design declares a chain, so the folder holds
+    # instrument rows that follow it (simulate_to_directory adds them)
+    Programme("maastricht", seed=20210101, optional_data=("activities",)),
 )}
 
 

@@ -22,10 +22,12 @@ import pandas as pd
 from ..data.loading import TrialData
 from ..dates import DAYS_PER_MONTH
 from ..design.chain import support_kinds
+from ..design.trial_design import TrialDesign
 from .optional_data import _generator, _replace
 
-__all__ = ["ENTER_FIRST", "MOVE_ON", "STAGE_COST_PER_MONTH", "STAGE_MONTHS", "SUPPORT_COST",
-           "SUPPORT_MONTHS", "SUPPORT_UPTAKE", "WAIT_DAYS", "add_chain"]
+__all__ = ["CHAIN_STREAM", "ENTER_FIRST", "MOVE_ON", "STAGE_COST_PER_MONTH", "STAGE_MONTHS",
+           "SUPPORT_COST", "SUPPORT_MONTHS", "SUPPORT_UPTAKE", "WAIT_DAYS", "add_chain",
+           "chain_assumptions", "with_chain"]
 
 #: Share of the enrolled who enter the first stage. Assumption; Maastricht's Social
 #: Affairs is "usually the starting point", and some start work the week after without
@@ -63,6 +65,11 @@ SUPPORT_COST: Mapping[str, float] = {
     "certificate_of_conduct": 40.0,
 }
 OTHER_SUPPORT_COST = 100.0
+#: The entropy of the chain's random stream next to a simulation's seed:
+#: :func:`with_chain` draws from ``numpy.random.SeedSequence([seed, CHAIN_STREAM])``,
+#: apart from the simulator's streams (children of ``SeedSequence(seed)``) and the
+#: optional data's (``SeedSequence([seed, 1])``).
+CHAIN_STREAM = 2
 
 
 def _by_stage(name: str, value: float | Mapping[str, float], stages: tuple[str, ...],
@@ -209,3 +216,84 @@ def _rows(people: pd.DataFrame, keep: np.ndarray, kind: str, start: np.ndarray,
         "ended_on": np.where(seen[keep], dates(end[keep]), np.datetime64("NaT", "ns")),
         "cost_eur": np.round(cost[keep], 2),
     })
+
+
+def chain_assumptions(design: TrialDesign) -> dict[str, object]:
+    """The assumptions :func:`add_chain` uses with its defaults for ``design``'s chain.
+
+    What :func:`~iedereen_doet_mee.simulation.simulate_to_directory` records in the
+    manifest of a chain design (``chain_data``), so that a trial directory says how its
+    chain rows were made.
+
+    Parameters
+    ----------
+    design : TrialDesign
+        A design that declares a chain.
+
+    Returns
+    -------
+    dict
+        The generator and its stream, the share entering the first stage, the share
+        moving on and the mean months per stage, the waiting days, and the uptake,
+        months and cost of each practical-support kind.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.design import TrialDesign
+    >>> facts = chain_assumptions(TrialDesign(chain=("job_coach", "work_experience")))
+    >>> facts["enter_first"], facts["move_on"], facts["support_uptake"]
+    (0.85, {'job_coach': 0.75, 'work_experience': 0.75}, {'practical_support': 0.3})
+    """
+    stages = tuple(design.chain)
+    support = support_kinds(design)
+    return {
+        "generator": "iedereen_doet_mee.simulation.chain_data.add_chain",
+        "stream": f"numpy.random.SeedSequence([seed, {CHAIN_STREAM}])",
+        "enter_first": ENTER_FIRST,
+        "move_on": dict.fromkeys(stages, MOVE_ON),
+        "stage_months": dict.fromkeys(stages, STAGE_MONTHS),
+        "wait_days": WAIT_DAYS,
+        "stage_cost_per_month": STAGE_COST_PER_MONTH,
+        "support_uptake": {k: float(SUPPORT_UPTAKE.get(k, OTHER_SUPPORT_UPTAKE))
+                           for k in support},
+        "support_months": SUPPORT_MONTHS,
+        "support_cost": {k: float(SUPPORT_COST.get(k, OTHER_SUPPORT_COST)) for k in support},
+    }
+
+
+def with_chain(trial: TrialData, *, seed: int) -> TrialData:
+    """:func:`add_chain` with its defaults when the design declares a chain, else ``trial``.
+
+    This is what :func:`~iedereen_doet_mee.simulation.simulate_to_directory` (and so
+    ``python -m iedereen_doet_mee.simulate --design``) calls: the stream is
+    ``numpy.random.SeedSequence([seed, CHAIN_STREAM])``, so the same seed gives the same
+    rows and the draws never repeat those of the simulator or of the optional data.
+
+    Parameters
+    ----------
+    trial : TrialData
+        A simulated trial.
+    seed : int
+        The seed of the simulation.
+
+    Returns
+    -------
+    TrialData
+        ``trial`` itself without a chain; else a new trial whose instrument rows of the
+        stages and support kinds follow the chain.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.design import TrialDesign
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> plain = simulate_trial(seed=1)
+    >>> with_chain(plain, seed=1) is plain
+    True
+    >>> chain = simulate_trial(TrialDesign(chain=("job_coach", "training")), seed=1)
+    >>> again = with_chain(chain, seed=1).table("instruments")
+    >>> again.equals(with_chain(chain, seed=1).table("instruments"))
+    True
+    """
+    if not trial.design.chain:
+        return trial
+    return add_chain(trial, np.random.default_rng(np.random.SeedSequence([seed, CHAIN_STREAM])))

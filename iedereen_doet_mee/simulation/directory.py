@@ -11,6 +11,7 @@ from ..design.trial_design import TrialDesign
 from ..output_folder import output_folder
 from ..provenance import build_manifest, environment_versions, write_manifest
 from ..seeds import DEFAULT_SEED
+from .chain_data import chain_assumptions, with_chain
 from .design_settings import settings_for_design
 from .optional_data import OPTIONAL_DATA, with_optional_data
 from .parameters import SimulationParameters
@@ -36,6 +37,12 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
     :func:`~iedereen_doet_mee.simulation.optional_data.with_optional_data` from streams
     of their own; the default adds none, so the tables are those of
     :func:`~iedereen_doet_mee.simulation.simulate_trial`.
+
+    A design that declares a chain (``[chain]``, ``docs/chains.md``) gets instrument
+    rows that follow it: :func:`~iedereen_doet_mee.simulation.chain_data.with_chain`
+    rewrites the rows of its stages and practical-support kinds on a stream of its own,
+    and the manifest records its assumptions (``chain_data``). Other designs are
+    written exactly as before.
 
     ``directory`` may be new, empty or an earlier output of this function (its files
     are replaced; anything else in it is left alone); any other folder is refused with
@@ -74,10 +81,13 @@ def simulate_to_directory(directory: str | Path, *, design: TrialDesign | None =
         facts["command"] = command
     if optional:
         facts["optional_data"] = optional
+    if design.chain:
+        facts["chain_data"] = chain_assumptions(design)
     facts["environment"] = environment_versions()
     with output_folder(directory, command="simulate") as staging:
         trial = with_optional_data(simulate_trial(design, parameters=parameters, seed=seed),
                                    optional, seed=seed)
+        trial = with_chain(trial, seed=seed)
         names = write_tables(trial, staging, table_format=table_format)
         manifest = write_manifest(staging, build_manifest([staging / n for n in names], **facts))
     return [Path(directory) / n for n in [*names, manifest.name]]
