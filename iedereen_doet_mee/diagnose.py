@@ -3,7 +3,10 @@
 Prints, for every estimator of the primary analysis, bias, RMSE, power, coverage,
 type-S rate, mean estimate and estimand and mean interval width with Monte Carlo
 standard errors, and the probability that the trial meets its outflow target; as a
-text table, or as JSON with ``--json``. A progress bar goes to standard error.
+text table, or as JSON with ``--json``. A design whose primary outcome is not regular
+work of persons also gets that outcome's expected share and interval width
+(:mod:`~iedereen_doet_mee.diagnosis.primary_precision`; key ``primary_outcome`` in the
+JSON). A progress bar goes to standard error.
 
 Exit status: 0 done, 2 invalid design or assumptions, 3 unexpected error.
 """
@@ -24,6 +27,7 @@ from .cli import run_command
 from .design.toml_io import read_design
 from .design.trial_design import TrialDesign
 from .diagnosis.design_diagnosis import DEFAULT_CHUNK_SIZE, diagnose_design, with_outflow
+from .diagnosis.primary_precision import primary_outcome_precision
 from .seeds import DEFAULT_SEED
 from .simulation.design_settings import settings_for_design
 from .simulation.parameters import SimulationParameters
@@ -144,10 +148,17 @@ def _main(argv: Sequence[str] | None) -> int:
     with ExitStack() as stack:
         diagnosis = diagnose_design(**options, sims=args.sims, executor=_executor(args, stack),
                                     progress=not args.no_progress)
+    # a primary outcome other than regular work of persons: its own precision
+    precision = primary_outcome_precision(design, seed=args.seed, parameters=parameters)
     if args.json:
-        print(json.dumps(diagnosis.to_dict(), indent=2, allow_nan=False))
+        found = diagnosis.to_dict()
+        if precision is not None:
+            found["primary_outcome"] = dataclasses.asdict(precision)
+        print(json.dumps(found, indent=2, allow_nan=False))
     else:
         print(diagnosis.to_text())
+        if precision is not None:
+            print("\n" + precision.to_text())
     return 0
 
 

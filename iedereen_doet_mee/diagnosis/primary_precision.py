@@ -39,6 +39,7 @@ from ..design.outcomes import DEFAULT_OUTCOMES
 from ..design.trial_design import TrialDesign
 from ..simulation.design_settings import settings_for_design
 from ..simulation.optional_data import with_optional_data
+from ..simulation.parameters import SimulationParameters
 from ..simulation.trial import simulate_trial
 
 __all__ = ["PrimaryPrecision", "expected_interval_width", "primary_outcome_precision"]
@@ -80,6 +81,26 @@ class PrimaryPrecision:
     probability_target_met: float | None
     level: float
 
+    def to_text(self) -> str:
+        """The precision in one paragraph (what ``diagnose`` prints).
+
+        Examples
+        --------
+        >>> print(PrimaryPrecision("left_benefit", "person", 0.236, 0.004, 11380, 569,
+        ...                        0.071, None, 0.95).to_text())  # doctest: +NORMALIZE_WHITESPACE
+        primary outcome 'left_benefit' (persons): expected share 0.236 (Monte Carlo SE
+        0.004, from 11380 simulated persons); with 569 planned persons the exact 95%
+        interval is expected to be 0.071 wide
+        """
+        units = f"{self.unit}s"
+        met = ("" if self.probability_target_met is None else
+               f"; probability of meeting the target {self.probability_target_met:.3f}")
+        return (f"primary outcome {self.outcome!r} ({units}): expected share "
+                f"{self.expected_share:.3f} (Monte Carlo SE {self.share_std_error:.3f}, from "
+                f"{self.simulated_units} simulated {units}); with {self.planned_units} planned "
+                f"{units} the exact {self.level:.0%} interval is expected to be "
+                f"{self.expected_width:.3f} wide{met}")
+
 
 def expected_interval_width(n: int, p: float, level: float = 0.95) -> float:
     """Expected width of the Clopper-Pearson interval of a Binomial(``n``, ``p``) count.
@@ -115,7 +136,9 @@ def _needs(design: TrialDesign) -> list[str]:
 
 
 def primary_outcome_precision(design: TrialDesign, *, seed: int, scale: int = 20,
-                              level: float = 0.95) -> PrimaryPrecision | None:
+                              level: float = 0.95,
+                              parameters: SimulationParameters | None = None
+                              ) -> PrimaryPrecision | None:
     """Expected share, interval width and chance of meeting the target of the design's
     primary outcome; None for the default outcome (regular work of persons), which
     :func:`~.design_diagnosis.diagnose_design` diagnoses.
@@ -129,6 +152,9 @@ def primary_outcome_precision(design: TrialDesign, *, seed: int, scale: int = 20
     scale : int, default 20
         The simulated trial has ``scale`` times the planned participants of each cell.
     level : float, default 0.95
+    parameters : SimulationParameters, optional
+        The simulation's assumptions; default the design's
+        (:func:`~iedereen_doet_mee.simulation.design_settings.settings_for_design`).
 
     Examples
     --------
@@ -148,7 +174,8 @@ def primary_outcome_precision(design: TrialDesign, *, seed: int, scale: int = 20
     bigger = (sizes * scale if isinstance(sizes, int)
               else tuple((s, a, n * scale) for s, a, n in sizes))
     large = design.replace(n_per_cell=bigger)
-    trial = simulate_trial(large, parameters=settings_for_design(design), seed=seed)
+    parameters = settings_for_design(design) if parameters is None else parameters
+    trial = simulate_trial(large, parameters=parameters, seed=seed)
     trial = with_optional_data(trial, _needs(design), seed=seed)
     people = trial.participants
     households = (people.set_index("participant_id")["household_id"]

@@ -21,6 +21,7 @@ from iedereen_doet_mee.diagnosis.primary_precision import (
     expected_interval_width,
     primary_outcome_precision,
 )
+from iedereen_doet_mee.seeds import DEFAULT_SEED
 from iedereen_doet_mee.simulation import simulate_trial
 from iedereen_doet_mee.simulation.design_settings import settings_for_design
 
@@ -74,3 +75,20 @@ def test_households_are_fewer_units_than_persons():
     found = primary_outcome_precision(design, seed=3, scale=10)
     assert found.unit == "household" and found.probability_target_met is None
     assert 150 < found.planned_units < 300 and found.simulated_units < 3000
+
+
+def test_the_diagnose_command_prints_the_primary_outcome(tmp_path, capsys):
+    import json
+
+    from iedereen_doet_mee.design.toml_io import write_design
+    from iedereen_doet_mee.diagnose import main
+
+    path = tmp_path / "design.toml"
+    write_design(CASELOAD, path)
+    assert main(["--design", str(path), "--sims", "20", "--no-progress"]) == 0
+    assert "primary outcome 'left_benefit' (persons): expected share" in capsys.readouterr().out
+    assert main(["--design", str(path), "--sims", "20", "--no-progress", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["primary_outcome"]
+    direct = primary_outcome_precision(CASELOAD, seed=DEFAULT_SEED)
+    assert found["planned_units"] == 300
+    assert found["expected_share"] == pytest.approx(direct.expected_share, abs=1e-15)
