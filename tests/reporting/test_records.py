@@ -15,6 +15,7 @@ from iedereen_doet_mee.analysis.results import TIDY_COLUMNS, AnalysisResult, tid
 from iedereen_doet_mee.analysis.trial_analysis import TrialAnalysis
 from iedereen_doet_mee.design import TrialDesign
 from iedereen_doet_mee.diagnosis import diagnose_design
+from iedereen_doet_mee.diagnosis.primary_precision import PrimaryPrecision
 from iedereen_doet_mee.reporting import records as records_module
 from iedereen_doet_mee.reporting.figures.estimates import outflow_target_figure
 from iedereen_doet_mee.reporting.parts import PublishedRowsMismatchError, as_published
@@ -55,9 +56,16 @@ def test_design_records_are_read_by_key_and_registered():
     diagnosis = diagnose_design(TrialDesign(allocation="randomised"), sims=100, seed=2)
     mde = pd.Series({"mde": 0.3, "mde_low": 0.25, "mde_high": 0.35, "closed_form_mde": 0.2,
                      "status": "found", "null_rejection_assigned": 0.1})
-    frame = design_records(diagnosis, mde)
+    precision = PrimaryPrecision("left_benefit", "person", 0.24, 0.004, 2000, 100, 0.18,
+                                 0.3, 0.95)
+    frame = design_records(diagnosis, mde, precision)
     assert tuple(frame.columns) == (*RECORD_FIELDS, "suppressed")
     assert set(frame["estimator"]) == set(DESIGN_ESTIMATORS)
+    primary = frame[frame["outcome"] == "left_benefit"].set_index("estimator")
+    assert primary["estimate"].to_dict() == {
+        "primary_outcome_expected_share": 0.24, "primary_outcome_expected_ci_width": 0.18,
+        "primary_outcome_probability_target_met": 0.3}
+    assert (primary["n"] == 100).all()
     by_name = frame.set_index("estimator")
     power = by_name.loc["fisher_exact_two_sided:power"]
     assert power["term"] == "pooled" and power["n"] == 100
