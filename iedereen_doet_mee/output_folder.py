@@ -19,6 +19,13 @@ command's inputs (``--out`` equal to ``--data``, ``--out .`` above it, ...). Pat
 compared after resolving symbolic links, so a link to the input is caught too, and a
 target that is a link to a folder is written into, leaving the link itself alone.
 
+A command whose output is made for an *audience* (the report: ``public`` or
+``internal``) records it in the marker, and an earlier output made for another audience
+is refused as well: a public report folder (perhaps synchronised to a website) is never
+silently filled with a confidential internal one, nor an internal one replaced by a
+public one. A marker without an audience is an output from before audiences existed,
+which were all public.
+
 The output is first written to a hidden staging folder and moved into place only when
 every step succeeded; a run that fails leaves the target as it was.
 """
@@ -43,6 +50,8 @@ __all__ = ["MARKER", "check_new_file", "check_output_folder", "output_folder"]
 MARKER = ".written-by-iedereen_doet_mee.json"
 
 _WRITER = "iedereen_doet_mee"
+#: The audience of an earlier output whose marker names none.
+_FORMER_AUDIENCE = "public"
 _STAGING_PREFIX = ".idm-staging-"
 _OLD_PREFIX = ".idm-replaced-"
 
@@ -90,7 +99,8 @@ def _safe_relative(name: object) -> str | None:
     return str(path)
 
 
-def _read_marker(out: Path, shown: str, command: str) -> dict[str, str]:
+def _read_marker(out: Path, shown: str, command: str, audience: str | None
+                 ) -> dict[str, str]:
     try:
         marker = json.loads((out / MARKER).read_text(encoding="utf-8"))
         files = marker["files"]
@@ -105,11 +115,17 @@ def _read_marker(out: Path, shown: str, command: str) -> dict[str, str]:
     if marker.get("command") != command:
         raise _refuse(shown, f"it holds the output of '{marker.get('command')}', not of "
                       f"'{command}'", _CHOOSE)
+    earlier = marker.get("audience", _FORMER_AUDIENCE)
+    if audience is not None and earlier != audience:
+        raise _refuse(shown, f"it holds a '{command}' made for the {earlier} audience, and "
+                      f"this one is for the {audience} audience", _CHOOSE + " A folder keeps "
+                      "the audience it was first written for, so that a confidential output "
+                      "never takes the place of a public one (or the other way round).")
     return files
 
 
-def check_output_folder(out: str | Path, *, command: str,
-                        inputs: Iterable[str | Path] = ()) -> dict[str, str] | None:
+def check_output_folder(out: str | Path, *, command: str, inputs: Iterable[str | Path] = (),
+                        audience: str | None = None) -> dict[str, str] | None:
     """Check that ``command`` may write its output into ``out``; touch nothing.
 
     Parameters
@@ -122,6 +138,9 @@ def check_output_folder(out: str | Path, *, command: str,
     inputs : iterable of str or Path
         The command's input files and folders; ``out`` may not be, contain or lie
         inside any of them.
+    audience : str, optional
+        Who the output is for (the report: ``"public"`` or ``"internal"``); an earlier
+        output for another audience is refused. None: the command has no audiences.
 
     Returns
     -------
@@ -166,7 +185,7 @@ def check_output_folder(out: str | Path, *, command: str,
         raise _refuse(shown, f"it holds files the package did not write ({listed})",
                       _CHOOSE + " If it is an earlier output of this package written before "
                       "output folders were marked, remove it yourself.")
-    files = _read_marker(resolved, shown, command)
+    files = _read_marker(resolved, shown, command, audience)
     for name, digest in files.items():
         path = resolved / name
         if path.is_symlink() or (path.exists() and (not path.is_file()
@@ -214,8 +233,9 @@ def check_new_file(path: str | Path, *, option: str) -> None:
         raise OutputFolderError(f"{option} {path}: the folder does not exist")
 
 
-def _marker_bytes(command: str, files: dict[str, str]) -> bytes:
+def _marker_bytes(command: str, files: dict[str, str], audience: str | None) -> bytes:
     marker = {"written_by": _WRITER, "command": command,
+              **({} if audience is None else {"audience": audience}),
               "note": "Written by the package: the files listed here are replaced when the "
                       "same command writes this folder again; other files are left alone.",
               "files": dict(sorted(files.items()))}
@@ -272,15 +292,15 @@ def _move_into(staging: Path, out: Path, shown: str, previous: dict[str, str]) -
 
 
 @contextlib.contextmanager
-def output_folder(out: str | Path, *, command: str,
-                  inputs: Iterable[str | Path] = ()) -> Iterator[Path]:
+def output_folder(out: str | Path, *, command: str, inputs: Iterable[str | Path] = (),
+                  audience: str | None = None) -> Iterator[Path]:
     """Write ``command``'s output into ``out`` safely; yields the staging folder to fill.
 
     Checks ``out`` first (:func:`check_output_folder`). The body writes every file into
     the staging folder it is given. When the body returns, the files move into ``out``
-    with the marker :data:`MARKER` listing them, replacing the earlier output of the
-    same command; when it raises, ``out`` is left exactly as it was and the staging
-    folder is removed.
+    with the marker :data:`MARKER` listing them (and ``audience``, when given),
+    replacing the earlier output of the same command and audience; when it raises,
+    ``out`` is left exactly as it was and the staging folder is removed.
 
     Examples
     --------
@@ -293,7 +313,7 @@ def output_folder(out: str | Path, *, command: str,
     ('second', ['.written-by-iedereen_doet_mee.json', 'a.txt'])
     """
     inputs = tuple(inputs)
-    previous = check_output_folder(out, command=command, inputs=inputs)
+    previous = check_output_folder(out, command=command, inputs=inputs, audience=audience)
     target = Path(out).resolve()
     parent = target if previous is not None else target.parent
     try:
@@ -304,9 +324,11 @@ def output_folder(out: str | Path, *, command: str,
                       "Choose a folder you may write in with --out.") from None
     try:
         yield staging
-        (staging / MARKER).write_bytes(_marker_bytes(command, _staged_files(staging)))
+        (staging / MARKER).write_bytes(_marker_bytes(command, _staged_files(staging),
+                                                     audience))
         # checked again: the folder may have changed while the command was working
-        previous = check_output_folder(out, command=command, inputs=inputs)
+        previous = check_output_folder(out, command=command, inputs=inputs,
+                                       audience=audience)
         if previous is None:
             os.replace(staging, target)
         else:

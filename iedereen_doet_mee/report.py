@@ -6,6 +6,11 @@ self-contained ``report.html``, ``report.pdf``, ``results.json``,
 validated first; invalid data print the problems, exit with status 1 and write
 nothing. A run that fails leaves any previous report untouched.
 
+``--audience public`` (the default) applies disclosure control and may be published;
+``--audience internal`` is for the project's steering group and the ESF managing
+authority: nothing suppressed, every page marked confidential, identifiers still never
+shown (``docs/disclosure.md``).
+
 Exit status: 0 written, 1 invalid data, 2 invalid option or design (the design is read
 and the options are checked before anything else), 3 unexpected error.
 """
@@ -25,6 +30,7 @@ from .dates import parse_iso_date
 from .design.toml_io import read_design
 from .design.trial_design import TrialDesign
 from .errors import TrialDataError
+from .reporting.disclosure import AUDIENCES, DEFAULT_THRESHOLD
 from .seeds import DEFAULT_SEED
 
 __all__ = ["main"]
@@ -54,9 +60,15 @@ def _parser() -> argparse.ArgumentParser:
                         help="language of the report (default nl)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help=f"seed of every random step (default {DEFAULT_SEED})")
-    parser.add_argument("--suppress-below", type=int, default=10, metavar="N",
+    parser.add_argument("--suppress-below", type=int, default=None, metavar="N",
                         help="suppress counts below N (zero included) and statistics over "
-                        "fewer than N people (default 10; at least 1)")
+                        f"fewer than N people (default {DEFAULT_THRESHOLD}; at least 1; "
+                        "public reports only)")
+    parser.add_argument("--audience", choices=AUDIENCES, default=AUDIENCES[0],
+                        help="public (default): disclosure control, may be published; "
+                        "internal: for the steering group and the ESF managing authority, "
+                        "nothing suppressed, every page marked 'Vertrouwelijk - niet "
+                        "publiceren' / 'Confidential - not for publication'")
     return parser
 
 
@@ -71,7 +83,10 @@ def _design(args: argparse.Namespace) -> TrialDesign:
 
 def _bad_option(args: argparse.Namespace) -> str | None:
     """What is wrong with the options, or None."""
-    if args.suppress_below < 1:
+    if args.suppress_below is not None and args.audience == "internal":
+        return ("--suppress-below does not go with --audience internal: an internal report "
+                "suppresses nothing. Leave out --suppress-below, or make a public report")
+    if args.suppress_below is not None and args.suppress_below < 1:
         return "--suppress-below must be at least 1"
     if args.seed < 0:
         return f"--seed must be a whole number >= 0, got {args.seed}"
@@ -92,7 +107,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     settings = ReportSettings(data=args.data, design=args.design, out=args.out,
                               as_of=args.as_of, lang=args.lang, seed=args.seed,
-                              suppress_below=args.suppress_below)
+                              suppress_below=args.suppress_below, audience=args.audience)
     start = time.monotonic()
 
     def log(step: str) -> None:

@@ -3,7 +3,10 @@
 Steps: validate and load the data; analyse every research question; diagnose the
 design for the limitations; count the CONSORT flow, the baseline table and the ESF
 indicators; apply disclosure control; draw the figures; write ``results.json``,
-``indicators.xlsx``, ``report.html`` and ``report.pdf``. Everything is written to a
+``indicators.xlsx``, ``report.html`` and ``report.pdf``. An internal report
+(``audience="internal"``, :mod:`~iedereen_doet_mee.reporting.disclosure.audience`)
+skips the suppression, keeps the guard against identifiers and marks every page, the
+workbook and ``results.json`` as confidential. Everything is written to a
 staging folder and moved into place only when every step has succeeded, so a failed
 run leaves any previous report untouched; a folder holding files the package did not
 write is refused (:mod:`~iedereen_doet_mee.output_folder`).
@@ -28,7 +31,7 @@ from ..output_folder import output_folder
 from ..provenance import REPORT_LIBRARIES, environment_versions
 from ..seeds import DEFAULT_SEED
 from ..simulation.directory import simulate_to_directory
-from .disclosure import DEFAULT_THRESHOLD, check_threshold
+from .disclosure import DEFAULT_THRESHOLD, Audience, check_audience, check_threshold
 from .document.content import ReportInputs, build_document
 from .document.html import render_html
 from .document.limitations import limitations, primary_precision_line
@@ -46,7 +49,20 @@ BUNDLED = "the bundled synthetic trial (data/synthetic, seed 20140701)"
 
 @dataclasses.dataclass(frozen=True)
 class ReportSettings:
-    """The options of ``python -m iedereen_doet_mee.report``."""
+    """The options of ``python -m iedereen_doet_mee.report``.
+
+    ``suppress_below`` None is the audience's default: 10 for ``audience="public"``;
+    an ``"internal"`` report suppresses nothing and takes no threshold.
+
+    Examples
+    --------
+    >>> ReportSettings().threshold, ReportSettings(audience="internal").threshold
+    (10, None)
+    >>> ReportSettings(audience="internal", suppress_below=5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: option suppress_below=5 does not apply to audience='internal', ...
+    """
 
     data: Path | None = None
     design: Path | None = None
@@ -54,10 +70,26 @@ class ReportSettings:
     as_of: str | None = None
     lang: Language = "nl"
     seed: int = DEFAULT_SEED
-    suppress_below: int = DEFAULT_THRESHOLD
+    suppress_below: int | None = None
     n_draws: int = 2000
     n_bootstrap: int = 2000
     diagnosis_sims: int = 2000
+    audience: Audience = "public"
+
+    def __post_init__(self) -> None:
+        check_audience(self.audience)
+        if self.audience == "internal" and self.suppress_below is not None:
+            raise ValueError(f"option suppress_below={self.suppress_below!r} does not apply to "
+                             "audience='internal', which suppresses nothing; leave it out")
+        if self.suppress_below is not None:
+            check_threshold(self.suppress_below)
+
+    @property
+    def threshold(self) -> int | None:
+        """Counts below it are suppressed; None: nothing is (the internal report)."""
+        if self.audience == "internal":
+            return None
+        return DEFAULT_THRESHOLD if self.suppress_below is None else self.suppress_below
 
 
 def _git_commit() -> str | None:
@@ -91,8 +123,11 @@ def _provenance(trial: TrialData, settings: ReportSettings, as_of: dt.date,
     rows = [("package", f"iedereen_doet_mee {__version__}"),
             ("git_commit", _git_commit() or "none"),
             ("design", trial.design.name), ("as_of", as_of.isoformat()),
-            ("seed", str(settings.seed)), ("input", source),
-            ("suppress_below", str(settings.suppress_below))]
+            ("seed", str(settings.seed)), ("input", source)]
+    if settings.threshold is None:  # a public report's lines stay as they were
+        rows += [("audience", settings.audience), ("suppress_below", "none")]
+    else:
+        rows.append(("suppress_below", str(settings.threshold)))
     rows += [(f"version {name}", version)
              for name, version in environment_versions(REPORT_LIBRARIES).items()]
     rows += [(f"sha256 {name}", digest) for name, digest in sorted(trial.checksums.items())]
@@ -101,7 +136,7 @@ def _provenance(trial: TrialData, settings: ReportSettings, as_of: dt.date,
 
 def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
            scratch: Path) -> None:
-    lang, threshold = settings.lang, settings.suppress_below
+    lang, threshold = settings.lang, settings.threshold
     log(f"[1/{TOTAL_STEPS}] validating and loading the data")
     trial, source = _load(settings, scratch)
     parts = compute_parts(trial, as_of=settings.as_of, lang=lang, seed=settings.seed,
@@ -115,7 +150,8 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
     provenance = _provenance(trial, settings, as_of, source)
     header = {"design": design.name, "allocation": design.allocation,
               "as_of": as_of.isoformat(), "seed": settings.seed, "language": lang,
-              "suppress_below": threshold, "provenance": dict(provenance)}
+              "audience": settings.audience, "suppress_below": threshold,
+              "provenance": dict(provenance)}
     # the suppression reason is left out: "primary" would tell a reader the count is small
     columns = [*RECORD_FIELDS, "suppressed"]
     results = {"header": header, "records": records_to_json([records[columns]])}
@@ -123,7 +159,8 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
                                                      allow_nan=False) + "\n", encoding="utf-8")
     # the workbook's results sheet: the records of results.json and, last, each
     # estimator's label from the registry in the report's language
-    sheets = {"esf_indicators": parts.esf_shown} if design.esf else {}
+    sheets = _marking_sheet(lang, design.esf) if threshold is None else {}
+    sheets.update({"esf_indicators": parts.esf_shown} if design.esf else {})
     sheets["results"] = records[columns].assign(label=record_labels(records, lang))
     write_workbook(staging / "indicators.xlsx", sheets)
     log(f"[8/{TOTAL_STEPS}] writing report.html and report.pdf")
@@ -136,10 +173,18 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         primary=None if parts.analysis.primary_outcome is None else
         design.primary.describe(lang), unit=design.unit,
         money_lines=_money_lines(design, lang), n_arms=len(design.arms),
-        wording=Wording.of(design))
+        wording=Wording.of(design), audience=settings.audience)
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))
+
+
+def _marking_sheet(lang: Language, esf: bool) -> dict[str, pd.DataFrame]:
+    """The internal workbook's first sheet, named VERTROUWELIJK / CONFIDENTIAL: the
+    marking as its header, what it means below."""
+    marking = text("confidential", lang)
+    line = text("confidential_line" + ("" if esf else "_no_esf"), lang)
+    return {marking.split(" - ")[0].upper(): pd.DataFrame({marking: [line]})}
 
 
 def _limitations(parts: ReportParts, design: TrialDesign, lang: Language) -> tuple[str, ...]:
@@ -195,13 +240,14 @@ def build_report(settings: ReportSettings, *, log: Callable[[str], None] = lambd
     Raises
     ------
     OutputFolderError
-        When ``settings.out`` may not be written (nothing is written or deleted).
+        When ``settings.out`` may not be written (nothing is written or deleted), also
+        when it holds a report made for another audience.
     TrialDataError
         When the data do not validate (nothing is written).
     """
-    check_threshold(settings.suppress_below)
     inputs = [p for p in (settings.data, settings.design) if p is not None]
-    with output_folder(settings.out, command="report", inputs=inputs) as staging, \
+    with output_folder(settings.out, command="report", inputs=inputs,
+                       audience=settings.audience) as staging, \
             tempfile.TemporaryDirectory() as scratch:
         _steps(settings, log, staging, Path(scratch))
     return Path(settings.out).resolve()

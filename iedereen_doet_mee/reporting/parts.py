@@ -24,7 +24,7 @@ from ..data.loading import TrialData
 from ..data.schema import TABLES
 from ..diagnosis.for_report import diagnosis_for_report
 from ..diagnosis.primary_precision import PrimaryPrecision, primary_outcome_precision
-from .disclosure import check_publishable, suppress_results
+from .disclosure import check_publishable, suppress_results, unsuppressed
 from .document.texts import Language, text
 from .document.wording import Wording
 from .records import analysis_records, design_records
@@ -152,10 +152,15 @@ def as_published(analysis: TrialAnalysis, records: pd.DataFrame) -> TrialAnalysi
     return dataclasses.replace(analysis, results=results)
 
 def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
-                  lang: Language = "nl", seed: int, threshold: int, n_draws: int = 2000,
-                  n_bootstrap: int = 2000, diagnosis_sims: int = 2000,
+                  lang: Language = "nl", seed: int, threshold: int | None,
+                  n_draws: int = 2000, n_bootstrap: int = 2000, diagnosis_sims: int = 2000,
                   log: Callable[[str], None] = lambda _: None) -> ReportParts:
-    """Analyse, diagnose, count, suppress and draw: steps 2 to 6 of the report build."""
+    """Analyse, diagnose, count, suppress and draw: steps 2 to 6 of the report build.
+
+    ``threshold`` None is the internal report: nothing is suppressed anywhere (results,
+    CONSORT, baseline, ESF and, since they are drawn from these, the figures); the guard
+    against identifiers runs all the same.
+    """
     from .figures.estimates import report_figures
     from .tables.baseline import baseline_long
     from .tables.consort import consort_counts, consort_figure
@@ -184,8 +189,10 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     log(f"[5/{TOTAL_STEPS}] disclosure control of every result")
     found = analysis_records(analysis)
     classes = disclosure_classes(found["estimator"])
-    records = pd.concat([suppress_results(found, threshold=threshold, **classes),
-                         design_records(diagnosis, mde, precision)], ignore_index=True)
+    shown = unsuppressed(found) if threshold is None else \
+        suppress_results(found, threshold=threshold, **classes)
+    records = pd.concat([shown, design_records(diagnosis, mde, precision)],
+                        ignore_index=True)
     identifiers = _identifiers(trial)
     for name, frame in {**tables, "records": records, "esf": esf_shown}.items():
         check_publishable(frame, name=name, identifiers=identifiers,

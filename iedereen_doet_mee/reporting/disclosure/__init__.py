@@ -10,19 +10,23 @@ that no suppressed number can be worked out from the totals and cells that are s
 - :func:`suppress_statistics`: rates, percentages and means by their denominators.
 - :func:`suppress_results` and :func:`mark_suppressed`: the tidy results frame.
 - :func:`check_publishable`: the guard against identifiers and row-level data.
+- :data:`AUDIENCES`: a ``public`` report gets all of the above; an ``internal`` one (the
+  project's steering group and the ESF managing authority) only the guard, its results
+  passed through :func:`unsuppressed`.
 
 Suppressed numbers are written as :data:`SUPPRESSED` in text and as ``null`` (with
 ``suppressed: true``) in JSON; never as 0 or blank.
 
 The code lives in the modules of this package: ``tables`` (tables and statistics),
-``results`` (the results frame), ``guard`` (the guard) and ``engine`` (secondary
-suppression and the exactness audit shared by the first two). Import the public names
-from this package; the engine's ``Cells``, ``protect`` and ``audit`` are for its sibling
-modules and the tests.
+``results`` (the results frame), ``guard`` (the guard), ``audience`` (who a report is
+for) and ``engine`` (secondary suppression and the exactness audit shared by the first
+two). Import the public names from this package; the engine's ``Cells``, ``protect`` and
+``audit`` are for its sibling modules and the tests.
 """
 
 from __future__ import annotations
 
+from .audience import AUDIENCES, Audience, check_audience, unsuppressed
 from .guard import ROW_LEVEL_COLUMNS, DisclosureError, check_publishable
 from .results import mark_suppressed, suppress_results
 from .tables import (
@@ -36,11 +40,14 @@ from .tables import (
 )
 
 __all__ = [
+    "AUDIENCES",
     "DEFAULT_THRESHOLD",
     "ROW_LEVEL_COLUMNS",
     "SUPPRESSED",
+    "Audience",
     "DisclosureError",
     "Suppression",
+    "check_audience",
     "check_publishable",
     "check_threshold",
     "mark_suppressed",
@@ -48,4 +55,5 @@ __all__ = [
     "suppress_results",
     "suppress_statistics",
     "suppress_table",
+    "unsuppressed",
 ]

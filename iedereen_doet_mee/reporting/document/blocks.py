@@ -58,10 +58,12 @@ class Section:
 
 @dataclasses.dataclass(frozen=True)
 class Report:
-    """Title, language, provenance lines and sections."""
+    """Title, language, provenance lines and sections; ``marking`` (e.g. "Confidential -
+    not for publication") is shown on every page and in the title when given."""
 
     title: str
     subtitle: str
     lang: str
     sections: tuple[Section, ...]
     provenance: tuple[tuple[str, str], ...]
+    marking: str | None = None

@@ -40,7 +40,7 @@ class ReportInputs:
     as_of: str
     interim: bool
     lang: Language
-    threshold: int
+    threshold: int | None  # None: nothing suppressed (the internal report)
     target: float | None  # None: the design declares no target
     allocation: str
     records: pd.DataFrame
@@ -65,6 +65,15 @@ class ReportInputs:
     #: The design's words: strata, arms, their labels and whether the ESF funds it
     #: (default: those of "Iedereen doet mee").
     wording: Wording = dataclasses.field(default_factory=Wording)
+    #: Who the report is for: "public" (disclosure control) or "internal" (nothing
+    #: suppressed; marked confidential on every page and opened by a paragraph saying so).
+    audience: str = "public"
+
+    def table_note(self) -> str:
+        """The note under every table: what is suppressed, or that nothing is."""
+        if self.threshold is None:
+            return text("table_note_internal", self.lang)
+        return text("table_note", self.lang, threshold=self.threshold)
 
 
 def _in_tables(estimator: str, term: str) -> bool:
@@ -237,13 +246,12 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
             blocks.append(Paragraph(text("not_available", lang, reason=reason)))
             continue
         if question == "chain":  # a table per stage rather than the tidy rows
-            blocks += chain_blocks(inputs.records, lang, text("table_note", lang,
-                                                              threshold=inputs.threshold))
+            blocks += chain_blocks(inputs.records, lang, inputs.table_note())
             continue
         blocks.append(Table(title if len(questions) == 1 else f"{title}: {question}",
                             result_rows(inputs.records, question, lang,
                                         term=inputs.wording.term),
-                            note=text("table_note", lang, threshold=inputs.threshold)))
+                            note=inputs.table_note()))
     blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
     return Section(key, title, tuple(blocks))
 
@@ -269,7 +277,7 @@ def _table_section(inputs: ReportInputs, key: str, stems: tuple[str, ...] = ()) 
     blocks: list[Block] = [Figure(s, inputs.figures[s]) for s in stems if s in inputs.figures]
     if key in inputs.tables:
         blocks.append(Table(text(key, lang), inputs.tables[key],
-                            note=text("table_note", lang, threshold=inputs.threshold)))
+                            note=inputs.table_note()))
     else:
         blocks.append(Paragraph(text("not_available", lang,
                                      reason=inputs.skipped.get(key, "no data"))))
@@ -279,7 +287,11 @@ def _table_section(inputs: ReportInputs, key: str, stems: tuple[str, ...] = ()) 
 def build_document(inputs: ReportInputs) -> Report:
     """The whole report, section by section (CONSORT 2010 order, then ESF and limitations)."""
     lang = inputs.lang
-    sections = [Section("summary", text("summary", lang), tuple(summary_blocks(inputs))),
+    internal = inputs.audience == "internal"
+    opening = [Paragraph(text("confidential_line" + ("" if inputs.wording.esf else "_no_esf"),
+                              lang), strong=True)] if internal else []
+    sections = [Section("summary", text("summary", lang),
+                        (*opening, *summary_blocks(inputs))),
                 _table_section(inputs, "consort", ("consort",)),
                 _table_section(inputs, "baseline")]
     sections += [_question_section(inputs, key) for key in SECTIONS if _asked(inputs, key)]
@@ -295,4 +307,5 @@ def build_document(inputs: ReportInputs) -> Report:
                                                             "design"))
     subtitle = text("subtitle" if inputs.wording.esf else "subtitle_no_esf", lang,
                     as_of=inputs.as_of)
-    return Report(title, subtitle, lang, tuple(sections), header)
+    return Report(title, subtitle, lang, tuple(sections), header,
+                  marking=text("confidential", lang) if internal else None)

@@ -46,6 +46,16 @@ def _table(block: Table) -> str:
             f"</thead><tbody>{rows}</tbody></table>{note}")
 
 
+def _banner(report: Report) -> str:
+    """A banner above the title with the report's marking (inline style: visible also
+    when the page is printed or its style sheet is dropped), or nothing."""
+    if report.marking is None:
+        return ""
+    return ('<p class="marking" role="note" style="background: #b00020; color: #fff; '
+            'font-weight: bold; text-align: center; padding: 0.5em; margin: 0 0 1em 0; '
+            f'border: 2px solid #b00020;">{html.escape(report.marking)}</p>\n')
+
+
 def render_html(report: Report, figure_directory: str | Path) -> str:
     """The report as a self-contained HTML document (figures inline as SVG).
 
@@ -56,11 +66,15 @@ def render_html(report: Report, figure_directory: str | Path) -> str:
     >>> report = Report("T", "S", "en", (Section("a", "A", (Paragraph("x < 1"),)),), ())
     >>> "<p>x &lt; 1</p>" in render_html(report, ".")
     True
+    >>> marked = Report("T", "S", "en", (), (), marking="Confidential - not for publication")
+    >>> "<title>Confidential - not for publication: T</title>" in render_html(marked, ".")
+    True
     """
     directory = Path(figure_directory)
+    title = report.title if report.marking is None else f"{report.marking}: {report.title}"
     parts = [f'<!DOCTYPE html>\n<html lang="{report.lang}">\n<head>\n<meta charset="utf-8">\n'
-             f"<title>{html.escape(report.title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
-             f"<body>\n<h1>{html.escape(report.title)}</h1>\n"
+             f"<title>{html.escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n"
+             f"<body>\n{_banner(report)}<h1>{html.escape(report.title)}</h1>\n"
              f'<p class="subtitle">{html.escape(report.subtitle)}</p>']
     if report.provenance:
         rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"

@@ -57,6 +57,14 @@ def _table(block: Table) -> str:
     return table + note
 
 
+def _marking(report: Report) -> str:
+    """The page header that marks every page (bold, red, centred), or nothing."""
+    if report.marking is None:
+        return ""
+    return (', header: align(center, text(size: 9pt, weight: "bold", fill: rgb("#b00020"))'
+            f"[#{_string(report.marking)}])")
+
+
 def typst_source(report: Report, figure_prefix: str = "figures") -> str:
     """The Typst source of the report; figures are read from ``figure_prefix/<stem>.png``.
 
@@ -67,11 +75,15 @@ def typst_source(report: Report, figure_prefix: str = "figures") -> str:
     ...                                    (Paragraph("50% <10"),)),), ()))
     >>> '#"50% <10"' in source
     True
+    >>> marked = Report("T", "S", "en", (), (), marking="Confidential - not for publication")
+    >>> 'header: align(center' in typst_source(marked)
+    True
     """
+    title = report.title if report.marking is None else f"{report.marking}: {report.title}"
     lines = [
-        f"#set document(title: {_string(report.title)}, date: none)",
+        f"#set document(title: {_string(title)}, date: none)",
         f'#set text(font: "{_FONT}", size: 10pt, lang: "{report.lang}")',
-        '#set page(paper: "a4", margin: 2cm, numbering: "1")',
+        '#set page(paper: "a4", margin: 2cm, numbering: "1"' + _marking(report) + ")",
         '#set heading(numbering: "1.")',
         "#show figure: set block(breakable: true)",
         f"#align(center)[#text(size: 18pt, weight: \"bold\")[#{_string(report.title)}]]",

@@ -67,6 +67,34 @@ _TEXT: dict[str, tuple[str, str]] = {
                    "zijn onderdrukt.", "Counts below {threshold} (zero included), "
                    "percentages over fewer than {threshold} people and the cells from "
                    "which they could be recovered are suppressed."),
+    "table_note_internal": ("Niets is onderdrukt: dit is een vertrouwelijke rapportage, "
+                            "met ook kleine aantallen en nullen.", "Nothing is suppressed: "
+                            "this is a confidential report, small counts and zeros "
+                            "included."),
+    "confidential": ("Vertrouwelijk - niet publiceren", "Confidential - not for publication"),
+    "confidential_line": ("Vertrouwelijke rapportage voor de stuurgroep van het project en de "
+                          "managementautoriteit van het ESF. Er is niets onderdrukt: alle "
+                          "aantallen staan erin, ook kleine aantallen en nullen, zodat "
+                          "sommige cijfers over enkele personen gaan. Namen en nummers van "
+                          "deelnemers staan er niet in. Niet publiceren en niet doorsturen; "
+                          "voor publicatie is er de openbare rapportage.",
+                          "Confidential report for the project's steering group and the ESF "
+                          "managing authority. Nothing is suppressed: every count is shown, "
+                          "small counts and zeros included, so some figures are about a few "
+                          "people. No participant's name or number appears. Do not publish "
+                          "or forward it; the public report is the one to publish."),
+    "confidential_line_no_esf": ("Vertrouwelijke rapportage voor de stuurgroep en de "
+                                 "subsidiegever van het project. Er is niets onderdrukt: alle "
+                                 "aantallen staan erin, ook kleine aantallen en nullen, zodat "
+                                 "sommige cijfers over enkele personen gaan. Namen en nummers "
+                                 "van deelnemers staan er niet in. Niet publiceren en niet "
+                                 "doorsturen; voor publicatie is er de openbare rapportage.",
+                                 "Confidential report for the project's steering group and "
+                                 "funder. Nothing is suppressed: every count is shown, small "
+                                 "counts and zeros included, so some figures are about a few "
+                                 "people. No participant's name or number appears. Do not "
+                                 "publish or forward it; the public report is the one to "
+                                 "publish."),
     "non_experimental": ("De instrumenten zijn door klantmanagers toegewezen, niet geloot: "
                          "vergelijkingen tussen de groepen met en zonder instrumenten zijn "
                          "verbanden, geen bewezen effecten (schatters eindigend op "

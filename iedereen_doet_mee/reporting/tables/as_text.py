@@ -2,7 +2,9 @@
 
 CONSORT counts, the baseline table and the ESF indicators are counts of people; each
 goes through :mod:`~iedereen_doet_mee.reporting.disclosure` (primary and secondary
-suppression over its published margins) before it is formatted.
+suppression over its published margins) before it is formatted. A threshold of ``None``
+(the internal report, see :mod:`~iedereen_doet_mee.reporting.disclosure.audience`)
+suppresses nothing: every count is shown, zeros included.
 """
 
 from __future__ import annotations
@@ -19,14 +21,24 @@ __all__ = ["baseline_text_table", "consort_suppression", "consort_text_table",
            "esf_text_table"]
 
 
-def consort_suppression(counts: ConsortCounts, threshold: int
+def _mask(counts: pd.Series | pd.DataFrame, threshold: int | None, **totals
+          ) -> pd.Series | pd.DataFrame:
+    """Where :func:`suppress_table` hides a count; nowhere when ``threshold`` is None."""
+    if threshold is None:
+        return pd.DataFrame(False, index=counts.index, columns=counts.columns) \
+            if isinstance(counts, pd.DataFrame) else pd.Series(False, index=counts.index)
+    return suppress_table(counts, threshold=threshold, **totals).mask
+
+
+def consort_suppression(counts: ConsortCounts, threshold: int | None
                         ) -> dict[tuple[str, str, str], bool]:
-    """Which CONSORT counts to hide: per count, its 2x2 with band and arm margins."""
+    """Which CONSORT counts to hide: per count, its 2x2 with band and arm margins
+    (``threshold`` None: none)."""
     hidden: dict[tuple[str, str, str], bool] = {}
     table = counts.table
     for name in dict.fromkeys(table["count"]):
         part = table[table["count"] == name]
-        if part["n"].isna().any():
+        if part["n"].isna().any() or threshold is None:
             hidden.update({(name, b, a): False for b, a in zip(part["band"], part["instruments"],
                                                                strict=True)})
             continue
@@ -35,7 +47,7 @@ def consort_suppression(counts: ConsortCounts, threshold: int
             continue
         grid = part.pivot(index="band", columns="instruments", values="n").astype(int)
         grid = grid.loc[[*counts.strata, ALL], [*counts.arms, ALL]]
-        mask = suppress_table(grid, threshold=threshold, total_row=ALL, total_column=ALL).mask
+        mask = _mask(grid, threshold, total_row=ALL, total_column=ALL)
         for band in grid.index:
             for arm in grid.columns:
                 hidden[(name, band, arm)] = bool(mask.loc[band, arm])
@@ -72,7 +84,7 @@ def consort_text_table(counts: ConsortCounts, hidden: dict[tuple[str, str, str],
     return pd.DataFrame(rows, columns=header)
 
 
-def baseline_text_table(long: pd.DataFrame, threshold: int, lang: Language, *,
+def baseline_text_table(long: pd.DataFrame, threshold: int | None, lang: Language, *,
                         compared: bool = True) -> pd.DataFrame:
     """Cells and overall per characteristic: n (%) or mean (SD), and the standardised
     difference between arms; counts and the percentages that reveal them suppressed.
@@ -89,7 +101,7 @@ def baseline_text_table(long: pd.DataFrame, threshold: int, lang: Language, *,
         shown = []
         if str(statistic).startswith("n ("):
             counts = part["count"].astype("Int64").fillna(0).astype(int)
-            mask = suppress_table(counts, threshold=threshold).mask
+            mask = _mask(counts, threshold)
             for column in columns:
                 if mask[column]:
                     shown.append(text("suppressed", lang))
@@ -98,10 +110,10 @@ def baseline_text_table(long: pd.DataFrame, threshold: int, lang: Language, *,
                     shown.append(f"{counts[column]} ({fmt_percent(share, lang, 0)})")
         else:
             people = part["denominator"].astype(float)
-            result = suppress_statistics(part["value"].astype(float), people=people,
-                                         threshold=threshold)
+            hidden = _mask(people, None) if threshold is None else suppress_statistics(
+                part["value"].astype(float), people=people, threshold=threshold).mask
             for column in columns:
-                if result.mask[column]:
+                if hidden[column]:
                     shown.append(text("suppressed", lang))
                 elif statistic == "median [IQR]":
                     shown.append(f"{fmt_number(part.loc[column, 'value'], lang, 1)} "
@@ -129,7 +141,7 @@ def _short(column: str, lang: Language) -> str:
     return "/".join(part.split("=", 1)[-1] for part in column.split(":"))
 
 
-def esf_text_table(esf: pd.DataFrame, threshold: int, lang: Language
+def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ESF indicators as text (for the report) and with suppressed counts as None
     (for ``indicators.xlsx``); indicators the data cannot support say why."""
@@ -149,8 +161,7 @@ def esf_text_table(esf: pd.DataFrame, threshold: int, lang: Language
                 [*sexes, "total"]), "available": False, "reason": r["reason"]})
             continue
         counts = pd.Series({s: int(r[s]) for s in sexes} | {"total": int(r["total"])})
-        mask = suppress_table(counts, threshold=threshold,
-                              total="total" if sexes else None).mask
+        mask = _mask(counts, threshold, total="total" if sexes else None)
         shown = {k: (text("suppressed", lang) if mask[k] else str(v)) for k, v in counts.items()}
         rows.append([r["code"], r[name], shown.get("men", "-"), shown.get("women", "-"),
                      shown["total"], no_sex])
