@@ -36,8 +36,9 @@ from .document.pdf import render_pdf
 from .document.texts import Language, fmt_number, text
 from .document.wording import Wording
 from .document.workbook import write_workbook
+from .document.workbook_sheets import workbook_sheets
 from .parts import TOTAL_STEPS, ReportParts, compute_parts, save_figures
-from .records import RECORD_FIELDS, record_labels, records_to_json
+from .records import RECORD_FIELDS, records_to_json
 
 __all__ = ["ReportSettings", "build_report"]
 
@@ -121,11 +122,10 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
     results = {"header": header, "records": records_to_json([records[columns]])}
     (staging / "results.json").write_text(json.dumps(results, indent=1, sort_keys=False,
                                                      allow_nan=False) + "\n", encoding="utf-8")
-    # the workbook's results sheet: the records of results.json and, last, each
-    # estimator's label from the registry in the report's language
-    sheets = {"esf_indicators": parts.esf_shown} if design.esf else {}
-    sheets["results"] = records[columns].assign(label=record_labels(records, lang))
-    write_workbook(staging / "indicators.xlsx", sheets)
+    # the workbook: the published ESF table and records, headers in the report's
+    # language, the provenance of results.json and a map of labels to code names
+    write_workbook(staging / "indicators.xlsx", workbook_sheets(
+        records[columns], parts.esf_shown if design.esf else None, provenance, lang))
     log(f"[8/{TOTAL_STEPS}] writing report.html and report.pdf")
     inputs = ReportInputs(
         name=design.name, as_of=as_of.isoformat(), interim=as_of < design.cutoff, lang=lang,
