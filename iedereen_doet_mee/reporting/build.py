@@ -39,8 +39,9 @@ from .document.pdf import render_pdf
 from .document.texts import Language, fmt_number, text
 from .document.wording import Wording
 from .document.workbook import write_workbook
+from .document.workbook_sheets import workbook_sheets
 from .parts import TOTAL_STEPS, ReportParts, compute_parts, save_figures
-from .records import RECORD_FIELDS, record_labels, records_to_json
+from .records import RECORD_FIELDS, records_to_json
 
 __all__ = ["ReportSettings", "build_report"]
 
@@ -157,11 +158,12 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
     results = {"header": header, "records": records_to_json([records[columns]])}
     (staging / "results.json").write_text(json.dumps(results, indent=1, sort_keys=False,
                                                      allow_nan=False) + "\n", encoding="utf-8")
-    # the workbook's results sheet: the records of results.json and, last, each
-    # estimator's label from the registry in the report's language
-    sheets = _marking_sheet(lang, design.esf) if threshold is None else {}
-    sheets.update({"esf_indicators": parts.esf_shown} if design.esf else {})
-    sheets["results"] = records[columns].assign(label=record_labels(records, lang))
+    # the workbook: the published ESF table and records, headers in the report's
+    # language, the provenance of results.json and a map of labels to code names; an
+    # internal workbook opens with a sheet that marks it confidential
+    sheets: dict[str, Any] = _marking_sheet(lang, design.esf) if threshold is None else {}
+    sheets.update(workbook_sheets(records[columns], parts.esf_shown if design.esf else None,
+                                  provenance, lang))
     write_workbook(staging / "indicators.xlsx", sheets)
     log(f"[8/{TOTAL_STEPS}] writing report.html and report.pdf")
     inputs = ReportInputs(

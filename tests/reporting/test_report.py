@@ -59,16 +59,20 @@ def test_workbook_results_sheet_holds_the_records_and_their_registered_labels(de
     _, records = read_results(default_report / "results.json")
     sheet = openpyxl.load_workbook(default_report / "indicators.xlsx")["results"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == [*RECORD_FIELDS, "suppressed", "label"]
+    # Dutch headers by default (tests/reporting/test_workbook.py checks them in detail)
+    assert list(rows[0]) == [
+        "onderzoeksvraag", "uitkomst", "onderdeel", "schatting", "standaardfout",
+        "toetsgrootheid of aantal", "p-waarde", "ondergrens interval", "bovengrens interval",
+        "schatter (codenaam)", "n", "afgeschermd", "schatter", "eenheid"]
     assert len(rows) - 1 == len(records)
-    labels = {(r[0], r[9]): r[-1] for r in rows[1:]}
+    labels = {(r[0], r[9]): r[-2] for r in rows[1:]}
     # Dutch by default, from the estimator registry and the design records' registry
     assert labels[("target", "proportion_wilson")] == \
         estimator_info("proportion_wilson").label("nl")
     assert labels[("design_diagnosis", "probability_target_met")] == \
         "kans dat het project het doel haalt"
-    assert all(isinstance(r[-1], str) and r[-1] for r in rows[1:])
-    assert any(r[-1].endswith("(verband, niet-experimenteel)") for r in rows[1:])
+    assert all(isinstance(r[-2], str) and r[-2] for r in rows[1:])
+    assert any(r[-2].endswith("(verband, niet-experimenteel)") for r in rows[1:])
 
 
 def test_two_runs_give_identical_bytes(default_report, tmp_path):
