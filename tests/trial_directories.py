@@ -272,7 +272,10 @@ def trial_specs(draw: st.DrawFn, *, max_participants: int = 2000) -> TrialSpec:
             values = []
             for stratum, _ in picked:
                 low, high = design.wage_value_bounds(stratum) or (5.0, 100.0)
-                values.append(round(float(rng.uniform(max(low, 5.0), max(high, 5.0))), 1))
+                value = round(float(rng.uniform(max(low, 5.0), max(high, 5.0))), 1)
+                # a band's upper bound belongs to the next band: rounding up to it would
+                # make the generated directory invalid
+                values.append(min(value, max(high - 0.1, low)))
         else:
             values = _generic(rng, column, design, n)
         people[name] = _with_gaps(rng, values, gaps)

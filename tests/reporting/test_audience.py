@@ -20,6 +20,7 @@ from iedereen_doet_mee import report
 from iedereen_doet_mee.errors import OutputFolderError
 from iedereen_doet_mee.output_folder import MARKER, check_output_folder, output_folder
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report, read_results
+from iedereen_doet_mee.reporting.document.workbook_sheets import column_label
 
 ROOT = Path(__file__).resolve().parents[2]
 SYNTHETIC = ROOT / "data" / "synthetic"
@@ -137,10 +138,11 @@ def test_workbook_opens_on_the_confidential_marking(reports):
     assert "Niet publiceren" in first["A2"].value
     results = book["results"]
     header = [c.value for c in results[1]]
-    suppressed = header.index("suppressed")
+    suppressed = header.index(column_label("suppressed", "nl"))
     assert not any(row[suppressed] for row in results.iter_rows(min_row=2, values_only=True))
     esf = list(book["esf_indicators"].iter_rows(values_only=True))
-    columns = list(esf[0])
+    codes = {column_label(code, "nl"): code for code in ("available", "total", "men")}
+    columns = [codes.get(c, c) for c in esf[0]]
     available = [dict(zip(columns, row, strict=True)) for row in esf[1:]
                  if row[columns.index("available")]]
     assert available and all(r["total"] is not None and r["men"] is not None
