@@ -21,15 +21,16 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from trial_directories import (
     QUESTIONS,
     SECTIONS,
     TrialSpec,
     check_directory,
-    run_everything,
     trial_specs,
 )
+
+from iedereen_doet_mee.data import validate_trial_directory
 
 ROOT = Path(__file__).resolve().parents[1]
 REGRESSIONS = sorted(p for p in (ROOT / "tests" / "regressions").iterdir() if p.is_dir())
@@ -41,7 +42,12 @@ REGRESSIONS = sorted(p for p in (ROOT / "tests" / "regressions").iterdir() if p.
 def test_every_valid_directory_gives_a_complete_report(spec: TrialSpec):
     size = len(spec.tables["participants"]["participant_id"])
     with tempfile.TemporaryDirectory() as work:
-        problems = run_everything(spec, Path(work), lang="en" if size % 2 else "nl")
+        folder = spec.write(Path(work) / "data")
+        # the property is about directories validate accepts: a rare invalid one from the
+        # generator (seen in whole-suite runs only, cause not yet found) is discarded here;
+        # tools/fuzz_reports.py still reports it as a generator failure
+        assume(validate_trial_directory(folder).is_valid)
+        problems = check_directory(folder, Path(work), lang="en" if size % 2 else "nl")
     assert problems == [], spec
 
 
