@@ -35,7 +35,7 @@ from .tables.as_text import (
     esf_text_table,
 )
 
-__all__ = ["PUBLISHED_KEYS", "TOTAL_STEPS", "PublishedRowsMismatchError", "ReportParts",
+__all__ = ["PUBLISHED_KEYS", "TOTAL_STEPS", "WITHHELD", "PublishedRowsMismatchError", "ReportParts",
            "as_published", "compute_parts", "save_figures", "write_artifacts"]
 
 #: Steps of a report build, for the progress messages.
@@ -79,6 +79,8 @@ class PublishedRowsMismatchError(ValueError):
 #: term and estimator that occur more than once are told apart by their order
 #: (``occurrence``).
 PUBLISHED_KEYS = ("term", "estimator", "occurrence")
+#: Key of the extras that :func:`as_published` adds: which rows disclosure control hid.
+WITHHELD = "withheld"
 _NUMBERS = ("estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high")
 
 
@@ -99,6 +101,8 @@ def _key_list(frame: pd.DataFrame) -> str:
 def as_published(analysis: TrialAnalysis, records: pd.DataFrame) -> TrialAnalysis:
     """The analysis with each result's table as published: suppressed numbers missing.
 
+    Each result's ``extras[WITHHELD]`` (``"withheld"``) says which rows were
+    suppressed: columns ``term, estimator, withheld``, row for row as the table.
     Each row of a result is joined to its record (same question, term and estimator;
     a term and estimator that repeat within a question in the order they occur), so
     the figures show what the tables show.
@@ -121,6 +125,8 @@ def as_published(analysis: TrialAnalysis, records: pd.DataFrame) -> TrialAnalysi
     >>> published = as_published(analysis, records).results[records.loc[0, "question"]]
     >>> bool(published.table.loc[0, ["estimate", "conf_low"]].isna().all())
     True
+    >>> published.extras["withheld"]["withheld"].tolist()[:2]
+    [True, False]
     >>> try:
     ...     as_published(analysis, records.drop(index=1))
     ... except PublishedRowsMismatchError as error:
@@ -148,7 +154,11 @@ def as_published(analysis: TrialAnalysis, records: pd.DataFrame) -> TrialAnalysi
             validate="one_to_one")["suppressed"].to_numpy(dtype=bool)
         shown = result.table.reset_index(drop=True)
         shown.loc[hidden, list(_NUMBERS)] = float("nan")
-        results[question] = dataclasses.replace(result, table=shown)
+        # which rows are withheld, row for row, so a figure says "afgeschermd" where
+        # disclosure control hid a number and "niet schatbaar" only where none exists
+        withheld = shown[["term", "estimator"]].assign(withheld=hidden)
+        results[question] = dataclasses.replace(
+            result, table=shown, extras={**result.extras, WITHHELD: withheld})
     return dataclasses.replace(analysis, results=results)
 
 def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,

@@ -117,7 +117,7 @@ def _visible(html: str) -> str:
 
 def _cells(html: str) -> list[str]:
     return [html_module.unescape(re.sub(r"<[^>]+>", "", c))
-            for c in re.findall(r"<td>(.*?)</td>", html, re.S)]
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)]
 
 
 KEYS = [(name, lang) for name in (*NAMES, "two_by_two") for lang in LANGS]

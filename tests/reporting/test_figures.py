@@ -50,7 +50,7 @@ EXPECTED = {
     "outflow_target": ["target_axis", "observed_share", "km_share", "overall"],
     "kaplan_meier": ["km_title", "months", "with_instruments", "pointwise"],
     "cumulative_incidence": ["cif_title", "cif_axis", "without_instruments"],
-    "wage_value": ["wage_title", "wage_axis", "extrapolated"],
+    "wage_value": ["wage_title", "wage_axis", "measured_only"],
     "ladder_transitions": ["ladder_title", "rung_1", "ladder_last"],
     "instrument_effects": ["effects_title", "cell_shares", "non_experimental", "band"],
     "costs": ["costs_title", "net", "euro_axis"],

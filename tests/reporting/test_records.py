@@ -150,7 +150,9 @@ def test_a_figure_reads_a_suppressed_number_as_missing(analysis):
                                    lang="en")
     drawn = [len(f.axes[0].containers) for f in (shown, hidden)]
     assert drawn[1] == drawn[0] - 1  # one interval less: nothing drawn for the hidden row
-    assert any(t.get_text() == "not estimable" for t in hidden.axes[0].texts)
+    # disclosure control hid it: "withheld", not "not estimable" (issue 13)
+    assert [t.get_text() for t in hidden.axes[0].texts].count("withheld") == 1
+    assert not any(t.get_text() == "not estimable" for t in hidden.axes[0].texts)
 
 
 def test_record_labels_come_from_the_registries_and_refuse_an_unknown_estimator():

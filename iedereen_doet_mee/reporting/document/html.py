@@ -1,7 +1,11 @@
 """Render a :class:`~iedereen_doet_mee.reporting.document.blocks.Report` as one HTML file.
 
 Self-contained: the style sheet is inline and every figure is embedded as its SVG
-text, so the file opens offline and references no external asset.
+text, so the file opens offline and references no external asset. Figures scale to
+the column width (their text grows with them) and carry a text alternative
+(``role="img"``, ``aria-label`` and a ``<title>``: caption and a short description,
+:func:`~iedereen_doet_mee.reporting.figures.alt_text.alt_text`). In tables, columns
+of numbers are right-aligned (class ``num``) and text left-aligned.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import html
 import re
 from pathlib import Path
 
+from ..figures.alt_text import alt_text
 from .blocks import Figure, Paragraph, Report, Table
 
 __all__ = ["render_html"]
@@ -20,30 +25,76 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60em; margin: 2
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin-top: 2em;
 border-bottom: 1px solid #ccc; } .subtitle { color: #555; }
 table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left;
+         vertical-align: top; }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 caption { caption-side: top; text-align: left; font-weight: bold; padding-bottom: 0.3em; }
 .note { font-size: 0.85em; color: #555; } .strong { font-weight: bold; }
-figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
+figure { margin: 1em 0; } figure svg { display: block; width: 100%; max-width: 100%;
+height: auto; }
 figcaption { font-size: 0.9em; color: #444; }
 .provenance td { text-align: left; font-family: monospace; font-size: 0.85em; }
 """
 
 
-def _svg(directory: Path, stem: str) -> str:
+def _svg(directory: Path, stem: str, alt: str = "") -> str:
+    """The figure's SVG inline, without its fixed size (it scales to the column through
+    its ``viewBox``) and with ``alt`` as its text alternative."""
     text = (directory / f"{stem}.svg").read_text(encoding="utf-8")
     text = re.sub(r"^<\?xml[^>]*>\s*", "", text)
-    return re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
+    text = re.sub(r"<!DOCTYPE[^>]*>\s*", "", text)
+    opening = re.search(r"<svg\b[^>]*>", text)
+    if opening is None:
+        return text
+    tag = re.sub(r'\s(?:width|height)="[^"]*"', "", opening.group(0))
+    if alt:
+        tag = tag[:-1] + f' role="img" aria-label="{html.escape(alt)}">'
+        tag += f"<title>{html.escape(alt)}</title>"
+    return text[:opening.start()] + tag + text[opening.end():]
+
+
+#: A number as a table shows it: an optional sign, "<", ">" or euro sign, then a digit;
+#: words allowed inside are those of intervals and units ("0,12 tot 0,34", "3 procentpunt").
+_NUMBER = re.compile(r"^[\s(\[]*(?:[-+−<>≤≥€]\s*)*\d")
+_NUMBER_WORDS = re.compile(r"\b(tot|to|procentpunten|procentpunt|percentage points?|pp|"
+                           r"mnd|months?|maanden|jaar|years?)\b")
+
+
+def _numeric(cell: str) -> bool:
+    """Whether a cell is a number (with interval, percentage or unit), not text."""
+    return bool(_NUMBER.match(cell)) and not re.search(r"[^\W\d_]",
+                                                        _NUMBER_WORDS.sub("", cell))
+
+
+def _numeric_columns(frame) -> list[bool]:
+    """Per column: numbers (right-aligned) when it holds a number and no text with a
+    digit; cells without a digit ("-", "onderdrukt") go with either. The first column
+    labels the rows and stays text."""
+    flags = []
+    for j in range(frame.shape[1]):
+        cells = [str(v).strip() for v in frame.iloc[:, j]]
+        numbers = [_numeric(c) for c in cells]
+        texts = [not n and any(ch.isdigit() for ch in c) for c, n in zip(cells, numbers,
+                                                                          strict=True)]
+        flags.append(j > 0 and any(numbers) and not any(texts))
+    return flags
 
 
 def _table(block: Table) -> str:
     frame = block.frame
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>"
+    numeric = _numeric_columns(frame)
+    cls = [' class="num"' if n else "" for n in numeric]
+    head = "".join(f"<th{c}>{html.escape(str(name))}</th>"
+                   for c, name in zip(cls, frame.columns, strict=True))
+    # a table whose columns have no names gets no (empty) header row
+    head = f"<thead><tr>{head}</tr></thead>" if any(
+        str(name).strip() for name in frame.columns) else ""
+    rows = "".join("<tr>" + "".join(f"<td{c}>{html.escape(v)}</td>"
+                                    for c, v in zip(cls, row, strict=True)) + "</tr>"
                    for row in frame.itertuples(index=False))
     note = f'<p class="note">{html.escape(block.note)}</p>' if block.note else ""
-    return (f"<table><caption>{html.escape(block.caption)}</caption><thead><tr>{head}</tr>"
-            f"</thead><tbody>{rows}</tbody></table>{note}")
+    return (f"<table><caption>{html.escape(block.caption)}</caption>{head}"
+            f"<tbody>{rows}</tbody></table>{note}")
 
 
 def _banner(report: Report) -> str:
@@ -89,7 +140,9 @@ def render_html(report: Report, figure_directory: str | Path) -> str:
             elif isinstance(block, Table):
                 parts.append(_table(block))
             elif isinstance(block, Figure):
-                parts.append(f"<figure>{_svg(directory, block.stem)}<figcaption>"
+                alt = alt_text(block.stem, block.caption,
+                               "nl" if report.lang == "nl" else "en")
+                parts.append(f"<figure>{_svg(directory, block.stem, alt)}<figcaption>"
                              f"{html.escape(block.caption)}</figcaption></figure>")
     parts.append("</body>\n</html>\n")
     return "\n".join(parts)

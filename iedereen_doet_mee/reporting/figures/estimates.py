@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, PercentFormatter
+from matplotlib.ticker import Formatter, PercentFormatter
 
 from ...analysis.common import check_option
 from ...analysis.estimators import estimator_info
@@ -47,11 +47,13 @@ from .style import (
     house_style,
     label,
     mark_unavailable,
+    missing_label,
     new_figure,
     wage_bands,
+    withheld_rows,
 )
 
-__all__ = ["REPORT_FIGURES", "ReportFigure", "costs_figure", "format_euro",
+__all__ = ["REPORT_FIGURES", "EuroFormatter", "ReportFigure", "costs_figure", "format_euro",
            "instrument_effects_figure", "outflow_target_figure", "report_figures"]
 
 Method = Literal["auto", "hc2", "gcomputation", "ipw"]
@@ -69,17 +71,51 @@ _COST_COLOURS = {"cost": OKABE_ITO["vermillion"], "savings": OKABE_ITO["bluish_g
                  "net": OKABE_ITO["blue"]}
 
 
-def format_euro(value: float, lang: Language) -> str:
-    """Whole euros with the thousands separator and minus sign of ``lang``.
+def format_euro(value: float, lang: Language, decimals: int = 0) -> str:
+    """Euros with ``decimals`` decimals (default whole euros), with the thousands
+    separator, decimal mark and minus sign of ``lang``.
 
     Examples
     --------
     >>> format_euro(-3797.3, "nl"), format_euro(-3797.3, "en")
     ('€ −3.797', '€−3,797')
+    >>> format_euro(1234.25, "nl", decimals=2), format_euro(0.5, "en", decimals=1)
+    ('€ 1.234,25', '€0.5')
     """
-    text = f"{abs(value):,.0f}"
-    sign = "−" if round(value) < 0 else ""
-    return f"€ {sign}{text.replace(',', '.')}" if lang == "nl" else f"€{sign}{text}"
+    text = f"{abs(value):,.{decimals}f}"
+    sign = "−" if round(value, decimals) < 0 else ""
+    if lang == "nl":
+        return f"€ {sign}{text.translate(str.maketrans(',.', '.,'))}"
+    return f"€{sign}{text}"
+
+
+class EuroFormatter(Formatter):
+    """Tick labels in euros (:func:`format_euro`) with the fewest decimals that keep
+    every label on the axis distinct: whole euros for ticks a euro or more apart, cents
+    (or finer) for a narrow axis, so an axis never reads "€ 0  € 0  € 0".
+
+    Examples
+    --------
+    >>> EuroFormatter("nl").format_ticks([-0.04, -0.02, 0.0, 0.02, 0.04])
+    ['€ −0,04', '€ −0,02', '€ 0,00', '€ 0,02', '€ 0,04']
+    >>> EuroFormatter("en").format_ticks([0, 1000, 2000])
+    ['€0', '€1,000', '€2,000']
+    """
+
+    def __init__(self, lang: Language) -> None:
+        self.lang = lang
+        self.decimals = 0
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        values = [float(v) for v in locs if np.isfinite(v)]
+        for decimals in range(7):
+            self.decimals = decimals
+            if len({format_euro(v, self.lang, decimals) for v in values}) == len(set(values)):
+                break
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return format_euro(x, self.lang, self.decimals)
 
 
 def _rows(table: pd.DataFrame, estimator: str) -> pd.DataFrame:
@@ -137,7 +173,7 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
     check_result("outflow_target_figure", result, ("target",))
     check_option("outflow_target_figure", "lang", lang, Language)
     goal = _goal(result, target)
-    table = result.table
+    table = result.table.assign(withheld=withheld_rows(result))
     terms = list(dict.fromkeys(table["term"].astype(str)))
     markers = {"proportion_wilson": ("o", "observed_share", 0.0),
                "kaplan_meier_outflow_longest_estimable": ("D", "km_share", 0.25)}
@@ -151,12 +187,22 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
         fig = new_figure(height=1.2 + 0.32 * len(terms))
         ax = fig.add_subplot()
         top, labelled = (0.0 if goal is None else goal), set()
+        drawn = pd.concat([_rows(table, e) for e in markers])
+        for term in terms:  # one text per group for what of it cannot be drawn, and why
+            mine = drawn[drawn["term"].astype(str) == term]
+            gone = mine[mine["estimate"].isna()]
+            if gone.empty:
+                continue
+            words = " / ".join(dict.fromkeys(missing_label(bool(w), lang)
+                                             for w in gone["withheld"]))
+            y0 = positions[term] + (0.12 if len(gone) == len(mine) else
+                                    markers[str(gone["estimator"].iloc[0])][2])
+            ax.text(0.005, y0, words, va="center", fontsize=6.5, color="0.35",
+                    transform=ax.get_yaxis_transform())
         for estimator, (marker, key, shift) in markers.items():
             for row in _rows(table, estimator).itertuples(index=False):
                 y0, colour = positions[str(row.term)] + shift, styles[str(row.term)]["color"]
                 if pd.isna(row.estimate):
-                    ax.text(0.005, y0, label("not_estimable", lang), va="center", fontsize=6.5,
-                            color="0.35")
                     continue
                 low = row.estimate if pd.isna(row.conf_low) else row.conf_low
                 high = row.estimate if pd.isna(row.conf_high) else row.conf_high
@@ -210,6 +256,26 @@ def _effect_rows(table: pd.DataFrame, method: Method) -> tuple[str | None, pd.Da
     return name, rows.set_index("term").loc[list(dict.fromkeys(order))].reset_index()
 
 
+def _symmetric_limits(rows: pd.DataFrame) -> tuple[float, float]:
+    """An axis of differences symmetric around 0 that holds every estimate and interval
+    bound drawn (a negative difference shows as well as a positive one), within -100% to
+    100%; +-50% when nothing is drawn.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _symmetric_limits(pd.DataFrame({"estimate": [-0.1], "conf_low": [-0.3],
+    ...                                 "conf_high": [0.1]}))
+    (-0.35, 0.35)
+    """
+    values = rows[["estimate", "conf_low", "conf_high"]].to_numpy(dtype=float)
+    values = np.abs(values[np.isfinite(values)])
+    if values.size == 0:
+        return -0.5, 0.5
+    half = min(1.0, float(np.ceil((values.max() * 1.05 + 0.01) * 20) / 20))
+    return -half, half
+
+
 def _effect_label(term: str, lang: Language) -> str:
     if " - " in term:
         first, second = (term_pairs(p).get("band", p) for p in term.split(" - ", 1))
@@ -254,7 +320,7 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
     check_option("instrument_effects_figure", "lang", lang, Language)
     check_option("instrument_effects_figure", "method", method, Method)
     cells = result.extras.get("cells", pd.DataFrame(columns=["band", "arm", "share"]))
-    name, rows = _effect_rows(result.table, method)
+    name, rows = _effect_rows(result.table.assign(withheld=withheld_rows(result)), method)
     bands, arms = sorted(set(cells["band"].astype(str))), sorted(set(cells["arm"].astype(str)))
     styles = cell_styles(rows["term"].astype(str))
     with house_style():
@@ -284,8 +350,8 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
         left.set_title(label("cell_shares", lang))
         for i, row in enumerate(rows.itertuples(index=False)):
             if pd.isna(row.estimate):
-                right.text(0.02, i, label("not_estimable", lang), va="center", fontsize=6.5,
-                           color="0.35", transform=right.get_yaxis_transform())
+                right.text(0.02, i, missing_label(bool(row.withheld), lang), va="center",
+                           fontsize=6.5, color="0.35", transform=right.get_yaxis_transform())
                 continue
             low = row.estimate if pd.isna(row.conf_low) else row.conf_low
             high = row.estimate if pd.isna(row.conf_high) else row.conf_high
@@ -297,6 +363,7 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
             right.axvline(0, color="0.3", linewidth=0.7)
             right.set_yticks(range(len(rows)), [_effect_label(str(t), lang) for t in rows["term"]])
             right.set_ylim(len(rows) - 0.5, -0.5)
+            right.set_xlim(*_symmetric_limits(rows))
             right.set_title(label(name, lang))
         else:
             mark_unavailable(right, lang)
@@ -345,10 +412,11 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl",
     """
     check_result("costs_figure", result, ("costs",))
     check_option("costs_figure", "lang", lang, Language)
-    table = result.table
+    table = result.table.assign(withheld=withheld_rows(result))
     arms = [t for t in dict.fromkeys(table["term"].astype(str)) if t.startswith("arm:")]
     comparisons = [t for t in dict.fromkeys(table["term"].astype(str)) if " - " in t]
-    euro = FuncFormatter(lambda v, _: format_euro(v, lang))
+    gaps: dict[Any, list[tuple[float, str]]] = {}  # axes -> (x, why) of each bar not drawn
+    filled: set[Any] = set()  # axes with at least one bar drawn
     with house_style():
         fig = new_figure(height=3.2)
         # one arm: no comparison, so no panel of differences
@@ -357,13 +425,21 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl",
         for k, (key, (per_arm, difference)) in enumerate(_COSTS.items()):
             rows = _rows(table, per_arm).set_index("term")
             values = [float(rows["estimate"].get(a, np.nan)) for a in arms]
-            left.bar(np.arange(len(arms)) + (k - 1) * 0.26, np.nan_to_num(values), width=0.26,
+            xs = np.arange(len(arms)) + (k - 1) * 0.26
+            left.bar(xs, np.nan_to_num(values), width=0.26,
                      color=_COST_COLOURS[key], label=label(key, lang))
+            filled |= {left} if np.isfinite(values).any() else set()
+            gaps.setdefault(left, []).extend(
+                (x, missing_label(bool(rows["withheld"].get(a, False)), lang))
+                for x, a, v in zip(xs, arms, values, strict=True) if np.isnan(v))
             rows = _rows(table, difference) if right is not None else table.iloc[:0]
             for c, row in enumerate(rows.itertuples(index=False)):
-                if pd.isna(row.estimate):
-                    continue
                 x = k + (c - (len(comparisons) - 1) / 2) * 0.3
+                if pd.isna(row.estimate):
+                    gaps.setdefault(right, []).append((x, missing_label(bool(row.withheld),
+                                                                        lang)))
+                    continue
+                filled.add(right)
                 err = [[row.estimate - row.conf_low], [row.conf_high - row.estimate]] \
                     if pd.notna(row.conf_low) and pd.notna(row.conf_high) else None
                 right.bar(x, row.estimate, width=0.5 / max(len(comparisons), 1),
@@ -378,17 +454,30 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl",
         if right is not None:
             right.set_xticks(range(len(_COSTS)), [label(k, lang).replace(" ", "\n", 1)
                                                   for k in _COSTS])
+            right.set_xlim(-0.5, len(_COSTS) - 0.5)
             right.set_title(label("difference_arms", lang) if arms_compared is None else
                             label("difference_arms_named", lang).format(
                                 treated=arms_compared[0], control=arms_compared[1]))
         for ax in (left, right) if right is not None else (left,):
             ax.axhline(0, color="0.3", linewidth=0.7)
-            ax.yaxis.set_major_formatter(euro)
+            ax.yaxis.set_major_formatter(EuroFormatter(lang))
+            _mark_gaps(ax, gaps.get(ax, []), empty=ax not in filled)
         per = "" if unit == "person" else "_household"
         left.set_ylabel(label("euro_axis" + per, lang))
         left.set_title(label("per_arm" + per, lang))
         fig.suptitle(label("costs_title", lang))
     return fig
+
+
+def _mark_gaps(ax: Any, gaps: list[tuple[float, str]], *, empty: bool) -> None:
+    """Write why a bar is missing ("afgeschermd", "niet schatbaar") upright where it would
+    stand; an ``empty`` panel (no bar drawn) loses its meaningless euro ticks."""
+    for x, why in gaps:
+        ax.text(x, 0.03, why, rotation=90, ha="center", va="bottom", fontsize=6.5,
+                color="0.35", transform=ax.get_xaxis_transform())
+    if gaps and empty:
+        ax.set_yticks([])
+        ax.set_ylim(0, 1)
 
 
 #: The report's figures: file stem -> (result key in ``analysis.results``, function).

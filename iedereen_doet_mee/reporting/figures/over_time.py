@@ -36,8 +36,8 @@ from .style import (
     new_figure,
 )
 
-__all__ = ["cumulative_incidence_figure", "kaplan_meier_figure", "ladder_transition_figure",
-           "wage_value_figure"]
+__all__ = ["at_risk", "cumulative_incidence_figure", "kaplan_meier_figure",
+           "ladder_transition_figure", "wage_value_figure"]
 
 Interval = Literal["pointwise", "simultaneous", "none"]
 LadderKind = Literal["heatmap", "stacked"]
@@ -76,27 +76,99 @@ def _top(curves: dict[str, _CURVE], target: float | None) -> float:
     return min(1.0, top * 1.1 + 0.02)
 
 
+def _months_axis(curves: Iterable[pd.DataFrame]) -> float:
+    """Right end of a shared months axis: the longest follow-up of any curve, up to a
+    multiple of 6 months (at least 6)."""
+    longest = max([float(np.nanmax(c["time_months"], initial=0.0)) for c in curves] + [0.0])
+    return float(max(6.0, 6.0 * np.ceil(longest / 6.0 - 1e-9)))
+
+
+def _target_side(curves: Iterable[_CURVE], target: float, right_end: float) -> bool:
+    """Whether the target's label goes at the left end: the end of the axis where the
+    curves keep farthest from the target line (cumulative curves rise, so usually left)."""
+    def gap(lo: float, hi: float) -> float:
+        near = [np.abs(v[(t >= lo) & (t <= hi)] - target) for t, v, _, _ in curves]
+        near = [d for d in near if d.size]
+        return float(min(np.min(d) for d in near)) if near else np.inf
+    third = right_end / 3
+    return gap(0.0, third) >= gap(right_end - third, right_end)
+
+
 def _draw(ax: Axes, curves: dict[str, _CURVE], styles: dict, names: dict[str, str],
-          target: float | None, top: float, lang: Language) -> None:
-    """Step curves with shaded intervals, the target line and the axes."""
+          target: float | None, top: float, lang: Language,
+          right_end: float | None = None) -> None:
+    """Step curves with shaded intervals, the target line and the axes.
+
+    A curve without any event is drawn as a line at 0 just above the axis, labelled
+    "geen uitstroom" / "no outflow", so it does not vanish into the axis; the target's
+    label goes at the end of the axis where no curve comes near it.
+    """
+    right_end = right_end if right_end is not None else max(
+        [float(t[-1]) for t, *_ in curves.values()] + [1.0])
     for term, (t, v, lo, hi) in curves.items():
         style = styles[term]
         ax.step(t, v, where="post", color=style["color"], linestyle=style["linestyle"],
-                label=names[term])
+                label=names[term], zorder=3)
         ok = ~(np.isnan(lo) | np.isnan(hi))
         if ok.any():
             ax.fill_between(t, np.where(ok, lo, v), np.where(ok, hi, v), where=ok, step="post",
                             color=style["color"], alpha=0.18, linewidth=0)
+        if not np.nanmax(v, initial=0.0) > 0:
+            ax.annotate(label("no_events", lang), (float(t[-1]), 0.0),
+                        xytext=(-2, 3), textcoords="offset points", ha="right", va="bottom",
+                        fontsize=6.5, color=style["color"])
     if target is not None:
+        left = _target_side(curves.values(), target, right_end)
         ax.axhline(target, color="black", linestyle=":", linewidth=0.9)
-        ax.annotate(f"{label('target', lang)} {target * 100:g}%", (0.99, target),
-                    xycoords=("axes fraction", "data"), xytext=(0, 2), ha="right",
+        ax.annotate(f"{label('target', lang)} {target * 100:g}%",
+                    (0.01 if left else 0.99, target), xycoords=("axes fraction", "data"),
+                    xytext=(0, 2), ha="left" if left else "right",
                     textcoords="offset points", fontsize=7)
-    ax.set_ylim(0, top)
+    # the axis starts a little below 0, so a line at 0 stays visible above the axis
+    ax.set_ylim(-0.025 * top, top)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.xaxis.set_major_locator(MultipleLocator(6))
-    ax.set_xlim(left=0)
+    ax.set_xlim(0, right_end)
     ax.set_xlabel(label("months", lang))
+
+
+def at_risk(curve: pd.DataFrame, months: Iterable[float]) -> list[int]:
+    """Numbers at risk at ``months`` from a Kaplan-Meier curve of
+    :func:`~iedereen_doet_mee.analysis.curves.kaplan_meier` (one row per distinct time,
+    ``n_risk`` the number whose time is at least that time): everyone still followed
+    and without the event just before each month; 0 after the last time.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> curve = pd.DataFrame({"time_months": [1.0, 5.0, 7.0], "n_risk": [10, 6, 2]})
+    >>> at_risk(curve, [0, 6, 12])
+    [10, 2, 0]
+    """
+    times = curve["time_months"].to_numpy(dtype=float)
+    risk = curve["n_risk"].to_numpy(dtype=np.int64)
+    out = []
+    for month in months:
+        i = int(np.searchsorted(times, float(month), side="left"))
+        out.append(int(risk[i]) if i < len(times) else 0)
+    return out
+
+
+def _at_risk_table(ax: Axes, rows: dict[str, list[int]], months: np.ndarray, styles: dict,
+                   names: dict[str, str], lang: Language) -> None:
+    """The numbers at risk under a panel: per curve its name in its colour, and under
+    the name the numbers at ``months`` (the panel keeps its full width)."""
+    for r, (g, counts) in enumerate(rows.items()):
+        ax.text(0.0, r - 0.25, names[g], ha="left", va="center", fontsize=6.5,
+                color=styles[g]["color"], transform=ax.get_yaxis_transform())
+        for month, count in zip(months, counts, strict=True):
+            ax.text(month, r + 0.25, str(count), ha="center", va="center", fontsize=7)
+    ax.set_ylim(len(rows) - 0.45, -0.6)
+    ax.set_yticks([])
+    ax.tick_params(length=0, labelbottom=False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(label("at_risk", lang), fontsize=7, loc="left")
 
 
 def _check_target(function: str, target: float | None) -> None:
@@ -132,6 +204,11 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
         A curve stops where fewer than this many are at risk: the tail rests on one or
         two people, and a step there would show one person's event (Pocock et al. 2002).
 
+    Every panel has the same months axis (the longest follow-up of any curve, up to a
+    multiple of 6) and under it the numbers at risk (:func:`at_risk`) every 6 months
+    per curve; each panel's legend names its own curves in their colours. A curve
+    without events is drawn at 0 and labelled "geen uitstroom" / "no outflow".
+
     Notes
     -----
     The curve is :math:`1 - \\hat S(t)`; other exits are censored, so it estimates
@@ -143,8 +220,11 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
     >>> from iedereen_doet_mee.analysis import derive_outcomes, time_to_regular_work
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> result = time_to_regular_work(derive_outcomes(simulate_trial(seed=1)).frame)
-    >>> len(kaplan_meier_figure(result, lang="en", target=0.4).axes)
-    2
+    >>> figure = kaplan_meier_figure(result, lang="en", target=0.4)
+    >>> len(figure.axes)  # two panels, and under each its numbers at risk
+    4
+    >>> figure.axes[0].get_xlim() == figure.axes[1].get_xlim()
+    True
     """
     check_result("kaplan_meier_figure", result, ("survival",))
     check_option("kaplan_meier_figure", "lang", lang, Language)
@@ -162,26 +242,37 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
     curves = {g: _step(km[km["term"] == g], "survival", low, high, True, min_at_risk)
               for g in groups}
     top = _top(curves, target)
+    right_end = _months_axis(km[km["term"] == g] for g in groups)
+    months = np.arange(0.0, right_end + 1e-9, 6.0)
+    panels = {band: [g for g in groups if band is None or term_pairs(g).get("band") == band]
+              for band in bands}
+    rows = max([len(mine) for mine in panels.values()] + [1])
     with house_style():
-        fig = new_figure(height=3.2)
-        axes = fig.subplots(1, len(bands), sharey=True, squeeze=False)[0]
-        for ax, band in zip(axes, bands, strict=True):
-            mine = {g: c for g, c in curves.items()
-                    if band is None or term_pairs(g).get("band") == band}
+        fig = new_figure(height=3.4 + 0.3 * rows)
+        grid = fig.add_gridspec(2, len(bands), height_ratios=(5.0, 0.5 + 0.6 * rows))
+        axes = []  # the curves first (fig.axes[j] is panel j), then the tables below them
+        for j in range(len(bands)):
+            axes.append(fig.add_subplot(grid[0, j], sharey=axes[0] if axes else None))
+        for j, (ax, band) in enumerate(zip(axes, bands, strict=True)):
+            mine = {g: curves[g] for g in panels[band]}
             names = {g: arm_label(term_pairs(g)["instruments"], lang) if band is not None
                      else cell_label(g, lang) for g in mine}
+            if j:
+                ax.tick_params(labelleft=False)
             if not mine:
                 mark_unavailable(ax, lang)
                 continue
-            _draw(ax, mine, styles, names, target, top, lang)
+            _draw(ax, mine, styles, names, target, top, lang, right_end)
             if band is not None:
                 ax.set_title(cell_label(f"band={band}", lang))
+            handles, _ = ax.get_legend_handles_labels()
+            if interval != "none" and j == 0:
+                handles.append(Patch(color="0.6", alpha=0.4, label=label(interval, lang)))
+            ax.legend(handles=handles, loc="best")  # this panel's curves, in their colours
+            table = fig.add_subplot(grid[1, j], sharex=ax)
+            _at_risk_table(table, {g: at_risk(km[km["term"] == g], months) for g in mine},
+                           months, styles, names, lang)
         axes[0].set_ylabel(label("km_axis", lang))
-        handles, _ = axes[0].get_legend_handles_labels()
-        if handles and interval != "none":
-            handles.append(Patch(color="0.6", alpha=0.4, label=label(interval, lang)))
-        if handles:
-            axes[0].legend(handles=handles, loc="upper left")
         fig.suptitle(label("km_title", lang))
     return fig
 
@@ -252,9 +343,10 @@ def wage_value_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figur
 
     Notes
     -----
-    Points outside the months a cell was measured (``extrapolated``) are joined by a
-    dotted line; the shaded band is the pointwise confidence interval of the
-    predicted cell mean, not the spread of participants.
+    Each cell's prediction is drawn only over the months in which the cell was
+    measured (rows not ``extrapolated``): a straight line fitted to 6 to 12 months of
+    data says nothing about month 24. The shaded band is the pointwise confidence
+    interval of the predicted cell mean, not the spread of participants.
 
     Examples
     --------
@@ -279,24 +371,18 @@ def wage_value_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figur
                                                 strict=True)))}
             styles = cell_styles(terms.values())
             for (band, arm), term in terms.items():
-                cell = paths[(paths["band"] == band) & (paths["instruments"] == arm)]
+                cell = paths[(paths["band"] == band) & (paths["instruments"] == arm)
+                             & ~paths["extrapolated"].astype(bool)]
                 cell = cell.sort_values("month", kind="stable")
                 style = styles[term]
                 month, est = cell["month"].to_numpy(float), cell["estimate"].to_numpy(float)
-                seen = ~cell["extrapolated"].to_numpy(dtype=bool)
                 ax.fill_between(month, cell["conf_low"], cell["conf_high"], color=style["color"],
                                 alpha=0.15, linewidth=0)
-                ax.plot(month[seen], est[seen], color=style["color"], marker=style["marker"],
+                ax.plot(month, est, color=style["color"], marker=style["marker"],
                         markersize=3.5, label=cell_label(term, lang))
-                tail = np.flatnonzero(~seen)
-                if tail.size:
-                    start = max(tail[0] - 1, 0)
-                    ax.plot(month[start:], est[start:], color=style["color"], linestyle=":")
-                    ax.plot(month[tail], est[tail], color=style["color"], linestyle="none",
-                            marker=style["marker"], markersize=3.5, markerfacecolor="white")
             ax.xaxis.set_major_locator(MultipleLocator(6))
             ax.legend(loc="upper left")
-            fig.supxlabel(label("extrapolated", lang), fontsize=7, style="italic")
+            fig.supxlabel(label("measured_only", lang), fontsize=7, style="italic")
         ax.set_xlabel(label("months", lang))
         ax.set_ylabel(label("wage_axis", lang))
         fig.suptitle(label("wage_title", lang))

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -28,7 +29,7 @@ from ...analysis.terms import term_pairs
 
 __all__ = ["CELL_COLOURS", "LABELS", "OKABE_ITO", "Language", "arm_label", "cell_label",
            "cell_styles", "check_result", "house_style", "instrument_arms", "label",
-           "mark_unavailable", "new_figure", "wage_bands"]
+           "mark_unavailable", "missing_label", "new_figure", "wage_bands", "withheld_rows"]
 
 Language = Literal["nl", "en"]
 
@@ -73,6 +74,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "instruments": ("instrumenten", "instruments"),
     "not_estimable": ("niet schatbaar", "not estimable"),
     "not_available": ("niet beschikbaar", "not available"),
+    "withheld": ("afgeschermd", "withheld"),
+    "no_events": ("geen uitstroom", "no outflow"),
+    "at_risk": ("Aantal onder risico", "Number at risk"),
     "target": ("doelstelling", "target"),
     "months": ("Maanden sinds inclusie", "Months since enrolment"),
     "target_title": ("Uitstroom naar regulier werk tegen de doelstelling van {target}",
@@ -104,8 +108,8 @@ LABELS: dict[str, tuple[str, str]] = {
                    "Predicted wage value per group (mixed model)"),
     "wage_axis": ("Loonwaarde (% van het wettelijk minimumloon)",
                   "Wage value (% of the statutory minimum wage)"),
-    "extrapolated": ("gestippeld: geëxtrapoleerd buiten de gemeten periode",
-                     "dotted: extrapolated beyond the measured period"),
+    "measured_only": ("voorspeld alleen over de maanden waarin de groep gemeten is",
+                      "predicted only over the months in which the group was measured"),
     "ladder_title": ("Participatieladder: trede bij intake en laatst gemeten trede",
                      "Participation ladder: rung at intake and last measured rung"),
     "ladder_intake": ("Trede bij intake", "Rung at intake"),
@@ -353,6 +357,55 @@ def check_result(function: str, result: object, questions: tuple[str, ...]) -> A
         raise ValueError(f"{function}: needs the AnalysisResult of question "
                          f"{' or '.join(map(repr, questions))}, got {got!r}")
     return result
+
+
+#: Key of the extras in which :func:`~iedereen_doet_mee.reporting.parts.as_published`
+#: says which rows of a result's table disclosure control withheld (``parts.WITHHELD``).
+_WITHHELD = "withheld"
+
+
+def withheld_rows(result: AnalysisResult) -> np.ndarray:
+    """Per row of ``result.table``: whether disclosure control withheld its numbers.
+
+    A result of :func:`~iedereen_doet_mee.reporting.parts.as_published` says so in its
+    ``extras["withheld"]``; any other result withholds nothing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from iedereen_doet_mee.analysis.results import tidy_row, tidy_table
+    >>> table = tidy_table([tidy_row("overall", float("nan"), estimator="proportion_wilson",
+    ...                              n=10)])
+    >>> result = AnalysisResult("target", "t", table, 10)
+    >>> withheld_rows(result).tolist()
+    [False]
+    >>> hidden = pd.DataFrame({"term": ["overall"], "estimator": ["proportion_wilson"],
+    ...                        "withheld": [True]})
+    >>> withheld_rows(AnalysisResult("target", "t", table, 10,
+    ...                              extras={"withheld": hidden})).tolist()
+    [True]
+    """
+    table = result.table
+    marks = result.extras.get(_WITHHELD)
+    if marks is None:
+        return np.zeros(len(table), dtype=bool)
+    if len(marks) != len(table) or not (
+            marks["term"].astype(str).to_numpy() == table["term"].astype(str).to_numpy()).all():
+        raise ValueError(f"withheld_rows: extras[{_WITHHELD!r}] of result "
+                         f"{result.question!r} does not match its table row for row")
+    return marks["withheld"].to_numpy(dtype=bool)
+
+
+def missing_label(withheld: bool, lang: Language) -> str:
+    """What a figure writes where a number is missing: "afgeschermd" / "withheld" when
+    disclosure control hid it, else "niet schatbaar" / "not estimable".
+
+    Examples
+    --------
+    >>> missing_label(True, "nl"), missing_label(False, "en")
+    ('afgeschermd', 'not estimable')
+    """
+    return label("withheld" if withheld else "not_estimable", lang)
 
 
 def mark_unavailable(ax: Axes, lang: Language, key: str = "not_available") -> None:
