@@ -25,6 +25,7 @@ from ..data.schema import TABLES
 from ..diagnosis.for_report import diagnosis_for_report
 from ..diagnosis.primary_precision import PrimaryPrecision, primary_outcome_precision
 from .disclosure import check_publishable, suppress_results, unsuppressed
+from .disclosure.figure_data import protect_figure_data
 from .document.texts import Language, text
 from .document.wording import Wording
 from .records import analysis_records, design_records
@@ -215,7 +216,10 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     words = Wording.of(design)
     arms_compared = None if words.instruments or words.treated_arm is None else \
         (words.treated_arm, words.control_arm)
-    figures.update(report_figures(as_published(analysis, records), lang=lang,
+    # figures draw the published rows and, where they draw more (curves, numbers at
+    # risk, the ladder's transitions), that too as a public report may show it
+    published = protect_figure_data(as_published(analysis, records), threshold)
+    figures.update(report_figures(published, lang=lang,
                                   primary=primary, outcome_names={
                                       o.name: o.describe(lang) for o in design.outcomes},
                                   arms_compared=arms_compared,

@@ -10,6 +10,7 @@ predictions are drawn, never a participant's own data.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from typing import Literal
 
@@ -18,12 +19,21 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MultipleLocator, PercentFormatter
+from matplotlib.ticker import MaxNLocator, MultipleLocator, PercentFormatter
 
 from ...analysis.common import check_option
 from ...analysis.results import AnalysisResult
 from ...analysis.terms import term_pairs
+from ..disclosure.figure_data import (
+    AT_RISK_SHOWN,
+    POOLED_AT,
+    WITHHELD_CURVES,
+    at_risk,
+    months_axis,
+    rounding_base,
+)
 from .style import (
     Language,
     arm_label,
@@ -37,7 +47,8 @@ from .style import (
 )
 
 __all__ = ["at_risk", "cumulative_incidence_figure", "kaplan_meier_figure",
-           "ladder_transition_figure", "wage_value_figure"]
+           "ladder_transition_figure", "pooled_note", "wage_value_figure", "withheld_curves",
+           "withheld_handles"]
 
 Interval = Literal["pointwise", "simultaneous", "none"]
 LadderKind = Literal["heatmap", "stacked"]
@@ -45,14 +56,25 @@ _RUNGS = {f"rung_{r}" for r in range(1, 7)}
 _CURVE = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _groups(terms: Iterable[str]) -> list[str]:
-    """The finest grouping the curves have: cells, else arms, else bands, else overall."""
-    terms = list(dict.fromkeys(str(t) for t in terms))
+def _groups(terms: Iterable[str], withheld: Iterable[str] = ()) -> list[str]:
+    """The finest grouping the curves have: cells, else arms, else bands, else overall.
+
+    With curves ``withheld`` by disclosure control (a public report), the finest
+    grouping of which at least one curve can be drawn: in a small trial whose cells are
+    all withheld, the arms (or the bands, or everyone) are drawn instead.
+    """
+    withheld = {str(t) for t in withheld}
+    terms = list(dict.fromkeys([*(str(t) for t in terms), *withheld]))
+    found = []
     for keys in ({"band", "instruments"}, {"instruments"}, {"band"}):
         hits = [t for t in terms if set(term_pairs(t)) == keys]
         if hits:
-            return sorted(hits)
-    return [t for t in terms if t == "overall"][:1]
+            found.append(sorted(hits))
+    found.append([t for t in terms if t == "overall"][:1])
+    for hits in found:
+        if any(t not in withheld for t in hits):
+            return hits
+    return found[0]
 
 
 def _step(curve: pd.DataFrame, value: str, low: str, high: str, flip: bool,
@@ -76,13 +98,6 @@ def _top(curves: dict[str, _CURVE], target: float | None) -> float:
     return min(1.0, top * 1.1 + 0.02)
 
 
-def _months_axis(curves: Iterable[pd.DataFrame]) -> float:
-    """Right end of a shared months axis: the longest follow-up of any curve, up to a
-    multiple of 6 months (at least 6)."""
-    longest = max([float(np.nanmax(c["time_months"], initial=0.0)) for c in curves] + [0.0])
-    return float(max(6.0, 6.0 * np.ceil(longest / 6.0 - 1e-9)))
-
-
 def _target_side(curves: Iterable[_CURVE], target: float, right_end: float) -> bool:
     """Whether the target's label goes at the left end: the end of the axis where the
     curves keep farthest from the target line (cumulative curves rise, so usually left)."""
@@ -96,24 +111,38 @@ def _target_side(curves: Iterable[_CURVE], target: float, right_end: float) -> b
 
 def _draw(ax: Axes, curves: dict[str, _CURVE], styles: dict, names: dict[str, str],
           target: float | None, top: float, lang: Language,
-          right_end: float | None = None) -> None:
+          right_end: float | None = None, no_events: Iterable[str] | None = None,
+          pooled: bool = False) -> None:
     """Step curves with shaded intervals, the target line and the axes.
 
     A curve without any event is drawn as a line at 0 just above the axis, labelled
     "geen uitstroom" / "no outflow", so it does not vanish into the axis; the target's
-    label goes at the end of the axis where no curve comes near it.
+    label goes at the end of the axis where no curve comes near it. ``no_events`` names
+    the curves without any event in their data (default: those drawn flat at 0); a curve
+    whose events all fall where too few are at risk is drawn flat but is not one.
+    ``pooled`` curves (protected for a public report: a point where enough events have
+    accumulated) are drawn as points joined by straight lines, not as steps: a step
+    would claim that nothing happened between two points.
     """
+    empty = {g for g, (_, v, _, _) in curves.items() if not np.nanmax(v, initial=0.0) > 0} \
+        if no_events is None else set(no_events)
     right_end = right_end if right_end is not None else max(
         [float(t[-1]) for t, *_ in curves.values()] + [1.0])
     for term, (t, v, lo, hi) in curves.items():
         style = styles[term]
-        ax.step(t, v, where="post", color=style["color"], linestyle=style["linestyle"],
-                label=names[term], zorder=3)
+        if pooled:
+            ax.plot(t, v, color=style["color"], linestyle=style["linestyle"], marker="o",
+                    markersize=3, label=names[term], zorder=3)
+        else:
+            ax.step(t, v, where="post", color=style["color"], linestyle=style["linestyle"],
+                    label=names[term], zorder=3)
         ok = ~(np.isnan(lo) | np.isnan(hi))
-        if ok.any():
+        if ok.any() and pooled:  # the interval at each point drawn
+            ax.vlines(t[ok], lo[ok], hi[ok], color=style["color"], alpha=0.3, linewidth=4)
+        elif ok.any():
             ax.fill_between(t, np.where(ok, lo, v), np.where(ok, hi, v), where=ok, step="post",
                             color=style["color"], alpha=0.18, linewidth=0)
-        if not np.nanmax(v, initial=0.0) > 0:
+        if term in empty:
             ax.annotate(label("no_events", lang), (float(t[-1]), 0.0),
                         xytext=(-2, 3), textcoords="offset points", ha="right", va="bottom",
                         fontsize=6.5, color=style["color"])
@@ -126,49 +155,59 @@ def _draw(ax: Axes, curves: dict[str, _CURVE], styles: dict, names: dict[str, st
                     textcoords="offset points", fontsize=7)
     # the axis starts a little below 0, so a line at 0 stays visible above the axis
     ax.set_ylim(-0.025 * top, top)
+    # ticks on whole percentages (a tick at 12.5% would read "13%")
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.xaxis.set_major_locator(MultipleLocator(6))
     ax.set_xlim(0, right_end)
     ax.set_xlabel(label("months", lang))
 
 
-def at_risk(curve: pd.DataFrame, months: Iterable[float]) -> list[int]:
-    """Numbers at risk at ``months`` from a Kaplan-Meier curve of
-    :func:`~iedereen_doet_mee.analysis.curves.kaplan_meier` (one row per distinct time,
-    ``n_risk`` the number whose time is at least that time): everyone still followed
-    and without the event just before each month; 0 after the last time.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> curve = pd.DataFrame({"time_months": [1.0, 5.0, 7.0], "n_risk": [10, 6, 2]})
-    >>> at_risk(curve, [0, 6, 12])
-    [10, 2, 0]
-    """
-    times = curve["time_months"].to_numpy(dtype=float)
-    risk = curve["n_risk"].to_numpy(dtype=np.int64)
-    out = []
-    for month in months:
-        i = int(np.searchsorted(times, float(month), side="left"))
-        out.append(int(risk[i]) if i < len(times) else 0)
-    return out
-
-
-def _at_risk_table(ax: Axes, rows: dict[str, list[int]], months: np.ndarray, styles: dict,
+def _at_risk_table(ax: Axes, rows: dict[str, list[str]], months: np.ndarray, styles: dict,
                    names: dict[str, str], lang: Language) -> None:
     """The numbers at risk under a panel: per curve its name in its colour, and under
     the name the numbers at ``months`` (the panel keeps its full width)."""
-    for r, (g, counts) in enumerate(rows.items()):
+    for r, (g, texts) in enumerate(rows.items()):
         ax.text(0.0, r - 0.25, names[g], ha="left", va="center", fontsize=6.5,
                 color=styles[g]["color"], transform=ax.get_yaxis_transform())
-        for month, count in zip(months, counts, strict=True):
-            ax.text(month, r + 0.25, str(count), ha="center", va="center", fontsize=7)
+        for month, count in zip(months, texts, strict=True):
+            ax.text(month, r + 0.25, count, ha="center", va="center", fontsize=7)
     ax.set_ylim(len(rows) - 0.45, -0.6)
     ax.set_yticks([])
     ax.tick_params(length=0, labelbottom=False)
     for spine in ax.spines.values():
         spine.set_visible(False)
     ax.set_title(label("at_risk", lang), fontsize=7, loc="left")
+
+
+def _without_events(table: pd.DataFrame, key: str, groups: Iterable[str]) -> set[str]:
+    """The groups whose curve in ``table`` has no event at all (column ``n_event``)."""
+    if "n_event" not in table:
+        return set()
+    events = table.groupby(table[key].astype(str))["n_event"].sum()
+    return {g for g in groups if events.get(g, 0) == 0}
+
+
+def withheld_curves(result: AnalysisResult, table: str) -> list[str]:
+    """The curves of ``result.extras[table]`` that disclosure control withheld whole."""
+    return [str(g) for g in result.extras.get(WITHHELD_CURVES, {}).get(table, [])]
+
+
+def withheld_handles(withheld: Iterable[str], styles: dict, names: dict[str, str],
+                     lang: Language) -> list[Line2D]:
+    """Legend entries "<name>: afgeschermd" / "<name>: withheld" for curves not drawn."""
+    return [Line2D([], [], color=styles[g]["color"], linestyle=styles[g]["linestyle"],
+                   label=f"{names[g]}: {label('withheld', lang)}") for g in withheld]
+
+
+def pooled_note(fig: Figure, pooled: int | None, lang: Language, *, at_risk: bool) -> None:
+    """Under a figure of protected curves: how they were protected (nothing when not)."""
+    if pooled is None:
+        return
+    note = label("pooled_note", lang).format(k=pooled)
+    if at_risk:
+        note += " " + label("at_risk_note", lang).format(k=pooled, base=rounding_base(pooled))
+    fig.supxlabel(textwrap.fill(note, width=120), fontsize=7, style="italic")
 
 
 def _check_target(function: str, target: float | None) -> None:
@@ -209,6 +248,12 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
     per curve; each panel's legend names its own curves in their colours. A curve
     without events is drawn at 0 and labelled "geen uitstroom" / "no outflow".
 
+    A result protected for a public report
+    (:func:`~iedereen_doet_mee.reporting.disclosure.figure_data.protect_figure_data`)
+    is drawn as protected: its pooled steps, its numbers at risk as published
+    (``extras["at_risk_shown"]``) and, for a curve withheld whole
+    (``extras["withheld_curves"]``), a legend entry that says "afgeschermd" / "withheld".
+
     Notes
     -----
     The curve is :math:`1 - \\hat S(t)`; other exits are censored, so it estimates
@@ -232,7 +277,8 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
     _check_target("kaplan_meier_figure", target)
     _check_at_risk("kaplan_meier_figure", min_at_risk)
     km = result.extras.get("kaplan_meier", pd.DataFrame(columns=["term"]))
-    groups = _groups(km["term"])
+    withheld, pooled = withheld_curves(result, "kaplan_meier"), result.extras.get(POOLED_AT)
+    groups = _groups(km["term"], withheld)
     low, high = {"pointwise": ("conf_low", "conf_high"), "simultaneous": ("band_low", "band_high"),
                  "none": ("survival", "survival")}[interval]
     bands = sorted({term_pairs(g).get("band") for g in groups} - {None}) or [None]
@@ -240,10 +286,18 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
         bands = [None]
     styles = cell_styles(groups)
     curves = {g: _step(km[km["term"] == g], "survival", low, high, True, min_at_risk)
-              for g in groups}
+              for g in groups if g not in withheld}
     top = _top(curves, target)
-    right_end = _months_axis(km[km["term"] == g] for g in groups)
-    months = np.arange(0.0, right_end + 1e-9, 6.0)
+    shown_risk = result.extras.get(AT_RISK_SHOWN)
+    if shown_risk is None:  # unprotected: the numbers themselves
+        right_end = months_axis(km[km["term"] == g] for g in groups)
+        months = np.arange(0.0, right_end + 1e-9, 6.0)
+        risk = {g: [str(c) for c in at_risk(km[km["term"] == g], months)] for g in groups}
+    else:  # protected: the axis of the full follow-up, the numbers as published
+        months = np.sort(shown_risk["month"].unique().astype(float))
+        right_end = float(months[-1]) if months.size else 6.0
+        risk = {g: shown_risk.loc[shown_risk["term"] == g].set_index("month")["text"]
+                .reindex(months).fillna("").tolist() for g in groups}
     panels = {band: [g for g in groups if band is None or term_pairs(g).get("band") == band]
               for band in bands}
     rows = max([len(mine) for mine in panels.values()] + [1])
@@ -254,24 +308,28 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
         for j in range(len(bands)):
             axes.append(fig.add_subplot(grid[0, j], sharey=axes[0] if axes else None))
         for j, (ax, band) in enumerate(zip(axes, bands, strict=True)):
-            mine = {g: curves[g] for g in panels[band]}
+            mine = {g: curves[g] for g in panels[band] if g in curves}
             names = {g: arm_label(term_pairs(g)["instruments"], lang) if band is not None
-                     else cell_label(g, lang) for g in mine}
+                     else cell_label(g, lang) for g in panels[band]}
             if j:
                 ax.tick_params(labelleft=False)
-            if not mine:
+            if not panels[band]:
                 mark_unavailable(ax, lang)
                 continue
-            _draw(ax, mine, styles, names, target, top, lang, right_end)
+            _draw(ax, mine, styles, names, target, top, lang, right_end,
+                  _without_events(km, "term", mine), pooled=pooled is not None)
             if band is not None:
                 ax.set_title(cell_label(f"band={band}", lang))
             handles, _ = ax.get_legend_handles_labels()
+            handles += withheld_handles([g for g in panels[band] if g in withheld], styles,
+                                        names, lang)
             if interval != "none" and j == 0:
                 handles.append(Patch(color="0.6", alpha=0.4, label=label(interval, lang)))
             ax.legend(handles=handles, loc="best")  # this panel's curves, in their colours
             table = fig.add_subplot(grid[1, j], sharex=ax)
-            _at_risk_table(table, {g: at_risk(km[km["term"] == g], months) for g in mine},
-                           months, styles, names, lang)
+            _at_risk_table(table, {g: risk[g] for g in panels[band]}, months, styles, names,
+                           lang)
+        pooled_note(fig, pooled, lang, at_risk=True)
         axes[0].set_ylabel(label("km_axis", lang))
         fig.suptitle(label("km_title", lang))
     return fig
@@ -312,20 +370,29 @@ def cumulative_incidence_figure(result: AnalysisResult, *, lang: Language = "nl"
     _check_target("cumulative_incidence_figure", target)
     _check_at_risk("cumulative_incidence_figure", min_at_risk)
     cif = result.extras.get("cumulative_incidence", pd.DataFrame(columns=["term"]))
-    groups = _groups(cif["term"])
+    withheld = withheld_curves(result, "cumulative_incidence")
+    pooled = result.extras.get(POOLED_AT)
+    groups = _groups(cif["term"], withheld)
     with house_style():
         fig = new_figure(height=3.2)
         ax = fig.add_subplot()
         if groups:
             curves = {g: _step(cif[cif["term"] == g], "estimate", "conf_low", "conf_high",
-                               False, min_at_risk) for g in groups}
-            _draw(ax, curves, cell_styles(groups), {g: cell_label(g, lang) for g in groups},
-                  target, _top(curves, target), lang)
+                               False, min_at_risk) for g in groups if g not in withheld}
+            styles, names = cell_styles(groups), {g: cell_label(g, lang) for g in groups}
+            shown_risk = result.extras.get(AT_RISK_SHOWN)  # protected: the full follow-up
+            right_end = None if shown_risk is None or not len(shown_risk) else \
+                float(shown_risk["month"].max())
+            _draw(ax, curves, styles, names, target, _top(curves, target), lang, right_end,
+                  _without_events(cif, "term", curves), pooled=pooled is not None)
             handles, _ = ax.get_legend_handles_labels()
+            handles += withheld_handles([g for g in groups if g in withheld], styles, names,
+                                        lang)
             handles.append(Patch(color="0.6", alpha=0.4, label=label("pointwise", lang)))
-            ax.legend(handles=handles, loc="upper left")
+            ax.legend(handles=handles, loc="best")
         else:
             mark_unavailable(ax, lang)
+        pooled_note(fig, pooled, lang, at_risk=False)
         ax.set_ylabel(label("cif_axis", lang))
         fig.suptitle(label("cif_title", lang))
     return fig
@@ -417,6 +484,11 @@ def ladder_transition_figure(result: AnalysisResult, *, lang: Language = "nl",
     rungs = [int(r) for r in shares.index]
     names = [f"{r} {label(f'rung_{r}', lang)}" if f"rung_{r}" in _RUNGS else str(r)
              for r in rungs]
+    row_n = result.extras.get("transition_rows")  # protected: people per shown row
+    if row_n is not None:
+        names = [name + (f" (n = {int(n)})" if n >= 0 else "")
+                 for name, n in zip(names, row_n.reindex(shares.index).fillna(-1),
+                                    strict=True)]
     with house_style():
         fig = new_figure(height=3.6)
         ax = fig.add_subplot()
@@ -437,6 +509,8 @@ def ladder_transition_figure(result: AnalysisResult, *, lang: Language = "nl",
             ax.set_ylabel(label("ladder_intake", lang))
             fig.colorbar(image, ax=ax, format=PercentFormatter(1.0, decimals=0),
                          label=label("row_share", lang))
+            if result.extras.get("withheld_cells"):
+                fig.supxlabel(label("ladder_withheld", lang), fontsize=7, style="italic")
         else:
             colours = [colormaps["cividis"](x) for x in np.linspace(0.05, 0.95, values.shape[1])]
             left = np.zeros(len(rungs))

@@ -76,6 +76,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "not_available": ("niet beschikbaar", "not available"),
     "withheld": ("afgeschermd", "withheld"),
     "no_events": ("geen uitstroom", "no outflow"),
+    "pooled_note": ("Beschermd: een punt na elke {k} of meer gebeurtenissen, met rechte lijnen "
+                    "ertussen; een lijn stopt waar minder dan {k} personen overblijven.",
+                    "Protected: a point after every {k} or more events, joined by straight "
+                    "lines; a line stops where fewer than {k} people remain."),
+    "at_risk_note": ("Aantallen onder risico afgerond op {base}.",
+                     "Numbers at risk rounded to {base}."),
+    "ladder_withheld": ("Grijze vakken zijn afgeschermd: te weinig personen om te tonen, of "
+                        "afgeschermd zodat zo'n klein aantal niet terug te rekenen is.",
+                        "Grey cells are withheld: too few people to show, or withheld so that "
+                        "such a small number cannot be worked out."),
     "at_risk": ("Aantal onder risico", "Number at risk"),
     "target": ("doelstelling", "target"),
     "months": ("Maanden sinds inclusie", "Months since enrolment"),
