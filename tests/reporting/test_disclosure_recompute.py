@@ -1,0 +1,187 @@
+"""Issue 13 item 1: a public report leaks no count below the threshold, read or derived.
+
+An attacker (:mod:`.disclosure_attack`, independent of the package's disclosure engine)
+recomputes every count it can from a public report folder (``results.json``, the
+workbook's cells, the HTML text and tables, the figures' SVG text) and every withheld
+cell the shown numbers pin down. Each (report, source) pair is one test. Pairs that
+leak on the main branch this test was written on are marked ``xfail(strict=True)``
+with what leaks, so that the fix of each shows up as an XPASS to remove the mark.
+
+The attacker is tested too: on an internal report it must find small counts, on a
+hand-made leak it must find the leak, and on an internal report every sum it assumes
+must hold.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iedereen_doet_mee.design.trial_design import TrialDesign
+from iedereen_doet_mee.reporting.build import ReportSettings, build_report
+from iedereen_doet_mee.simulation.directory import simulate_to_directory
+
+from .disclosure_attack import (
+    Equations,
+    _grid_equations,
+    _Page,
+    attack_report,
+    esf_equations,
+    format_findings,
+    records_equations,
+    records_findings,
+    workbook_records,
+)
+
+PROGRAMMES = Path(__file__).resolve().parents[2] / "data" / "programmes"
+BUDGET = {"n_draws": 100, "n_bootstrap": 100, "diagnosis_sims": 50}
+
+#: The reports built: the bundled synthetic trial in both languages, Arnhem (another
+#: design: one stratum, coaches vs none), and a small trial of 40 (most counts small).
+CASES: dict[str, dict] = {
+    "default_nl": {"lang": "nl"},
+    "default_en": {"lang": "en"},
+    "arnhem": {"data": PROGRAMMES / "arnhem"},
+    "small": {"data": "small"},
+}
+
+SOURCES = ("results.json", "json_n_differences", "workbook_results", "workbook_esf",
+           "workbook_other", "html_consort", "html_baseline", "html_results",
+           "html_esf_table", "html_text", "figure_curves", "figure_heat_map", "figure_text")
+
+#: What leaks on main at a8a461f (see the report of this test's branch).
+_CONSORT = "CONSORT text table: 'excluded from analysis' = allocated - analysed = 0"
+_BASELINE = ("baseline table: k (p%) gives the column size, so n - k (e.g. 'not unemployed'"
+             " = 0, 'not jobless household' = 1) and withheld levels follow")
+_ESF = "ESF: CO01 = TOTAL, so inactive (CO03) and employed (CO05) are 0 by CO01+CO03+CO05"
+_CURVES = "Kaplan-Meier at-risk table prints numbers below 10, zeros included"
+_HEAT = "ladder heat map: row shares whose count is below 10 for any row size allowed"
+_LOST = "missing: n of share_lost_as_failures - n of share_complete_cases = lost (2)"
+LEAKS: dict[tuple[str, str], str] = {
+    **{(case, source): reason for case in ("default_nl", "default_en", "small")
+       for source, reason in (("html_consort", _CONSORT), ("html_baseline", _BASELINE),
+                              ("workbook_esf", _ESF), ("html_esf_table", _ESF),
+                              ("figure_curves", _CURVES))},
+    ("default_nl", "figure_heat_map"): _HEAT, ("default_en", "figure_heat_map"): _HEAT,
+    ("small", "figure_heat_map"): _HEAT,
+    ("default_nl", "json_n_differences"): _LOST, ("default_en", "json_n_differences"): _LOST,
+    ("arnhem", "html_consort"): _CONSORT, ("arnhem", "html_baseline"): _BASELINE,
+    ("arnhem", "figure_curves"): _CURVES, ("arnhem", "figure_heat_map"): _HEAT,
+    ("arnhem", "json_n_differences"): _LOST,
+}
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory):
+    """Build each report once, on first use; returns a function of the case name."""
+    root = tmp_path_factory.mktemp("recompute")
+    built: dict[str, Path] = {}
+
+    def small_data() -> Path:
+        directory = root / "small_data"
+        if not directory.exists():
+            simulate_to_directory(directory, design=TrialDesign(n_per_cell=10), seed=7)
+        return directory
+
+    def get(case: str) -> Path:
+        if case not in built:
+            options = dict(CASES.get(case, {}))
+            if case == "small_internal":
+                options = {"data": "small", "audience": "internal"}
+            if options.get("data") == "small":
+                options["data"] = small_data()
+            built[case] = build_report(ReportSettings(out=root / case, **options,
+                                                      **BUDGET))
+        return built[case]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def attacks(folders):
+    """The attacker's findings of each report, computed once."""
+    found: dict[str, dict] = {}
+
+    def get(case: str) -> dict:
+        if case not in found:
+            found[case] = attack_report(folders(case), threshold=10)
+        return found[case]
+
+    return get
+
+
+def _params():
+    for case in CASES:
+        for source in SOURCES:
+            reason = LEAKS.get((case, source))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(case, source, marks=marks, id=f"{case}-{source}")
+
+
+@pytest.mark.parametrize(("case", "source"), list(_params()))
+def test_public_report_reveals_no_small_count(attacks, case: str, source: str) -> None:
+    """No count below 10 (zero included) and no withheld cell can be read or derived."""
+    findings = attacks(case)[source]
+    assert not findings, format_findings(findings)
+
+
+# -- the attacker itself -----------------------------------------------------------------
+
+def _record(term: str, estimate: float | None, n: int | None,
+            estimator: str = "chain_people") -> dict:
+    return {"question": "q", "outcome": "o", "estimator": estimator, "term": term,
+            "estimate": estimate, "n": n, "suppressed": estimate is None}
+
+
+def test_attacker_derives_a_withheld_child_by_subtraction() -> None:
+    """Parent 25, children 20 shown and one withheld: the withheld child is 5."""
+    records = [_record("overall", 25, 25), _record("band=a", 20, 20),
+               _record("band=b", None, None)]
+    found = records_findings(records, threshold=10, source="hand")
+    assert {(f.location, f.value) for f in found} == {("q/o/chain_people/band=b:n", 5),
+                                                      ("q/o/chain_people/band=b:x", 5)}
+
+
+def test_attacker_reads_events_of_a_proportion_and_pins_with_milp() -> None:
+    """A share of 0.95 of 40 shows 2 without the event; a withheld cell of a two-level
+    hierarchy is pinned only when the sums fix it."""
+    shown = [_record("overall", 0.95, 40, "proportion_wilson")]
+    found = records_findings(shown, threshold=10, source="hand")
+    assert [(f.location, f.value) for f in found] == [("q/o/proportion_wilson/overall:rest",
+                                                       2)]
+    two_hidden = Equations(known={"t": 30, "a": 12}, hidden={"b", "c"},
+                           sums=[("t", ("a", "b", "c"))])
+    assert two_hidden.pinned() == {}
+    assert Equations(known={"t": 12, "a": 12}, hidden={"b", "c"},
+                     sums=[("t", ("a", "b", "c"))]).pinned() == {"b": 0, "c": 0}
+
+
+def test_attacker_sees_small_counts_in_an_internal_report(attacks) -> None:
+    """Nothing is withheld internally: the attacker must read the small counts there."""
+    found = attacks("small_internal")
+    for source in ("results.json", "workbook_results", "workbook_esf", "html_consort",
+                   "html_baseline", "html_esf_table", "figure_curves", "html_results"):
+        assert found[source], f"the attacker read no small count from {source}"
+    assert any(f.value == 0 for f in found["workbook_esf"])
+
+
+def test_the_sums_the_attacker_assumes_hold_on_an_internal_report(folders) -> None:
+    """Every sum the attacker writes down holds on the unsuppressed numbers, so what
+    it derives from a public report is true, not an artefact of a wrong equation."""
+    folder = folders("small_internal")
+    records = json.loads((folder / "results.json").read_text(encoding="utf-8"))["records"]
+    equations = records_equations(records)
+    assert equations.sums and not equations.violated()
+    _, sheets = workbook_records(folder / "indicators.xlsx")
+    esf = esf_equations(sheets["esf_indicators"])
+    assert esf.sums and not esf.violated()
+    page = _Page()
+    page.feed((folder / "report.html").read_text(encoding="utf-8"))
+    grids = [_grid_equations(caption, [r for r in rows if r]) for caption, rows in page.tables
+             if rows and rows[0] and rows[0][0].lower() != "code"
+             and any(h.lower() in ("totaal", "total") for h in rows[0])]
+    assert len(grids) == 2  # the CONSORT and baseline tables
+    for grid in grids:
+        assert grid.sums and not grid.violated(), grid.violated()
