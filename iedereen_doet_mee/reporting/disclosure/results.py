@@ -189,6 +189,7 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
             mine = term_groups(terms[i])
             suppressed[i] |= bool(same) and (mine is None or any(
                 h is None or mine <= h for h in same))
+    suppressed |= _reveal_lost(frame, people, threshold)
     out = frame.copy()
     for column in (*_NUMBERS, "n"):
         if column in out.columns:
@@ -201,6 +202,36 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     out["suppression"] = pd.Series(np.where(primary, "primary", np.where(
         suppressed, "secondary", None)), dtype=object)
     return out
+
+
+#: The missing-data bounds of one term: everyone counted (the first), and the rows that
+#: show how many were lost to follow-up: the complete cases' n is everyone minus the
+#: lost, and the bound with the lost as successes lies the lost share above the bound
+#: with them as failures (contrasts of the same rows likewise).
+_EVERYONE = "share_lost_as_failures"
+_SHOWS_LOST = ("share_lost_as_successes", "share_complete_cases",
+               "risk_difference_lost_favourable_to_instruments",
+               "risk_difference_complete_cases")
+
+
+def _reveal_lost(frame: pd.DataFrame, people: np.ndarray, threshold: int) -> np.ndarray:
+    """Rows that would show a number lost to follow-up below ``threshold`` (zero
+    included): the bounds other than "lost as failures" of a term whose lost count is
+    small. Hiding rows after protection never lets a reader derive more."""
+    names = frame["estimator"].astype(str)
+    question = frame["question"].astype(str) if "question" in frame.columns else \
+        pd.Series("", index=frame.index)
+    hide = np.zeros(len(frame), dtype=bool)
+    for rows in frame.groupby([question, frame["term"].astype(str)]).groups.values():
+        rows = list(rows)
+        everyone = [i for i in rows if names[i] == _EVERYONE]
+        complete = [i for i in rows if names[i] == "share_complete_cases"]
+        if not everyone or not complete:
+            continue
+        lost = people[everyone[0]] - people[complete[0]]
+        if not np.isfinite(lost) or lost < threshold:
+            hide[[i for i in rows if names[i].startswith(_SHOWS_LOST)]] = True
+    return hide
 
 
 def _amount(estimate: float, people: float, *, count: bool, where: tuple,

@@ -141,6 +141,37 @@ def _short(column: str, lang: Language) -> str:
     return "/".join(part.split("=", 1)[-1] for part in column.split(":"))
 
 
+#: ESF indicators that split everyone by labour status at entry: unemployed (CO01),
+#: inactive (CO03) and employed (CO05) add up to the participants (TOTAL), up to those
+#: whose status is unknown.
+_LABOUR_STATUS = ("CO01", "CO03", "CO05")
+
+
+def _labour_status_mask(esf: pd.DataFrame, columns: list[str], threshold: int | None
+                        ) -> pd.DataFrame:
+    """Where to hide the labour-status counts, protected as one table with margins.
+
+    Each indicator's men and women add up to its total, and CO01 + CO03 + CO05 add up
+    to TOTAL: protecting each row alone let a reader take CO01 from TOTAL and find that
+    nobody was inactive or employed (0 is a small count too). The people whose status
+    is unknown (TOTAL minus the three, derivable by anyone) form a row of their own when
+    there are any. Empty when a row is unavailable (each row is then protected alone).
+    """
+    codes = ["TOTAL", *_LABOUR_STATUS]
+    rows = esf.set_index("code").reindex(codes)
+    if rows["available"].isna().any() or not rows["available"].astype(bool).all():
+        return pd.DataFrame(columns=columns, dtype=bool)
+    table = rows[columns].astype(int)
+    unknown = table.loc["TOTAL"] - table.loc[list(_LABOUR_STATUS)].sum()
+    parts = list(_LABOUR_STATUS) + (["unknown"] if unknown.any() else [])
+    table = pd.concat([table.loc[list(_LABOUR_STATUS)], unknown.to_frame("unknown").T,
+                       table.loc[["TOTAL"]]]).loc[[*parts, "TOTAL"]]
+    total_column = "total" if len(columns) > 1 else None
+    mask = _mask(table, threshold, total_row="TOTAL", total_column=total_column) \
+        if total_column else _mask(table["total"], threshold, total="TOTAL").to_frame()
+    return mask.drop(index="unknown", errors="ignore")
+
+
 def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ESF indicators as text (for the report) and with suppressed counts as None
@@ -152,6 +183,7 @@ def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language
                                 if esf["sex_other_or_unknown"].fillna(0).sum() > 0 else [])
     sexes = sexes if by_sex else []
     no_sex = "" if by_sex else text("sex_not_recorded", lang)
+    linked = _labour_status_mask(esf, [*sexes, "total"], threshold)
     rows, sheet = [], []
     for _, r in esf.iterrows():
         if not r["available"]:
@@ -161,7 +193,8 @@ def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language
                 [*sexes, "total"]), "available": False, "reason": r["reason"]})
             continue
         counts = pd.Series({s: int(r[s]) for s in sexes} | {"total": int(r["total"])})
-        mask = _mask(counts, threshold, total="total" if sexes else None)
+        mask = linked.loc[r["code"]] if r["code"] in linked.index else \
+            _mask(counts, threshold, total="total" if sexes else None)
         shown = {k: (text("suppressed", lang) if mask[k] else str(v)) for k, v in counts.items()}
         rows.append([r["code"], r[name], shown.get("men", "-"), shown.get("women", "-"),
                      shown["total"], no_sex])
