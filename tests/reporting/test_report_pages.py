@@ -74,9 +74,10 @@ KNOWN: dict[tuple[str, str], str] = {
         "reasons after 'Niet beschikbaar:' (the data model does not record ...), 'package' "
         "and 'seed' on page 1") for audience in AUDIENCES for medium in MEDIA},
     **{("consort_figure", f"{lang}-public"): (
-        "CONSORT boxes say '(n <10)' for counts of 10 or more: received instruments and no "
-        "instruments per cell (e.g. 25 of 25), discontinued per cell (17, 11, 13, 20), "
-        "secondary suppression shown as '<10'") for lang in LANGS},
+        "CONSORT boxes say '(n <10)' for counts of 10 or more: received instruments 21 and "
+        "25, no instruments 25 and 25, left the project before leaving benefit 13, 11 and "
+        "14 (cells 40-60/no, 60-80/no, 60-80/yes): secondary suppression shown as '<10'")
+       for lang in LANGS},
     **{("invisible", f"{lang}-{audience}"): (
         "the PDF puts a zero-width space after every underscore, so a code name copied from "
         "it does not match results.json") for lang in LANGS for audience in AUDIENCES},
