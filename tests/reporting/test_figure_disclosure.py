@@ -184,3 +184,44 @@ def test_public_ladder_figure_names_rows_and_explains_grey(analysis):
     assert "afgeschermd" in figure._supxlabel.get_text()
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert "3 georganiseerde activiteiten (n = 27)" in labels
+
+
+def test_cell_shares_beside_the_effects_follow_the_published_rows(analysis):
+    """The left panel of the effects figure drew 4%, 12%, 0% and 28% of 25 people
+    while the tables withheld those rows (issue 13)."""
+    from iedereen_doet_mee.analysis.estimators import disclosure_classes
+    from iedereen_doet_mee.reporting.disclosure import suppress_results
+    from iedereen_doet_mee.reporting.parts import as_published
+    from iedereen_doet_mee.reporting.records import analysis_records
+
+    found = analysis_records(analysis)
+    records = suppress_results(found, threshold=THRESHOLD,
+                               **disclosure_classes(found["estimator"]))
+    published = protect_figure_data(as_published(analysis, records), THRESHOLD)
+    cells = published.results["effects"].extras["cells"]
+    assert set(cells.columns) == {"band", "arm", "share", "withheld"}  # no counts
+    target = records[(records["question"] == "target")
+                     & (records["estimator"] == "proportion_clopper_pearson")]
+    for row in cells.itertuples(index=False):
+        record = target[target["term"] == f"band={row.band}:instruments={row.arm}"].iloc[0]
+        if record["suppressed"]:
+            assert row.withheld and np.isnan(row.share)
+        else:  # shown in the figure only as in the table
+            assert row.share == pytest.approx(record["estimate"])
+    assert cells["withheld"].all()  # 1, 3, 0 and 7 of 25: every cell is withheld
+
+
+def test_wage_paths_of_withheld_cells_are_not_drawn(analysis):
+    import dataclasses
+
+    result = analysis.results["wage_value"]
+    marks = result.table[["term", "estimator"]].assign(
+        withheld=result.table["term"].astype(str).str.contains(
+            r"\[band=40-60:instruments=no\]", regex=True))
+    hidden = dataclasses.replace(result, extras={**result.extras, "withheld": marks})
+    shown = protect_figure_data(dataclasses.replace(
+        analysis, results={**analysis.results, "wage_value": hidden}), THRESHOLD)
+    paths = shown.results["wage_value"].extras["trajectories"]
+    cells = set(zip(paths["band"], paths["instruments"], strict=True))
+    assert ("40-60", "no") not in cells and ("60-80", "yes") in cells
+    assert "participants" not in paths

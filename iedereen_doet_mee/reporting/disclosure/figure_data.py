@@ -1,9 +1,10 @@
 """Disclosure control of what the figures draw beyond the results table.
 
-Most figures draw the published rows of a result (``parts.as_published``). Three draw
+Most figures draw the published rows of a result (``parts.as_published``). Some draw
 more, from a result's ``extras``: the Kaplan-Meier and cumulative-incidence curves of
-``survival`` (with numbers at risk), the curves of the declared outcomes, and the
-ladder's transition matrix. :func:`protect_figure_data` replaces those extras by what
+``survival`` (with numbers at risk), the curves of the declared outcomes, the
+ladder's transition matrix, the outflow per cell beside the effects and the predicted
+wage-value paths. :func:`protect_figure_data` replaces those extras by what
 a public report may show, so no figure reads unprotected data:
 
 - **Curves.** A step of a survival curve shows how many had the event at that time
@@ -24,6 +25,12 @@ a public report may show, so no figure reads unprotected data:
   withheld cells of a row together, or the withheld rows together, fewer than
   ``threshold`` people), the smallest shown cell or row is withheld too
   (:func:`withheld_line`). Shown rows state their number of people.
+- **Cells beside the effects** (outflow per band and arm): a cell's share is shown only
+  when the target question's row of that cell is published (so a secondary suppression
+  in the tables is not undone in a figure) and it has at least ``threshold`` people,
+  events and non-events; its counts are not passed on.
+- **Wage-value paths**: a cell's predicted path is drawn only when its growth row is
+  published.
 
 These rules are the figure counterpart of the table rules in ``docs/disclosure.md``
 (CBS remote-access output rules; the UK Statistics Authority's guidance on survival
@@ -224,6 +231,39 @@ def _protect_ladder(extras: dict[str, Any], threshold: int) -> dict[str, Any]:
             "transition_rows": row_n, "withheld_cells": True}
 
 
+def _withheld_groups(result) -> set[frozenset[str]]:
+    """The groups (the values of a term's pairs, e.g. {"40-60", "no"}) of the rows that
+    disclosure control withheld in ``result``'s published table (``extras["withheld"]``
+    of ``parts.as_published``); a term such as ``growth_per_month[band=a:arm=b]``
+    names its group inside the brackets."""
+    from ...analysis.terms import term_pairs
+
+    marks = result.extras.get("withheld")
+    if marks is None:
+        return set()
+    groups = set()
+    for term in marks.loc[marks["withheld"].astype(bool), "term"].astype(str):
+        inner = term[term.index("[") + 1:term.rindex("]")] if "[" in term else term
+        pairs = term_pairs(inner) if "=" in inner else {}
+        if pairs:
+            groups.add(frozenset(pairs.values()))
+    return groups
+
+
+def _protect_cells(cells: pd.DataFrame, withheld: set[frozenset[str]], threshold: int
+                   ) -> pd.DataFrame:
+    """The share per cell (band, arm) as published: missing where the cell's own row is
+    withheld or it has fewer than ``threshold`` people, events or non-events; its
+    counts are left out (the figure draws shares)."""
+    n, events = cells["n"].to_numpy(dtype=float), cells["events"].to_numpy(dtype=float)
+    small = (n < threshold) | (events < threshold) | (n - events < threshold)
+    named = np.array([frozenset((str(b), str(a))) in withheld
+                      for b, a in zip(cells["band"], cells["arm"], strict=True)], dtype=bool)
+    hidden = small | named
+    return cells[["band", "arm"]].assign(share=cells["share"].where(~hidden),
+                                         withheld=hidden)
+
+
 def protect_figure_data(analysis, threshold: int | None):
     """The analysis with every figure's extras as a public report may show them.
 
@@ -266,6 +306,22 @@ def protect_figure_data(analysis, threshold: int | None):
             extras["curves"], gone = _protect_curves(extras["curves"], "outcome", threshold)
             extras[WITHHELD_CURVES], extras[POOLED_AT] = {"curves": gone}, threshold
         results["outcomes"] = dataclasses.replace(results["outcomes"], extras=extras)
+    if "effects" in results and "cells" in results["effects"].extras:
+        # a cell's share is the target question's row of that cell: shown as that row is
+        withheld = _withheld_groups(results["target"]) if "target" in results else set()
+        extras = {k: v for k, v in results["effects"].extras.items() if k != "propensity"}
+        extras["cells"] = _protect_cells(extras["cells"], withheld, threshold)
+        results["effects"] = dataclasses.replace(results["effects"], extras=extras)
+    if "wage_value" in results and "trajectories" in results["wage_value"].extras:
+        # a cell's predicted path is drawn only where its growth row is published
+        withheld = _withheld_groups(results["wage_value"])
+        paths = results["wage_value"].extras["trajectories"]
+        keep = [frozenset((str(b), str(a))) not in withheld
+                for b, a in zip(paths["band"], paths["instruments"], strict=True)]
+        extras = {**results["wage_value"].extras,
+                  "trajectories": paths.loc[keep].drop(columns="participants",
+                                                       errors="ignore")}
+        results["wage_value"] = dataclasses.replace(results["wage_value"], extras=extras)
     if "ladder" in results:
         results["ladder"] = dataclasses.replace(
             results["ladder"], extras=_protect_ladder(results["ladder"].extras, threshold))

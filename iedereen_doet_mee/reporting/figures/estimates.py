@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import Formatter, PercentFormatter
+from matplotlib.ticker import Formatter, MaxNLocator, PercentFormatter
 
 from ...analysis.common import check_option
 from ...analysis.estimators import estimator_info
@@ -334,6 +334,11 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
                       linewidth=1, label=arm_label(arm, lang))
             for x, value in zip(xs, ys, strict=True):
                 style = cell_style(x, j, len(arms))
+                if np.isnan(value):  # withheld by disclosure control (a public report)
+                    left.text(x + (j - (len(arms) - 1) / 2) * 0.18, 0.0,
+                              missing_label(True, lang), rotation=90, ha="center",
+                              va="bottom", fontsize=6.5, color=style["color"])
+                    continue
                 left.plot([x], [value], marker=style["marker"], color=style["color"],
                           linestyle="none")
         if bands:
@@ -344,8 +349,10 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
             left.legend(loc="upper left")
         else:
             mark_unavailable(left, lang)
-        top = float(np.nanmax(cells["share"].to_numpy(dtype=float), initial=0.0))
+        shares = cells["share"].to_numpy(dtype=float)
+        top = float(np.nanmax(shares, initial=0.0)) if np.isfinite(shares).any() else 0.35
         left.set_ylim(0, min(1.0, top * 1.35 + 0.02))
+        left.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
         left.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         left.set_title(label("cell_shares", lang))
         for i, row in enumerate(rows.itertuples(index=False)):
