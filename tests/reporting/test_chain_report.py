@@ -54,8 +54,10 @@ def test_the_section_has_a_table_per_stage_and_the_flow_figure(programme, lang):
     assert heads.index("chain") == heads.index("target") + 1
     body = html.split('<h2 id="chain">', 1)[1].split("<h2 ", 1)[0]
     assert section_title("chain", lang) in body
-    for k, stage in enumerate(("Intake", "Talent assessment", "Work experience",
-                               "Job matching"), start=1):
+    names = {"en": ("Intake", "Talent assessment", "Work experience", "Job matching"),
+             "nl": ("Intake", "Talentenonderzoek", "Werkervaringsplaats",
+                    "Bemiddeling naar werk")}[lang]  # stage names from the label registry
+    for k, stage in enumerate(names, start=1):
         assert text("chain_stage_table", lang, k=k, stage=stage) in body
     for key in ("chain_none_table", "chain_position_table", "chain_support_table"):
         assert text(key, lang) in body

@@ -35,11 +35,12 @@ TABLES = ("employment", "instruments", "measurements", "employer_survey")
 #: Sentences and labels that compare arms (Dutch, English): none may be in a single-arm
 #: report, in its text or its figures.
 COMPARING = {
-    "nl": (text("non_experimental", "nl"), text("factorial", "nl"), "gestand. verschil",
-           "Verschil: met minus zonder", "Toewijzing: door klantmanagers",
+    "nl": (text("non_experimental", "nl"), text("factorial", "nl"),
+           "gestandaardiseerd verschil", "Verschil in procentpunten",
+           "Toewijzing: door klantmanagers",
            "effect van instrumenten aan te tonen", "Niet beschikbaar: a single-arm"),
     "en": (text("non_experimental", "en"), text("factorial", "en"), "std. difference",
-           "Difference: with minus without", "Allocation: by caseworkers",
+           "Difference in percentage points", "Allocation: by caseworkers",
            "probability of showing an effect", "Not available: a single-arm"),
 }
 #: What the single-arm path says instead (the limitations and the CONSORT note).

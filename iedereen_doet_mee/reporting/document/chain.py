@@ -35,6 +35,6 @@ def chain_blocks(records: pd.DataFrame, lang: Language, note: str) -> list[Block
     tables = chain_text_tables(records, lang)
     if not tables:
         return []
-    stages = ", ".join(stage_label(s) for s in chain_stages(records))
+    stages = ", ".join(stage_label(s, lang) for s in chain_stages(records))
     intro = Paragraph(text("chain_intro", lang, stages=stages))
     return [intro, *(Table(caption, frame, note=note) for caption, frame in tables)]

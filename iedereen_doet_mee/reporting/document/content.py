@@ -16,6 +16,7 @@ import pandas as pd
 
 from ...analysis.estimators import estimator_info
 from ...analysis.questions import (
+    QUESTIONS,
     SECTIONS,
     asked,
     missing_table,
@@ -24,9 +25,10 @@ from ...analysis.questions import (
 )
 from ...analysis.target import target_met
 from ..figures.estimates import REPORT_FIGURES
+from ..figures.style import label
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
 from .chain import chain_blocks
-from .texts import Language, fmt_number, fmt_percent, text
+from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
 from .wording import Wording
 
 __all__ = ["ReportInputs", "build_document", "result_rows"]
@@ -83,10 +85,16 @@ def _in_tables(estimator: str, term: str) -> bool:
     return info.shown and not any(part in str(term) for part in info.internal_terms)
 
 
-def _shown(value: Any, suppressed: bool, estimator: str, lang: Language) -> str:
+def _shown(value: Any, suppressed: bool, estimator: str, lang: Language, *,
+           estimate: bool = False) -> str:
+    """A number of a table row; an ``estimate`` that is a probability (scale
+    "probability") reads "<0,001" rather than "0,000", as a p-value does."""
     if suppressed:
         return text("suppressed", lang)
-    return fmt_number(value, lang, estimator_info(estimator).digits)
+    info = estimator_info(estimator)
+    if estimate and info.scale == "probability":
+        return fmt_p_value(value, lang, info.digits)
+    return fmt_number(value, lang, info.digits)
 
 
 def result_rows(records: pd.DataFrame, question: str, lang: Language,
@@ -120,8 +128,9 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
                                            f"{low} {'tot' if lang == 'nl' else 'to'} {high}")
         p = r["p_value"]
         rows.append([term(str(r["term"])), str(r["estimator"]),
-                     _shown(r["estimate"], hidden, r["estimator"], lang), interval,
-                     text("suppressed", lang) if hidden else fmt_number(p, lang, 3),
+                     _shown(r["estimate"], hidden, r["estimator"], lang, estimate=True),
+                     interval,
+                     text("suppressed", lang) if hidden else fmt_p_value(p, lang, 3),
                      text("suppressed", lang) if pd.isna(r["n"]) and hidden else
                      ("-" if pd.isna(r["n"]) else str(int(r["n"])))])
     columns = [text(k, lang) for k in ("term", "estimator", "estimate", "interval", "p_value",
@@ -143,7 +152,7 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
     share = _record(inputs.records, "target", "overall", "proportion_clopper_pearson")
     if share is None:
         return [Paragraph(text("not_available", lang, reason=inputs.skipped.get(
-            "target", "no participants")))]
+            "target", label("no_participants", lang))))]
     blocks: list[Block] = []
     if inputs.target is None:  # nothing is met or missed: say so, then the outflow
         blocks.append(Paragraph(text("no_target", lang), strong=True))
@@ -168,7 +177,7 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
     if posterior is not None and inputs.target is not None and \
             not bool(posterior.get("suppressed", False)):
         blocks.append(Paragraph(text("posterior_line", lang, target=target,
-                                     prob=fmt_number(posterior["estimate"], lang, 3))))
+                                     prob=fmt_p_value(posterior["estimate"], lang, 3))))
     if inputs.interim:
         blocks.append(Paragraph(text("interim_line", lang)))
     if inputs.allocation == "assigned" and inputs.n_arms > 1:  # one arm: nothing compared
@@ -242,18 +251,31 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
         blocks += [Paragraph(line) for line in inputs.money_lines]
     for question in questions:
         if question in inputs.skipped or not (inputs.records["question"] == question).any():
-            reason = inputs.skipped.get(question, "no result")
-            blocks.append(Paragraph(text("not_available", lang, reason=reason)))
+            blocks.append(Paragraph(text("not_available", lang,
+                                         reason=_why_not(inputs, question))))
             continue
         if question == "chain":  # a table per stage rather than the tidy rows
             blocks += chain_blocks(inputs.records, lang, inputs.table_note())
             continue
-        blocks.append(Table(title if len(questions) == 1 else f"{title}: {question}",
+        part = label(f"question:{question}", lang, default=question)
+        blocks.append(Table(title if len(questions) == 1 else f"{title}: {part}",
                             result_rows(inputs.records, question, lang,
                                         term=inputs.wording.term),
                             note=inputs.table_note()))
     blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
     return Section(key, title, tuple(blocks))
+
+
+def _why_not(inputs: ReportInputs, question: str) -> str:
+    """Why ``question`` is not answered, in the report's language where the reason is
+    known (a missing table; no result), else as the analysis gave it."""
+    reason = inputs.skipped.get(question)
+    if reason is None:
+        return label("no_result", inputs.lang)
+    needed = QUESTIONS[question].needs if question in QUESTIONS else None
+    if needed is not None and reason == missing_table(QUESTIONS[question]):
+        return label("missing_table", inputs.lang).format(table=needed)
+    return reason
 
 
 def _asked(inputs: ReportInputs, key: str) -> bool:
@@ -280,7 +302,8 @@ def _table_section(inputs: ReportInputs, key: str, stems: tuple[str, ...] = ()) 
                             note=inputs.table_note()))
     else:
         blocks.append(Paragraph(text("not_available", lang,
-                                     reason=inputs.skipped.get(key, "no data"))))
+                                     reason=inputs.skipped.get(key, label("no_data",
+                                                                          lang)))))
     return Section(key, text(key, lang), tuple(blocks))
 
 
@@ -306,6 +329,6 @@ def build_document(inputs: ReportInputs) -> Report:
     header = tuple(p for p in inputs.provenance if p[0] in ("package", "seed", "as_of",
                                                             "design"))
     subtitle = text("subtitle" if inputs.wording.esf else "subtitle_no_esf", lang,
-                    as_of=inputs.as_of)
+                    as_of=fmt_date(inputs.as_of, lang))
     return Report(title, subtitle, lang, tuple(sections), header,
                   marking=text("confidential", lang) if internal else None)

@@ -16,7 +16,8 @@ from ...design.trial_design import TrialDesign
 from ...diagnosis.design_diagnosis import SIMULATED_TRIAL_MAX_PARTICIPANTS
 from ...diagnosis.estimators import FISHER_EXACT_MAX_PARTICIPANTS
 from ...diagnosis.primary_precision import PrimaryPrecision
-from .texts import Language, fmt_number, fmt_percent, text
+from ..figures.style import label
+from .texts import Language, fmt_number, fmt_percent, fmt_points, text
 from .wording import Wording
 
 __all__ = ["limitations", "primary_precision_line"]
@@ -37,7 +38,7 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
     'One group: every participant follows the same approach and there is no comparison...'
     """
     if diagnosis is None:
-        head = text("not_available", lang, reason=unavailable or "no diagnosis")
+        head = text("not_available", lang, reason=unavailable or label("no_diagnosis", lang))
         return (("Ontwerpdiagnose (onderscheidend vermogen). " if lang == "nl" else
                  "Design diagnosis (power). ") + head,
                 *_allocation_and_multiplicity(design, lang))
@@ -98,19 +99,21 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
                  f"{fmt_percent(fisher, lang, 0)} (Fisher's exact test){goal}",
                  *_allocation_and_multiplicity(design, lang)]
     if mde is not None and mde["status"] == "found":
-        low, high = fmt_percent(mde["mde_low"], lang, 0), fmt_percent(mde["mde_high"], lang, 0)
-        closed = fmt_percent(mde["closed_form_mde"], lang, 0)
+        # a difference of two shares: percentage points, not per cent
+        low, high = (fmt_number(100 * mde[k], lang, 0) for k in ("mde_low", "mde_high"))
+        closed = fmt_points(mde["closed_form_mde"], lang)
         if lang == "nl":
             lines.insert(1, f"Kleinste aantoonbare effect (80% onderscheidend vermogen, "
                          f"gewogen risicoverschil, ontwerp zoals uitgevoerd): "
-                         f"{fmt_percent(mde['mde'], lang, 0)} (Monte-Carlo-interval {low} tot "
-                         f"{high}); de formule voor volledige follow-up en loting (Cohen's h) "
-                         f"geeft {closed}.")
+                         f"{fmt_points(mde['mde'], lang)} (Monte-Carlo-interval {low} tot "
+                         f"{high} procentpunt); de formule voor volledige follow-up en loting "
+                         f"(Cohen's h) geeft {closed}.")
         else:
             lines.insert(1, f"Minimum detectable effect (80% power, block-weighted risk "
-                         f"difference, the design as run): {fmt_percent(mde['mde'], lang, 0)} "
-                         f"(Monte Carlo interval {low} to {high}); the formula for full "
-                         f"follow-up and randomisation (Cohen's h) gives {closed}.")
+                         f"difference, the design as run): {fmt_points(mde['mde'], lang)} "
+                         f"(Monte Carlo interval {low} to {high} percentage points); the "
+                         f"formula for full follow-up and randomisation (Cohen's h) gives "
+                         f"{closed}.")
     elif mde is not None:
         lines.insert(1, ("Kleinste aantoonbare effect: " if lang == "nl" else
                          "Minimum detectable effect: ") + str(mde["status"]) + ".")

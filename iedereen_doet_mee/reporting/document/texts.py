@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Literal
 
-__all__ = ["Language", "fmt_number", "fmt_percent", "text"]
+from ...dates import parse_iso_date
+from ..figures.style import label
+
+__all__ = ["Language", "fmt_date", "fmt_number", "fmt_p_value", "fmt_percent", "fmt_points",
+           "text"]
 
 Language = Literal["nl", "en"]
 
@@ -345,10 +350,14 @@ def fmt_number(value: float | None, lang: Language, digits: int = 2) -> str:
     --------
     >>> fmt_number(0.1234, "nl"), fmt_number(0.1234, "en", 3), fmt_number(float("nan"), "nl")
     ('0,12', '0.123', '-')
+    >>> fmt_number(12345.678, "nl", 1), fmt_number(-0.001, "nl")
+    ('12.345,7', '0,00')
     """
     if value is None or not math.isfinite(value):
         return "-"
     shown = f"{value:,.{digits}f}"
+    if shown.startswith("-") and not shown.strip("-0.,"):  # -0.00: no sign on a zero
+        shown = shown[1:]
     if lang == "nl":
         shown = shown.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
     return shown
@@ -365,3 +374,51 @@ def fmt_percent(share: float | None, lang: Language, digits: int = 1) -> str:
     if share is None or not math.isfinite(share):
         return "-"
     return fmt_number(100 * share, lang, digits) + "%"
+
+
+def fmt_points(difference: float | None, lang: Language, digits: int = 0) -> str:
+    """A difference of two shares in percentage points ("procentpunt").
+
+    A difference of 11% and 50% is 39 percentage points, not 39%: "%" would read as a
+    share of the 50%.
+
+    Examples
+    --------
+    >>> fmt_points(0.39, "nl"), fmt_points(-0.052, "en", 1)
+    ('39 procentpunt', '-5.2 percentage points')
+    """
+    if difference is None or not math.isfinite(difference):
+        return "-"
+    return f"{fmt_number(100 * difference, lang, digits)} {label('points', lang)}"
+
+
+def fmt_p_value(p: float | None, lang: Language, digits: int = 3) -> str:
+    """A p-value or probability with ``digits`` decimals; below what they can show,
+    "<0,001" ("<0.001" in English) rather than a zero.
+
+    Examples
+    --------
+    >>> fmt_p_value(0.00004, "nl"), fmt_p_value(0.0312, "nl"), fmt_p_value(0.0004, "en")
+    ('<0,001', '0,031', '<0.001')
+    >>> fmt_p_value(0.0, "nl", 2), fmt_p_value(float("nan"), "en")
+    ('<0,01', '-')
+    """
+    if p is None or not math.isfinite(p):
+        return "-"
+    smallest = 10.0 ** -digits
+    if p < smallest / 2:  # would print as 0,000
+        return "<" + fmt_number(smallest, lang, digits)
+    return fmt_number(p, lang, digits)
+
+
+def fmt_date(day: dt.date | str, lang: Language) -> str:
+    """A date as a reader writes it: "1 juli 2016" in Dutch, "1 July 2016" in English
+    (``results.json`` and the workbook's technical sheets keep ISO dates).
+
+    Examples
+    --------
+    >>> fmt_date("2016-07-01", "nl"), fmt_date(dt.date(2015, 12, 31), "en")
+    ('1 juli 2016', '31 December 2015')
+    """
+    day = parse_iso_date(day)
+    return f"{day.day} {label('month_names', lang).split()[day.month - 1]} {day.year}"

@@ -34,15 +34,18 @@ _ARROW = 0.42  # vertical room for an arrow between two stages
 _STATUSES = ("in_stage", "waiting", "work", "left")
 
 
-def stage_label(stage: str) -> str:
-    """A stage (an instrument kind) as words: ``talent_assessment`` -> "Talent assessment".
+def stage_label(stage: str, lang: Language) -> str:
+    """A stage (an instrument kind) as words, from the label registry (``kind=<stage>``);
+    a kind the registry does not know by its code in words.
 
     Examples
     --------
-    >>> stage_label("talent_assessment")
-    'Talent assessment'
+    >>> stage_label("talent_assessment", "nl"), stage_label("talent_assessment", "en")
+    ('Talentenonderzoek', 'Talent assessment')
+    >>> stage_label("buddy_visit", "nl")
+    'Buddy visit'
     """
-    words = str(stage).replace("_", " ").strip()
+    words = label(f"kind={stage}", lang, default=str(stage).replace("_", " ").strip())
     return words[:1].upper() + words[1:]
 
 
@@ -149,7 +152,7 @@ def chain_flow_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figur
                 time = label("chain_not_reached", lang)
             else:
                 time = f"{fmt_number(median, lang, 1)} {label('chain_months', lang)}"
-            lines = [(f"{k + 1}. {stage_label(stage)}", True),
+            lines = [(f"{k + 1}. {stage_label(stage, lang)}", True),
                      (f"{label('chain_entered', lang)}: {_count(table, head, lang)}", False),
                      (f"{label('chain_median', lang)}: {time}", False)]
             h = _box(ax, mx, y, mw, lines, _colour(k))

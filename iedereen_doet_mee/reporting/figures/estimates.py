@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import Formatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, PercentFormatter
 
 from ...analysis.common import check_option
 from ...analysis.estimators import estimator_info
@@ -374,7 +374,7 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
             right.set_title(label(name, lang))
         else:
             mark_unavailable(right, lang)
-        right.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        right.xaxis.set_major_formatter(FuncFormatter(_points))  # points, not %
         named = {} if arms_compared is None else \
             {"treated": arms_compared[0], "control": arms_compared[1]}
         suffix = "" if arms_compared is None else "_arms"
@@ -384,6 +384,18 @@ def instrument_effects_figure(result: AnalysisResult, *, lang: Language = "nl",
                           style="italic")
         fig.suptitle(label("effects_title" + suffix, lang).format(**named))
     return fig
+
+
+def _points(value: float, _position: object = None) -> str:
+    """A tick of a difference of two shares in percentage points (0.2 -> "20").
+
+    Examples
+    --------
+    >>> _points(-0.4), _points(0.0), _points(0.25)
+    ('−40', '0', '25')
+    """
+    shown = f"{100 * value:.0f}"
+    return "0" if shown in ("0", "-0") else shown.replace("-", "−")
 
 
 def costs_figure(result: AnalysisResult, *, lang: Language = "nl",

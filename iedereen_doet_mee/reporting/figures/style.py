@@ -136,15 +136,15 @@ LABELS: dict[str, tuple[str, str]] = {
                       "Outflow to regular work: with versus without instruments"),
     "effects_title_arms": ("Uitstroom naar regulier werk: {treated} tegen {control}",
                            "Outflow to regular work: {treated} versus {control}"),
-    "risk_difference_arms": ("Verschil: {treated} min {control}",
-                             "Difference: {treated} minus {control}"),
+    "risk_difference_arms": ("Verschil in procentpunten:\n{treated} min {control}",
+                             "Difference in percentage points:\n{treated} minus {control}"),
     "non_experimental_arms": ("Groepen niet gerandomiseerd: samenhang, geen causaal effect",
                               "Arms not randomised: association, not a causal effect"),
     "difference_arms_named": ("Verschil: {treated} min\n{control} (bootstrap-interval)",
                               "Difference: {treated} minus\n{control} (bootstrap interval)"),
     "cell_shares": ("Aandeel per cel", "Share per cell"),
-    "risk_difference": ("Verschil: met minus zonder instrumenten",
-                        "Difference: with minus without instruments"),
+    "risk_difference": ("Verschil in procentpunten:\nmet min zonder instrumenten",
+                        "Difference in percentage points:\nwith minus without instruments"),
     "interaction": ("interactie", "interaction"),
     "minus": ("min", "minus"),
     "hc2": ("kleinste kwadraten, HC2", "least squares, HC2"),
@@ -235,18 +235,142 @@ LABELS: dict[str, tuple[str, str]] = {
     "chain_waiting": ("wacht, geen stap lopend", "waiting, no stage running"),
     "chain_work": ("uitgestroomd naar werk", "flowed out to work"),
     "chain_left": ("programma of uitkering verlaten", "left the programme or benefit"),
+    # -- units, and why a part of the report is missing ------------------------------
+    "points": ("procentpunt", "percentage points"),
+    "no_result": ("geen resultaat", "no result"),
+    "question:wage_value": ("gemengd model", "mixed model"),
+    "question:wage_value_within": ("binnen personen (vaste effecten)",
+                                   "within persons (fixed effects)"),
+    "question:ladder": ("aandeel dat een of meer treden steeg",
+                        "share moving up one or more rungs"),
+    "question:ladder_ordinal": ("ordinaal model (log-odds)", "ordinal model (log-odds)"),
+    "no_data": ("geen gegevens", "no data"),
+    "no_participants": ("geen deelnemers", "no participants"),
+    "no_diagnosis": ("geen ontwerpdiagnose", "no design diagnosis"),
+    "missing_table": ("de gegevens bevatten geen tabel {table}",
+                      "the trial data have no {table} table"),
+    # -- the baseline table: characteristics ("characteristic:<column>"), statistics and
+    # the data model's codes ("<column>=<code>"); life-wheel domains "life_wheel:<domain>"
+    "characteristic:age": ("Leeftijd bij instroom (jaren)", "Age at enrolment (years)"),
+    "characteristic:sex": ("Geslacht", "Sex"),
+    "characteristic:education": ("Hoogst voltooide opleiding", "Highest completed education"),
+    "characteristic:household": ("Samenstelling huishouden", "Household"),
+    "characteristic:jobless_household": ("Huishouden zonder werkende leden",
+                                         "Jobless household"),
+    "characteristic:labour_status_entry": ("Positie op de arbeidsmarkt bij instroom",
+                                           "Labour-market status at entry"),
+    "characteristic:migrant_background": ("Migratieachtergrond",
+                                          "Migrant or foreign background"),
+    "characteristic:disability": ("Handicap", "Disability"),
+    "characteristic:months_on_benefit": ("Maanden in de uitkering vóór instroom",
+                                         "Months on benefit before enrolment"),
+    "characteristic:wage_value_estimate": ("Geschatte loonwaarde bij intake (% van het "
+                                           "minimumloon)", "Estimated wage value at intake "
+                                           "(% of minimum wage)"),
+    "characteristic:ladder_rung_intake": ("Trede op de participatieladder bij intake (1-6)",
+                                          "Participation-ladder rung at intake (1-6)"),
+    "characteristic:life_wheel": ("Levenswiel bij intake: {domain} (1-10)",
+                                  "Life wheel at intake: {domain} (1-10)"),
+    "life_wheel:health": ("gezondheid", "health"),
+    "life_wheel:finances": ("financiën", "finances"),
+    "life_wheel:housing": ("wonen", "housing"),
+    "life_wheel:family": ("familie en gezin", "family"),
+    "life_wheel:social_contacts": ("sociale contacten", "social contacts"),
+    "life_wheel:work": ("werk", "work"),
+    "life_wheel:leisure": ("vrije tijd", "leisure"),
+    "life_wheel:personal_growth": ("persoonlijke ontwikkeling", "personal growth"),
+    "statistic:n (%)": ("n (%)", "n (%)"),
+    "statistic:mean (SD)": ("gemiddelde (sd)", "mean (SD)"),
+    "statistic:median [IQR]": ("mediaan [kwartielen]", "median [IQR]"),
+    "standardised_difference": ("gestandaardiseerd verschil", "std. difference"),
+    "level:missing": ("onbekend", "missing"),
+    "level:yes": ("ja", "yes"),
+    "level:no": ("nee", "no"),
+    "sex=female": ("vrouw", "female"),
+    "sex=male": ("man", "male"),
+    "sex=other": ("anders", "other"),
+    "education=isced_0": ("geen of alleen voorschools onderwijs (ISCED 0)",
+                          "early childhood or none (ISCED 0)"),
+    "education=isced_1_2": ("primair of lager secundair onderwijs (ISCED 1-2)",
+                            "primary or lower secondary (ISCED 1-2)"),
+    "education=isced_3_4": ("hoger secundair of postsecundair onderwijs (ISCED 3-4)",
+                            "upper or post-secondary (ISCED 3-4)"),
+    "education=isced_5_8": ("tertiair onderwijs (ISCED 5-8)", "tertiary (ISCED 5-8)"),
+    "household=single": ("alleenstaand", "single"),
+    "household=single_parent": ("eenoudergezin", "single parent"),
+    "household=couple": ("paar zonder kinderen", "couple without children"),
+    "household=couple_with_children": ("paar met kinderen", "couple with children"),
+    "household=other": ("anders", "other"),
+    "labour_status_entry=unemployed": ("werkloos", "unemployed"),
+    "labour_status_entry=inactive": ("inactief", "inactive"),
+    "labour_status_entry=employed": ("werkend", "employed"),
+    # -- instrument kinds, the stages of a chain and practical support ("kind=<code>") -
+    "kind=job_coach": ("jobcoach", "job coach"),
+    "kind=work_experience": ("werkervaringsplaats", "work experience"),
+    "kind=training": ("scholing", "training"),
+    "kind=workshop_future_thinking": ("workshop toekomstdenken", "future-thinking workshop"),
+    "kind=practical_support": ("praktische ondersteuning", "practical support"),
+    "kind=care_coordination": ("zorgcoördinatie", "care coordination"),
+    "kind=intake": ("intake", "intake"),
+    "kind=talent_assessment": ("talentenonderzoek", "talent assessment"),
+    "kind=job_matching": ("bemiddeling naar werk", "job matching"),
+    "kind=bus_card": ("buskaart", "bus card"),
+    "kind=bicycle": ("fiets", "bicycle"),
+    "kind=travel_allowance": ("reiskostenvergoeding", "travel allowance"),
+    "kind=childcare": ("kinderopvang", "childcare"),
+    "kind=work_clothes": ("werkkleding", "work clothes"),
+    "kind=certificate_of_conduct": ("verklaring omtrent het gedrag (VOG)",
+                                    "certificate of conduct"),
+    # -- why an ESF indicator cannot be counted (tables/esf.py) ------------------------
+    "esf:no_study": ("het datamodel legt niet vast of een inactieve deelnemer bij instroom "
+                     "onderwijs of een opleiding volgde", "the data model does not record "
+                     "whether an inactive participant was in education or training at entry"),
+    "esf:no_study_inactive": ("het datamodel legt niet vast of een inactieve deelnemer bij "
+                              "instroom onderwijs of een opleiding volgde (nodig voor het "
+                              "deel over inactieven)", "the data model does not record "
+                              "whether an inactive participant was in education or training "
+                              "at entry (needed for its inactive part)"),
+    "esf:no_other_disadvantage": ("het datamodel heeft geen kolom voor andere kansarmoede "
+                                  "(een nationale definitie)", "the data model has no column "
+                                  "for other disadvantage (a national definition)"),
+    "esf:no_job_search": ("het datamodel legt niet vast of iemand na vertrek werk zoekt",
+                          "the data model does not record job searching after leaving"),
+    "esf:no_other_nor_job_search": ("onder 'kansarm' vallen ook andere kansarmen (CO17), die "
+                                    "het datamodel niet vastlegt, en ook werk zoeken na "
+                                    "vertrek wordt niet vastgelegd", "'disadvantaged' "
+                                    "includes other disadvantaged participants (CO17), which "
+                                    "the data model does not record, nor job searching after "
+                                    "leaving"),
+    "esf:no_improvement": ("hiervoor zijn de baan bij instroom en een maat voor verbetering "
+                           "nodig (van onzeker naar vast werk, van deeltijd naar voltijd, "
+                           "meer verantwoordelijkheid, promotie); het datamodel legt die niet "
+                           "vast", "needs the job held at entry and a measure of improvement "
+                           "(precarious to stable work, under- to full employment, more "
+                           "responsibility, promotion), which the data model does not record"),
+    "esf:no_other": ("onder 'kansarm' vallen ook andere kansarmen (CO17), die het datamodel "
+                     "niet vastlegt", "'disadvantaged' includes other disadvantaged "
+                     "participants (CO17), which the data model does not record"),
+    "esf:no_employment_table": ("de gegevens bevatten geen tabel met werk (employment)",
+                                "the trial has no employment table"),
+    "esf:no_column": ("de tabel met deelnemers heeft geen kolom {name!r}",
+                      "the participants table has no column {name!r}"),
 }
 
-def label(key: str, lang: Language) -> str:
-    """The text of label ``key`` in ``lang``.
+def label(key: str, lang: Language, *, default: str | None = None) -> str:
+    """The text of label ``key`` in ``lang``; ``default`` for a key without a label
+    (such as a category another programme's data bring), else a KeyError.
 
     Examples
     --------
     >>> label("band", "nl"), label("band", "en")
     ('loonwaardeband', 'wage-value band')
+    >>> label("household=single_parent", "nl"), label("kind=lunch", "nl", default="lunch")
+    ('eenoudergezin', 'lunch')
     """
     check_option("label", "lang", lang, Language)
     if key not in LABELS:
+        if default is not None:
+            return default
         raise KeyError(f"label: no label {key!r}")
     return LABELS[key][0 if lang == "nl" else 1]
 

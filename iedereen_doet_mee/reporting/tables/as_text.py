@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..disclosure import suppress_statistics, suppress_table
 from ..document.texts import Language, fmt_number, fmt_percent, text
+from ..figures.style import cell_label, label
 from .consort import ALL, COUNT_NAMES, ConsortCounts, shown_counts
 
 __all__ = ["baseline_text_table", "consort_suppression", "consort_text_table",
@@ -65,7 +66,7 @@ def consort_text_table(counts: ConsortCounts, hidden: dict[tuple[str, str, str],
     for name in dict.fromkeys(table["count"]):
         if name not in shown and any(name == n for _, n in COUNT_NAMES):
             continue
-        row = [name.replace("_", " ")]
+        row = [label(name, lang, default=name.replace("_", " "))]
         for band, arm in columns:
             try:
                 value = counts.count(name, band, arm)
@@ -79,8 +80,8 @@ def consort_text_table(counts: ConsortCounts, hidden: dict[tuple[str, str, str],
             else:
                 row.append(str(value))
         rows.append(row)
-    header = [""] + [f"{b}/{a}" if b != ALL else ("totaal" if lang == "nl" else "total")
-                     for b, a in columns]
+    header = [""] + [_cell(f"band={b}:instruments={a}", lang) if b != ALL else
+                     ("totaal" if lang == "nl" else "total") for b, a in columns]
     return pd.DataFrame(rows, columns=header)
 
 
@@ -97,6 +98,7 @@ def baseline_text_table(long: pd.DataFrame, threshold: int | None, lang: Languag
     rows = []
     for (characteristic, level, statistic), part in cells.groupby(
             ["label", "level", "statistic"], sort=False, dropna=False):
+        code = str(part["characteristic"].iloc[0])  # the participants column
         part = part.set_index("column").reindex(columns)
         shown = []
         if str(statistic).startswith("n ("):
@@ -122,23 +124,45 @@ def baseline_text_table(long: pd.DataFrame, threshold: int | None, lang: Languag
                 else:
                     shown.append(f"{fmt_number(part.loc[column, 'value'], lang, 1)} "
                                  f"({fmt_number(part.loc[column, 'sd'], lang, 1)})")
-        label = f"{characteristic}: {level}" if isinstance(level, str) and level else \
-            f"{characteristic}, {statistic}"
         difference = smd[(smd["label"] == characteristic) & (smd["column"].astype(str).str
                                                             .startswith("smd:instruments"))]
+        name = _characteristic(code, characteristic, lang)
         value = difference["value"].iloc[0] if len(difference) else math.nan
-        rows.append([label, *shown, fmt_number(value, lang, 2)])
-    smd_name = "gestand. verschil" if lang == "nl" else "std. difference"
-    header = [_short(c, lang) for c in columns]
+        rows.append([_row_label(name, code, level, statistic, lang),
+                     *shown, fmt_number(value, lang, 2)])
+    smd_name = label("standardised_difference", lang)
+    header = [_cell(c, lang) for c in columns]
     table = pd.DataFrame(rows, columns=["", *header, smd_name])
     return table if compared else table.drop(columns=[smd_name])
 
 
-def _short(column: str, lang: Language) -> str:
-    """``band=40-60:instruments=yes`` as ``40-60/yes``; ``overall`` in the language."""
+def _cell(column: str, lang: Language) -> str:
+    """A cell's column head as the figures name it (``band=40-60:instruments=yes`` ->
+    "loonwaardeband 40-60%, met instrumenten"); ``overall`` in the language."""
     if column == "overall":
         return "totaal" if lang == "nl" else "total"
-    return "/".join(part.split("=", 1)[-1] for part in column.split(":"))
+    return cell_label(column, lang)
+
+
+def _characteristic(column: str, fallback: str, lang: Language) -> str:
+    """A baseline characteristic in ``lang`` (registry ``characteristic:<column>``);
+    ``fallback`` (the table's own label) for one the registry does not know."""
+    if column.startswith("life_wheel_"):
+        domain = column.removeprefix("life_wheel_")
+        words = label(f"life_wheel:{domain}", lang, default=domain.replace("_", " "))
+        return label("characteristic:life_wheel", lang).format(domain=words)
+    return label(f"characteristic:{column}", lang, default=fallback)
+
+
+def _row_label(name: str, column: str, level: object, statistic: object,
+               lang: Language) -> str:
+    """A baseline row: "Geslacht: vrouw" for a level, "Leeftijd ..., gemiddelde (sd)" for
+    a statistic; codes of the data model in words (registry ``<column>=<code>``)."""
+    if isinstance(level, str) and level:
+        words = label(f"{column}={level}", lang, default=label(f"level:{level}", lang,
+                                                                default=level))
+        return f"{name}: {words}"
+    return f"{name}, {label(f'statistic:{statistic}', lang, default=str(statistic))}"
 
 
 #: ESF indicators that split everyone by labour status at entry: unemployed (CO01),
@@ -187,10 +211,11 @@ def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language
     rows, sheet = [], []
     for _, r in esf.iterrows():
         if not r["available"]:
-            reason = text("not_available", lang, reason=r["reason"])
-            rows.append([r["code"], r[name], "-", "-", "-", reason])
+            why = r["reason_nl"] if lang == "nl" and "reason_nl" in r else r["reason"]
+            rows.append([r["code"], r[name], "-", "-", "-",
+                         text("not_available", lang, reason=why)])
             sheet.append({"code": r["code"], "indicator": r[name], **dict.fromkeys(
-                [*sexes, "total"]), "available": False, "reason": r["reason"]})
+                [*sexes, "total"]), "available": False, "reason": why})
             continue
         counts = pd.Series({s: int(r[s]) for s in sexes} | {"total": int(r["total"])})
         mask = linked.loc[r["code"]] if r["code"] in linked.index else \

@@ -125,7 +125,7 @@ def chain_text_tables(records: pd.DataFrame, lang: Language) -> list[tuple[str, 
         lines += [rows.line(text(f"chain_after_{a}", lang), f"{head}:after={a}", _PART)
                   for a in _AFTER if rows.has(f"{head}:after={a}")]
         lines.append(rows.median(head))
-        out.append((text("chain_stage_table", lang, k=k + 1, stage=stage_label(stage)),
+        out.append((text("chain_stage_table", lang, k=k + 1, stage=stage_label(stage, lang)),
                     pd.DataFrame(lines, columns=columns)))
     lines = [rows.line(text("chain_none_row", lang), "stage=none", _SHARE)]
     lines += [rows.line(text(f"chain_after_{a}", lang), f"stage=none:after={a}", _PART)
@@ -137,7 +137,7 @@ def chain_text_tables(records: pd.DataFrame, lang: Language) -> list[tuple[str, 
     support = [t for t, e in rows.rows if e == _SHARE and t.startswith("support=")]
     if support:
         lines = [rows.line(text("chain_support_any", lang) if t == "support=any" else
-                           stage_label(t.split("=", 1)[1]), t, _SHARE, _SHARE)
+                           stage_label(t.split("=", 1)[1], lang), t, _SHARE, _SHARE)
                  for t in support]
         out.append((text("chain_support_table", lang), pd.DataFrame(lines, columns=columns)))
     return out

@@ -25,6 +25,7 @@ from matplotlib.textpath import TextToPath
 from ...analysis.common import check_option
 from ...analysis.outcomes import derive_outcomes
 from ...data.loading import TrialData
+from ..document.texts import fmt_date
 from ..figures.style import (
     OKABE_ITO,
     Language,
@@ -221,17 +222,6 @@ _PAD = 0.06
 _GAP = 0.1
 _LEFT = 0.32  # the stage labels' column
 
-def _format_date(day: dt.date, lang: Language) -> str:
-    """A date written out in ``lang``.
-
-    Examples
-    --------
-    >>> _format_date(dt.date(2016, 7, 1), "nl"), _format_date(dt.date(2016, 7, 1), "en")
-    ('1 juli 2016', '1 July 2016')
-    """
-    return f"{day.day} {label('month_names', lang).split()[day.month - 1]} {day.year}"
-
-
 def _value(counts: ConsortCounts, key: tuple[str, str, str], hidden: set, shown: str,
            lang: Language) -> str:
     if key in hidden:
@@ -391,7 +381,7 @@ def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
     else:
         analysed = label("primary_itt_note", lang).format(outcome=primary)
     notes = [_allocation_note(counts, lang), analysed,
-             f"{label('as_of', lang)} {_format_date(counts.as_of, lang)}."]
+             f"{label('as_of', lang)} {fmt_date(counts.as_of, lang)}."]
     note_lines = _lines([(n, False) for n in notes], width - 0.3)
     h_a, h_s, h_e = (len(x) * _LINE + 2 * _PAD for x in (assessed, side[0], enrolled))
     height = 0.1 + h_a + 0.15 + h_s + 0.3 + h_e + 0.35

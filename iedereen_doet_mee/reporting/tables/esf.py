@@ -20,6 +20,7 @@ import pandas as pd
 
 from ...data.loading import TrialData
 from ...dates import parse_iso_date
+from ..figures.style import Language, label
 
 __all__ = ["ESF_COLUMNS", "ESF_INDICATORS", "LONGER_TERM_MONTHS", "TRAINING_KINDS",
            "UPON_LEAVING_DAYS", "Indicator", "esf_indicators"]
@@ -33,7 +34,8 @@ TRAINING_KINDS: tuple[str, ...] = ("training",)
 
 ESF_COLUMNS: tuple[str, ...] = (
     "code", "indicator", "indicator_nl", "group", "men", "women", "sex_other_or_unknown",
-    "total", "unknown", "population", "not_yet_countable", "available", "reason", "note")
+    "total", "unknown", "population", "not_yet_countable", "available", "reason", "note",
+    "reason_nl")
 
 
 class Indicator(NamedTuple):
@@ -106,25 +108,26 @@ ESF_INDICATORS: tuple[Indicator, ...] = tuple(Indicator(*row) for row in (
      f"kansarme deelnemers die {_SIX} aan het werk zijn, inclusief zelfstandigen", _LATER),
 ))
 
-_NO_STUDY = ("the data model does not record whether an inactive participant was in "
-             "education or training at entry")
-_NO_OTHER = ("'disadvantaged' includes other disadvantaged participants (CO17), which the "
-             "data model does not record")
+#: Why an indicator the data model cannot support is missing: its reason's key in the
+#: label registry (:data:`~iedereen_doet_mee.reporting.figures.style.LABELS`, "esf:...").
 _STRUCTURAL: dict[str, str] = {
-    "CO04": _NO_STUDY,
-    "CO08": _NO_STUDY + " (needed for its inactive part)",
-    "CO17": "the data model has no column for other disadvantage (a national definition)",
-    "CR01": "the data model does not record job searching after leaving",
-    "CR05": _NO_OTHER + ", nor job searching after leaving",
-    "CR07": "needs the job held at entry and a measure of improvement (precarious to stable "
-            "work, under- to full employment, more responsibility, promotion), which the "
-            "data model does not record",
-    "CR09": _NO_OTHER,
+    "CO04": "esf:no_study", "CO08": "esf:no_study_inactive",
+    "CO17": "esf:no_other_disadvantage", "CR01": "esf:no_job_search",
+    "CR05": "esf:no_other_nor_job_search", "CR07": "esf:no_improvement", "CR09": "esf:no_other",
 }
 
 
 class _UnavailableError(Exception):
-    """The data cannot support an indicator; the message says why."""
+    """The data cannot support an indicator; ``key`` (with ``values``) says why, in the
+    label registry."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.reason("en"))
+
+    def reason(self, lang: Language) -> str:
+        """Why, in ``lang``."""
+        return label(self.key, lang).format(**self.values)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,7 +149,7 @@ class _Context:
 
     def column(self, name: str) -> pd.Series:
         if name not in self.people:
-            raise _UnavailableError(f"the participants table has no column {name!r}")
+            raise _UnavailableError("esf:no_column", name=name)
         return self.people[name]
 
     def is_in(self, name: str, *levels: str) -> pd.Series:
@@ -224,7 +227,7 @@ def _covering(table: pd.DataFrame, ids: pd.Series, point: pd.Series) -> pd.Serie
 
 def _employed(ctx: _Context) -> Callable[[pd.Series], pd.Series]:
     if ctx.employment is None:
-        raise _UnavailableError("the trial has no employment table")
+        raise _UnavailableError("esf:no_employment_table")
     jobs = ctx.employment
     return lambda point: _covering(jobs, ctx.people["participant_id"], point)
 
@@ -328,7 +331,7 @@ def esf_indicators(trial: TrialData, *, as_of: dt.date | str | None = None) -> p
         follow-up ended before the measurement point), ``population`` (participants
         the indicator is counted among), ``not_yet_countable`` (left, but the
         measurement point lies after ``as_of``), ``available`` with ``reason`` when
-        not, and ``note``. No identifier appears.
+        not, and ``note``; ``reason_nl`` is the reason in Dutch. No identifier appears.
 
     Notes
     -----
@@ -364,11 +367,12 @@ def esf_indicators(trial: TrialData, *, as_of: dt.date | str | None = None) -> p
                 raise _UnavailableError(_STRUCTURAL[spec.code])
             rows.append(_count_row(spec, rules[spec.code](), sex))
         except _UnavailableError as missing:
-            rows.append({**spec._asdict(), "available": False, "reason": str(missing)})
+            rows.append({**spec._asdict(), "available": False,
+                         "reason": missing.reason("en"), "reason_nl": missing.reason("nl")})
     frame = pd.DataFrame(rows, columns=list(ESF_COLUMNS))
     for column in ESF_COLUMNS[4:11]:
         frame[column] = pd.array(frame[column].to_numpy(dtype=object), dtype="Int64")
     frame["available"] = frame["available"].astype(bool)
-    for column in ("reason", "note"):
+    for column in ("reason", "note", "reason_nl"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
     return frame
