@@ -42,6 +42,7 @@ from .document.workbook import write_workbook
 from .document.workbook_sheets import workbook_sheets
 from .parts import TOTAL_STEPS, ReportParts, compute_parts, save_figures
 from .records import RECORD_FIELDS, records_to_json
+from .tables.follow_up import follow_up_cohorts
 
 __all__ = ["ReportSettings", "build_report"]
 
@@ -175,7 +176,10 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         primary=None if parts.analysis.primary_outcome is None else
         design.primary.describe(lang), unit=design.unit,
         money_lines=_money_lines(design, lang), n_arms=len(design.arms),
-        wording=Wording.of(design), audience=settings.audience)
+        wording=Wording.of(design), audience=settings.audience,
+        synthetic=source == BUNDLED,
+        follow_up=follow_up_cohorts(trial.tables["participants"]["enrolled_on"], as_of,
+                                    threshold, lang))
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))

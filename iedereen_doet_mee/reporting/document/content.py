@@ -26,6 +26,7 @@ from ...analysis.questions import (
 from ...analysis.target import target_met
 from ..figures.estimates import REPORT_FIGURES
 from ..figures.style import label
+from .answers import answer_blocks, groups_table, limits_blocks, term_words
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
 from .chain import chain_blocks
 from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
@@ -70,6 +71,11 @@ class ReportInputs:
     #: Who the report is for: "public" (disclosure control) or "internal" (nothing
     #: suppressed; marked confidential on every page and opened by a paragraph saying so).
     audience: str = "public"
+    #: Whether the data are simulated (the bundled synthetic trial): said on page 1.
+    synthetic: bool = False
+    #: Enrolment cohorts and how long they could be followed
+    #: (:func:`~iedereen_doet_mee.reporting.tables.follow_up.follow_up_cohorts`).
+    follow_up: pd.DataFrame | None = None
 
     def table_note(self) -> str:
         """The note under every table: what is suppressed, or that nothing is."""
@@ -180,15 +186,7 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
                                      prob=fmt_p_value(posterior["estimate"], lang, 3))))
     if inputs.interim:
         blocks.append(Paragraph(text("interim_line", lang)))
-    if inputs.allocation == "assigned" and inputs.n_arms > 1:  # one arm: nothing compared
-        words = inputs.wording
-        if words.instruments:
-            blocks.append(Paragraph(text("non_experimental", lang)))
-        else:
-            blocks.append(Paragraph(text(
-                "non_experimental_arms", lang, arm=words.arm(lang),
-                treated=words.treated_arm or "/".join(words.arms[1:]),
-                control=words.control_arm)))
+    # that the groups were not randomised is said in the box below the answers
     return blocks
 
 
@@ -313,8 +311,20 @@ def build_document(inputs: ReportInputs) -> Report:
     internal = inputs.audience == "internal"
     opening = [Paragraph(text("confidential_line" + ("" if inputs.wording.esf else "_no_esf"),
                               lang), strong=True)] if internal else []
-    sections = [Section("summary", text("summary", lang),
-                        (*opening, *summary_blocks(inputs))),
+    if inputs.synthetic:
+        opening.append(Paragraph(text("synthetic_notice", lang), strong=True))
+    # page 1 answers first: the target, each research question, the groups, and what
+    # the study can and cannot say
+    def words(term: str) -> str:
+        return term_words(term, lang, inputs.wording)
+
+    groups = groups_table(inputs.records, lang, inputs.target, words,
+                          note=inputs.table_note(), primary=inputs.primary is not None)
+    answers = (*summary_blocks(inputs), *answer_blocks(inputs.records, lang, words),
+               *([groups] if groups is not None else []),
+               *limits_blocks(inputs.records, lang, allocation=inputs.allocation,
+                              n_arms=inputs.n_arms, follow_up=inputs.follow_up))
+    sections = [Section("summary", text("summary", lang), (*opening, *answers)),
                 _table_section(inputs, "consort", ("consort",)),
                 _table_section(inputs, "baseline")]
     sections += [_question_section(inputs, key) for key in SECTIONS if _asked(inputs, key)]
@@ -326,9 +336,10 @@ def build_document(inputs: ReportInputs) -> Report:
     sections.append(Section("appendix", text("appendix", lang),
                             (Table(text("appendix", lang), appendix),)))
     title = text("interim_title" if inputs.interim else "title", lang, name=inputs.name)
-    header = tuple(p for p in inputs.provenance if p[0] in ("package", "seed", "as_of",
-                                                            "design"))
     subtitle = text("subtitle" if inputs.wording.esf else "subtitle_no_esf", lang,
                     as_of=fmt_date(inputs.as_of, lang))
-    return Report(title, subtitle, lang, tuple(sections), header,
+    if inputs.synthetic:  # announced on the title page
+        subtitle = text("synthetic_subtitle", lang, subtitle=subtitle)
+    # the development metadata (package, seed, hashes) are in the appendix only
+    return Report(title, subtitle, lang, tuple(sections), (),
                   marking=text("confidential", lang) if internal else None)

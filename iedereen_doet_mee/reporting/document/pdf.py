@@ -53,7 +53,8 @@ def _table(block: Table) -> str:
     table = (f"#figure(kind: table, caption: [#{_string(block.caption)}], "
              f"text(size: {size}, table(columns: {widths}, align: {align}, "
              f"stroke: 0.4pt + gray, inset: 3pt, {', '.join(cells)})))")
-    note = f"\n#text(size: 8pt)[#{_string(block.note)}]" if block.note else ""
+    # a block of its own: inline text would run on into the next paragraph
+    note = f"\n#block(text(size: 8pt)[#{_string(block.note)}])" if block.note else ""
     return table + note
 
 

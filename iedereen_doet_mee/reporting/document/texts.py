@@ -328,6 +328,111 @@ _TEXT: dict[str, tuple[str, str]] = {
                             "(aandeel van alle deelnemers)", "Practical support: participants "
                             "who received it, by kind (share of all participants)"),
     "chain_support_any": ("enige praktische ondersteuning", "any practical support"),
+    # page 1: the answers first (document/answers.py)
+    "firm_withheld": ("te weinig deelnemers om dit te beoordelen",
+                      "too few participants to judge this"),
+    "firm_no_interval": ("geen interval te berekenen", "no interval could be computed"),
+    "firm_clear": ("duidelijk: het interval sluit nul uit",
+                   "clear: the interval excludes zero"),
+    "firm_unclear": ("onzeker: het interval omvat nul, dus geen duidelijk verschil",
+                     "uncertain: the interval includes zero, so no clear difference"),
+    "interval_words": ("95%-BI {low} tot {high}", "95% CI {low} to {high}"),
+    "range_words": ("{low} tot {high}", "{low} to {high}"),
+    "answer_effects_withheld": ("Verschil in uitstroom naar regulier werk tussen de vergeleken "
+                                "groepen: {firm}.", "Difference in outflow to regular work "
+                                "between the groups compared: {firm}."),
+    "answer_effects": ("Verschil in uitstroom naar regulier werk tussen de vergeleken groepen, "
+                       "gecorrigeerd voor kenmerken bij de start: {parts}.",
+                       "Difference in outflow to regular work between the groups compared, "
+                       "adjusted for characteristics at entry: {parts}."),
+    "answer_effect_part": ("{group} {value} ({interval}; {firm})",
+                           "{group} {value} ({interval}; {firm})"),
+    "answer_effect_withheld": ("{group}: {firm}", "{group}: {firm}"),
+    "answer_wage": ("Ontwikkeling van de loonwaarde: het verschil in groei per maand tussen "
+                    "deelnemers met en zonder instrumenten (met min zonder) is {value} punt "
+                    "({interval}; {firm}).",
+                    "Development of wage value: the difference in growth per month between "
+                    "participants with and without instruments (with minus without) is {value} "
+                    "points ({interval}; {firm})."),
+    "answer_wage_withheld": ("Ontwikkeling van de loonwaarde: {firm}.",
+                             "Development of wage value: {firm}."),
+    "answer_employers": ("Oordeel van werkgevers: op de vraag of zij opnieuw een deelnemer "
+                         "zouden aannemen, gaven {n} werkgevers gemiddeld {value} "
+                         "({interval}).",
+                         "Employers' view: asked whether they would take on a participant "
+                         "again, {n} employers answered {value} on average ({interval})."),
+    "answer_employers_withheld": ("Oordeel van werkgevers: te weinig werkgevers vulden de "
+                                  "vragenlijst in om hun oordeel te tonen.",
+                                  "Employers' view: too few employers answered the "
+                                  "questionnaire to show their view."),
+    "answer_instruments_withheld": ("Instrumenten en duurzame plaatsing: {firm}.",
+                                    "Instruments and durable placement: {firm}."),
+    "answer_instruments_none": ("Instrumenten en duurzame plaatsing: bij geen van de {k} "
+                                "instrumenten verschilt het aandeel duurzame plaatsingen "
+                                "duidelijk van dat zonder het instrument.",
+                                "Instruments and durable placement: for none of the {k} "
+                                "instruments does the share of durable placements differ "
+                                "clearly from that without it."),
+    "answer_instruments_some": ("Instrumenten en duurzame plaatsing: een duidelijk ander "
+                                "aandeel duurzame plaatsingen bij {names}; dit is samenhang, "
+                                "geen bewezen effect.",
+                                "Instruments and durable placement: a clearly different share "
+                                "of durable placements with {names}; an association, not a "
+                                "proven effect."),
+    "answer_costs": ("Kosten en besparingen: het verschil in nettobesparing per deelnemer "
+                     "tussen de groepen met en zonder instrumenten (met min zonder) is {value} "
+                     "({interval}; {firm}). Dit is een begrotingseffect; wat er zonder het "
+                     "project was gebeurd, is niet bekend.",
+                     "Costs and savings: the difference in net saving per participant between "
+                     "the groups with and without instruments (with minus without) is {value} "
+                     "({interval}; {firm}). This is a budget impact; what would have happened "
+                     "without the project is not known."),
+    "answer_costs_withheld": ("Kosten en besparingen: {firm}.", "Costs and savings: {firm}."),
+    "groups_caption": ("De groepen in één oogopslag", "The groups at a glance"),
+    "groups_group": ("Groep", "Group"),
+    "groups_total": ("totaal", "total"),
+    "groups_n": ("Deelnemers", "Participants"),
+    "groups_outflow": ("Uitgestroomd", "Left"),
+    "groups_reached": ("Uitkomst bereikt", "Reached the outcome"),
+    "groups_share": ("Aandeel", "Share"),
+    "groups_interval": ("95%-BI (exact)", "95% CI (exact)"),
+    "groups_against": ("Tegenover het doel van {target}", "Against the target of {target}"),
+    "against_above": ("boven het doel", "above the target"),
+    "against_below": ("onder het doel", "below the target"),
+    "against_unclear": ("onzeker", "uncertain"),
+    "limits_title": ("Wat dit onderzoek wel en niet kan zeggen",
+                     "What this study can and cannot say"),
+    "limits_power": ("Met dit aantal deelnemers is de kans om een verschil tussen de groepen "
+                     "van de verwachte omvang aan te tonen {power}; pas een verschil van "
+                     "ongeveer {mde} in uitstroom is met 80% kans aan te tonen. 'Geen "
+                     "duidelijk verschil' betekent dus niet dat er geen verschil is.",
+                     "With this number of participants the chance of detecting a difference "
+                     "of the expected size between the groups is {power}; only a difference "
+                     "of about {mde} in outflow is detected with 80% probability. 'No clear "
+                     "difference' therefore does not mean there is no difference."),
+    "limits_assigned": ("De groepen zijn niet door loting ingedeeld maar door klantmanagers. "
+                        "Verschillen tussen de groepen kunnen dus ook komen door wie in welke "
+                        "groep terechtkwam; lees ze als samenhang, niet als bewezen effect.",
+                        "The groups were formed by caseworkers, not by lot. Differences "
+                        "between them may also come from who ended up in which group; read "
+                        "them as associations, not as proven effects."),
+    "limits_randomised": ("De groepen zijn door loting ingedeeld; een duidelijk verschil mag "
+                          "als effect van de aanpak worden gelezen.",
+                          "The groups were formed by lot; a clear difference may be read as "
+                          "an effect of the approach."),
+    "limits_follow_up": ("Niet iedereen is even lang gevolgd ({cohorts}). Wie laat instroomde, "
+                         "had weinig tijd om uit te stromen: de uitstroom van die deelnemers "
+                         "is nog niet af.",
+                         "Not everyone was followed for as long ({cohorts}). Those who "
+                         "enrolled late had little time to leave: their outflow is not "
+                         "complete yet."),
+    "limits_cohort": ("ingestroomd {period}: {n} deelnemers, {low} tot {high} maanden gevolgd",
+                      "enrolled {period}: {n} participants, followed {low} to {high} months"),
+    "synthetic_notice": ("Let op: dit rapport is gemaakt met gesimuleerde (synthetische) "
+                         "gegevens. De cijfers beschrijven geen echte deelnemers.",
+                         "Note: this report was made from simulated (synthetic) data. The "
+                         "numbers describe no real participants."),
+    "synthetic_subtitle": ("{subtitle}; gesimuleerde gegevens", "{subtitle}; simulated data"),
 }
 
 

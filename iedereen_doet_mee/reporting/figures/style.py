@@ -183,6 +183,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "not_recorded": ("niet vastgelegd", "not recorded"),
     "reasons_not_recorded": ("redenen niet vastgelegd", "reasons not recorded"),
     "as_of": ("Stand op", "As of"),
+    "to": ("tot en met", "to"),
     "month_names": ("januari februari maart april mei juni juli augustus september oktober "
                     "november december", "January February March April May June July August "
                     "September October November December"),

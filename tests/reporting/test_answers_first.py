@@ -1,0 +1,149 @@
+"""Page 1 answers first (issue 13 item 3): the answers, the groups table, the box
+"wat dit onderzoek wel en niet kan zeggen", synthetic data announced, development
+metadata only in the appendix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statsmodels.stats.proportion import proportion_confint
+
+from iedereen_doet_mee.reporting.build import ReportSettings, build_report
+from iedereen_doet_mee.reporting.document.answers import firmness, groups_table
+from iedereen_doet_mee.reporting.tables.follow_up import follow_up_cohorts
+
+BUDGET = {"n_draws": 100, "n_bootstrap": 100, "diagnosis_sims": 50}
+
+
+def _row(estimate, low, high, suppressed=False):
+    return pd.Series({"estimate": estimate, "conf_low": low, "conf_high": high,
+                      "suppressed": suppressed})
+
+
+def test_firmness_says_how_firm_an_answer_is():
+    assert firmness(_row(0.2, 0.05, 0.35), "nl").startswith("duidelijk")
+    assert firmness(_row(-0.2, -0.35, -0.05), "en").startswith("clear")
+    assert firmness(_row(0.1, -0.05, 0.25), "nl").startswith("onzeker")
+    assert firmness(_row(np.nan, np.nan, np.nan, True), "nl") == \
+        "te weinig deelnemers om dit te beoordelen"
+    assert firmness(_row(0.1, np.nan, np.nan), "en") == "no interval could be computed"
+
+
+def _target_records(cells: dict[str, tuple[int, int]], hidden=()) -> pd.DataFrame:
+    rows = []
+    for term, (x, n) in cells.items():
+        low, high = proportion_confint(x, n, alpha=0.05, method="beta")
+        withheld = term in hidden
+        rows.append({"question": "target", "term": term,
+                     "estimator": "proportion_clopper_pearson",
+                     "estimate": np.nan if withheld else x / n,
+                     "conf_low": np.nan if withheld else low,
+                     "conf_high": np.nan if withheld else high,
+                     "n": pd.NA if withheld else n, "suppressed": withheld})
+    return pd.DataFrame(rows)
+
+
+def test_groups_table_gives_counts_intervals_and_the_target():
+    records = _target_records({"band=40-60:instruments=no": (3, 25),
+                               "band=40-60:instruments=yes": (14, 25),
+                               "band=40-60": (17, 50), "overall": (17, 50)})
+    table = groups_table(records, "nl", 0.4).frame
+    assert table.iloc[:, 0].tolist() == ["loonwaardeband 40-60%, zonder instrumenten",
+                                         "loonwaardeband 40-60%, met instrumenten", "totaal"]
+    low, high = proportion_confint(3, 25, alpha=0.05, method="beta")
+    assert table.iloc[0, 1:].tolist() == [
+        "25", "3", "12%", f"{round(100 * low)}% tot {round(100 * high)}%", "onder het doel"]
+    assert table.iloc[1, 5] == "onzeker"  # 56%, interval 35% to 76% includes 40%
+    assert table.iloc[2, 2] == "17"
+
+
+def test_groups_table_shows_a_withheld_group_as_such_and_a_single_group_once():
+    records = _target_records({"band=40-60:instruments=no": (3, 25),
+                               "band=40-60:instruments=yes": (14, 25),
+                               "overall": (17, 50)}, hidden={"band=40-60:instruments=no"})
+    table = groups_table(records, "en", None).frame
+    assert table.iloc[0, 1:].tolist() == ["suppressed"] * 4
+    assert table.shape[1] == 5  # no target: no column against it
+    one = _target_records({"caseload=all:approach=kompas": (40, 100), "overall": (40, 100)})
+    assert groups_table(one, "nl", None).frame.iloc[:, 0].tolist() == ["totaal"]
+
+
+@given(st.lists(st.integers(0, 40), min_size=1, max_size=6), st.integers(1, 12))
+@settings(max_examples=100, deadline=None)
+def test_follow_up_cohorts_show_no_small_count(per_half_year, threshold):
+    days = []
+    start = dt.date(2014, 1, 15)
+    for k, count in enumerate(per_half_year):
+        month = 1 + 6 * (k % 2)
+        days += [dt.date(start.year + k // 2, month, 15)] * count
+    as_of = dt.date(2014 + len(per_half_year) // 2 + 1, 1, 1)
+    cohorts = follow_up_cohorts(pd.Series(pd.to_datetime(days)), as_of, threshold, "nl")
+    if len(days) < threshold:
+        assert cohorts.empty
+        return
+    assert (cohorts["n"] >= threshold).all() and cohorts["n"].sum() == len(days)
+    assert (cohorts["months_low"] <= cohorts["months_high"]).all()
+    assert cohorts["months_high"].is_monotonic_decreasing
+
+
+def test_follow_up_cohorts_of_the_internal_report_are_half_years():
+    days = pd.Series(pd.to_datetime(["2014-08-01", "2015-03-01", "2015-03-02"]))
+    cohorts = follow_up_cohorts(days, dt.date(2016, 7, 1), None, "en")
+    assert cohorts["n"].tolist() == [1, 2]
+    assert cohorts["period"].tolist() == ["July to December 2014", "January to June 2015"]
+    assert cohorts["months_high"].tolist() == [24.0, 18.0]
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory):
+    root = tmp_path_factory.mktemp("answers")
+    out = {}
+    for audience in ("public", "internal"):
+        for lang in ("nl", "en"):
+            folder = build_report(ReportSettings(out=root / f"{audience}-{lang}", lang=lang,
+                                                 audience=audience, **BUDGET))
+            out[(audience, lang)] = (folder / "report.html").read_text(encoding="utf-8")
+    return out
+
+
+def _summary(page: str) -> str:
+    start = page.index('id="summary"')
+    end = page.index("<h2", start + 10)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page[start:end]))
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_page_one_answers_first(pages, audience, lang):
+    page = pages[(audience, lang)]
+    summary = _summary(page)
+    words = {"nl": ("gesimuleerde", "Ontwikkeling van de loonwaarde", "Oordeel van werkgevers",
+                    "Instrumenten en duurzame plaatsing", "Kosten en besparingen",
+                    "De groepen in één oogopslag", "Wat dit onderzoek wel en niet kan zeggen",
+                    "Niet iedereen is even lang gevolgd", "niet door loting"),
+             "en": ("simulated", "Development of wage value", "Employers' view",
+                    "Instruments and durable placement", "Costs and savings",
+                    "The groups at a glance", "What this study can and cannot say",
+                    "Not everyone was followed for as long", "not by lot")}[lang]
+    for phrase in words:
+        assert phrase in summary, phrase
+    # the title page says the data are simulated; the metadata are in the appendix only
+    head = page[:page.index('id="summary"')]
+    assert ("gesimuleerde gegevens" if lang == "nl" else "simulated data") in head
+    assert "20140701" not in head and "iedereen_doet_mee 0" not in head
+    assert "20140701" in page[page.index('id="appendix"'):]
+
+
+def test_the_internal_page_one_gives_the_numbers_the_public_one_withholds(pages):
+    internal, public = _summary(pages[("internal", "nl")]), _summary(pages[("public", "nl")])
+    # the groups: 1, 3, 0 and 7 of 25 in the internal report only
+    assert re.search(r"zonder instrumenten\s+25\s+0\s+0%", internal)
+    assert not re.search(r"zonder instrumenten\s+25\s+0\s+0%", public)
+    assert "gaven 4 werkgevers" in internal and "te weinig werkgevers" in public
