@@ -39,6 +39,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from iedereen_doet_mee.analysis.estimators import UnregisteredEstimatorError, estimator_info
 from iedereen_doet_mee.analysis.terms import split_family, term_groups
+from iedereen_doet_mee.reporting.figures.style import label
 
 __all__ = ["Equations", "Finding", "attack_report", "format_findings", "records_findings"]
 
@@ -371,7 +372,15 @@ class _Page(HTMLParser):
 _SHARE = re.compile(r"^(\d+) \((\d+(?:[.,]\d+)?)\s?%\)$")
 _N_IS = re.compile(r"\bn\s*=\s*(\d+)\b")
 _K_OF_N = re.compile(r"\b(\d+)\s+(?:van de|van|of|out of)\s+(\d+)\b")
-#: CONSORT boxes a reader knows add up (labels as the text table prints them).
+#: The CONSORT text table's row labels (label registry, either language) -> the count's
+#: code name in words, as the equations below name them.
+_CONSORT_ROWS = {label(key, lang): key.replace("_", " ")
+                 for key in ("assessed", "excluded", "enrolled", "enrolled_after_as_of",
+                             "allocated", "received_instruments", "no_instruments",
+                             "lost_to_follow_up", "discontinued", "analysed",
+                             "excluded_from_analysis")
+                 for lang in ("nl", "en")}
+#: CONSORT boxes a reader knows add up (count names in words).
 _CONSORT_SUMS = (("allocated", ("received instruments", "no instruments")),
                  ("allocated", ("analysed", "excluded from analysis")))
 
@@ -481,6 +490,7 @@ def html_findings(path: Path, *, threshold: int) -> dict[str, list[Finding]]:
                               for r in rows[1:] if _int(r[-1]) is not None
                               and _int(r[-1]) < threshold]
         elif any(h in ("totaal", "total") for h in head):
+            rows = [[_CONSORT_ROWS.get(r[0], r[0]), *r[1:]] for r in rows]
             part = "consort" if any(r[0] == "allocated" for r in rows) else "baseline"
             out[part] += _grid_equations(caption, rows).findings(f"html:{caption}", threshold)
     out["text"] = _text_findings(page.body, "html:text", threshold) + \

@@ -24,7 +24,7 @@ from trial_directories import FAST
 
 from iedereen_doet_mee.design import read_design, write_design
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report
-from iedereen_doet_mee.reporting.document.texts import text
+from iedereen_doet_mee.reporting.document.texts import fmt_date, text
 from iedereen_doet_mee.reporting.figures.style import label
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +139,7 @@ def test_the_programmes_own_words(reports, key):
     design = read_design(PROGRAMMES / name / "design.toml")
     html, shown = reports[key], _visible(reports[key])
     assert f"<h1>{text('title', lang, name=design.name)}</h1>" in html
-    assert text("subtitle_no_esf", lang, as_of=design.cutoff.isoformat()) in shown
+    assert text("subtitle_no_esf", lang, as_of=fmt_date(design.cutoff, lang)) in shown
     assert '<h2 id="esf">' not in html
     cells = _cells(html)
     for stratum in design.strata:
@@ -191,7 +191,7 @@ def test_the_default_design_keeps_its_words(tmp_path):
                                          **FAST))
     html = (folder / "report.html").read_text(encoding="utf-8")
     shown = _visible(html)
-    assert text("subtitle", "en", as_of=design.cutoff.isoformat()) in shown
+    assert text("subtitle", "en", as_of=fmt_date(design.cutoff, "en")) in shown
     assert '<h2 id="esf">' in html
     for words in ("Received instruments", text("factorial", "en"),
                   "primary outcome (regular-work outflow)", "band=40-60:instruments=yes"):

@@ -25,7 +25,7 @@ from iedereen_doet_mee.reporting.build import ReportSettings, build_report, read
 from iedereen_doet_mee.reporting.document.content import ReportInputs, summary_blocks
 from iedereen_doet_mee.reporting.document.limitations import limitations
 from iedereen_doet_mee.reporting.document.texts import text
-from iedereen_doet_mee.reporting.figures.style import label
+from iedereen_doet_mee.reporting.figures.style import cell_label, label
 from iedereen_doet_mee.reporting.tables.as_text import baseline_text_table
 from iedereen_doet_mee.reporting.tables.baseline import baseline_long
 
@@ -233,4 +233,5 @@ def test_the_baseline_table_of_one_arm_has_no_standardised_difference(tmp_path):
     long = baseline_long(trial)
     assert not (long["column_type"] == "smd").any()
     table = baseline_text_table(long, 10, "nl", compared=False)
-    assert list(table.columns) == ["", "all/kompas", "totaal"]
+    assert list(table.columns) == ["", cell_label("band=all:instruments=kompas", "nl"),
+                                   "totaal"]  # the cell as the figures name it

@@ -242,7 +242,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "question:wage_value": ("gemengd model", "mixed model"),
     "question:wage_value_within": ("binnen personen (vaste effecten)",
                                    "within persons (fixed effects)"),
-    "question:ladder": ("aandeel dat een of meer treden steeg",
+    "question:ladder": ("aandeel dat minstens één trede steeg",
                         "share moving up one or more rungs"),
     "question:ladder_ordinal": ("ordinaal model (log-odds)", "ordinal model (log-odds)"),
     "no_data": ("geen gegevens", "no data"),
