@@ -20,28 +20,12 @@ import math
 import pandas as pd
 
 from ...analysis.terms import term_pairs
-from ..figures.style import cell_label, label
+from ..figures.style import label
 from .blocks import Block, Paragraph, Table
+from .term_words import term_words
 from .texts import Language, fmt_number, fmt_percent, fmt_points, text
 
-__all__ = ["answer_blocks", "firmness", "groups_table", "limits_blocks"]
-
-
-def term_words(term: str, lang: Language, wording=None) -> str:
-    """A term in words: the figures' cell labels ("loonwaardeband 40-60%, zonder
-    instrumenten", "totaal"), else the design's own words (:meth:`Wording.term`).
-
-    Examples
-    --------
-    >>> term_words("band=40-60:instruments=no", "nl")
-    'loonwaardeband 40-60%, zonder instrumenten'
-    >>> term_words("overall", "en")
-    'overall'
-    """
-    shown = cell_label(term, lang)
-    if shown != term or wording is None:
-        return shown
-    return wording.term(term)
+__all__ = ["answer_blocks", "firmness", "groups_table", "limits_blocks", "term_words"]
 
 
 def _rows(records: pd.DataFrame, question: str, estimator: str) -> pd.DataFrame:

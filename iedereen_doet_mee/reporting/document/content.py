@@ -26,13 +26,14 @@ from ...analysis.questions import (
 from ...analysis.target import target_met
 from ..figures.estimates import REPORT_FIGURES
 from ..figures.style import label
-from .answers import answer_blocks, groups_table, limits_blocks, term_words
+from .answers import answer_blocks, groups_table, limits_blocks
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
 from .chain import chain_blocks
+from .term_words import code_names_table, term_words
 from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
 from .wording import Wording
 
-__all__ = ["ReportInputs", "build_document", "result_rows"]
+__all__ = ["ReportInputs", "build_document", "code_names", "estimator_words", "result_rows"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,7 +134,7 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
         interval = "-" if low == "-" else (low if hidden else
                                            f"{low} {'tot' if lang == 'nl' else 'to'} {high}")
         p = r["p_value"]
-        rows.append([term(str(r["term"])), str(r["estimator"]),
+        rows.append([term(str(r["term"])), estimator_words(str(r["estimator"]), lang),
                      _shown(r["estimate"], hidden, r["estimator"], lang, estimate=True),
                      interval,
                      text("suppressed", lang) if hidden else fmt_p_value(p, lang, 3),
@@ -142,6 +143,30 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
     columns = [text(k, lang) for k in ("term", "estimator", "estimate", "interval", "p_value",
                                        "n")]
     return pd.DataFrame(rows, columns=columns)
+
+
+def estimator_words(estimator: str, lang: Language) -> str:
+    """An estimator's label from the registry (Dutch or English), "(Holm)" when its
+    p-values are Holm-adjusted.
+
+    Examples
+    --------
+    >>> estimator_words("proportion_clopper_pearson", "en")
+    'share with exact confidence interval (Clopper-Pearson)'
+    """
+    info = estimator_info(estimator)
+    words = info.nl if lang == "nl" else info.en
+    return f"{words} (Holm)" if info.holm else words
+
+
+def code_names(records: pd.DataFrame, lang: Language, wording) -> list[tuple[str, str]]:
+    """Each estimator and term the report's tables show, in words and as code."""
+    pairs = []
+    for estimator, term in records[["estimator", "term"]].astype(str).itertuples(index=False):
+        if estimator_info(estimator).kind and _in_tables(estimator, term):
+            pairs.append((estimator_words(estimator, lang), estimator))
+            pairs.append((term_words(term, lang, wording), term))
+    return sorted(set(pairs), key=lambda pair: (pair[0].lower(), pair[1]))
 
 
 def _record(records: pd.DataFrame, question: str, term: str, estimator: str
@@ -258,7 +283,7 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
         part = label(f"question:{question}", lang, default=question)
         blocks.append(Table(title if len(questions) == 1 else f"{title}: {part}",
                             result_rows(inputs.records, question, lang,
-                                        term=inputs.wording.term),
+                                        term=lambda t: term_words(t, lang, inputs.wording)),
                             note=inputs.table_note()))
     blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
     return Section(key, title, tuple(blocks))
@@ -333,8 +358,12 @@ def build_document(inputs: ReportInputs) -> Report:
     sections.append(Section("limitations", text("limitations", lang),
                             tuple(Paragraph(line) for line in inputs.limitations)))
     appendix = pd.DataFrame(list(inputs.provenance), columns=["", " "])
+    names = code_names_table(code_names(inputs.records[inputs.records["question"].isin(
+        [q for q in inputs.records["question"].unique() if q != "design_diagnosis"])],
+        lang, inputs.wording), lang)
     sections.append(Section("appendix", text("appendix", lang),
-                            (Table(text("appendix", lang), appendix),)))
+                            (Table(text("appendix", lang), appendix),
+                             Table(label("code_names_caption", lang), names))))
     title = text("interim_title" if inputs.interim else "title", lang, name=inputs.name)
     subtitle = text("subtitle" if inputs.wording.esf else "subtitle_no_esf", lang,
                     as_of=fmt_date(inputs.as_of, lang))

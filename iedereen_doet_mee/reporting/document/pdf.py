@@ -32,24 +32,28 @@ def _string(text: str) -> str:
 
 
 #: Column headers of text columns (left-aligned, wider) in any language.
-_TEXT_HEADERS = {"", "term", "onderdeel", "estimator", "schatter", "code", "indicator"}
+_TEXT_HEADERS = {"", "term", "onderdeel", "estimator", "schatter", "code", "indicator",
+                 "in dit rapport", "in this report", "naam in results.json",
+                 "name in results.json"}
 
 
-def _breakable(value: str) -> str:
-    """Let long snake_case names wrap after their underscores (zero-width spaces)."""
-    return value.replace("_", "_\u200b")
+def _longest_word(frame) -> int:
+    """Characters of the longest unbroken word in a table (a code name cannot wrap: no
+    zero-width space goes into it, so a name copied from the PDF matches results.json)."""
+    return max([len(w) for v in [*frame.columns, *frame.to_numpy().ravel()]
+                for w in str(v).split()] + [0])
 
 
 def _table(block: Table) -> str:
     frame = block.frame
     text_column = [i == 0 or str(c).strip().lower() in _TEXT_HEADERS
                    for i, c in enumerate(frame.columns)]
-    cells = [f"[*#{_string(_breakable(str(c)))}*]" for c in frame.columns]
+    cells = [f"[*#{_string(str(c))}*]" for c in frame.columns]
     for row in frame.itertuples(index=False):
-        cells += [f"[#{_string(_breakable(v))}]" for v in row]
+        cells += [f"[#{_string(v)}]" for v in row]
     align = "(" + ", ".join("left" if t else "right" for t in text_column) + ",)"
     widths = "(" + ", ".join("2.2fr" if t else "1fr" for t in text_column) + ",)"
-    size = "7pt" if frame.shape[1] >= 6 else "8pt"
+    size = "6pt" if _longest_word(frame) > 40 else "7pt" if frame.shape[1] >= 6 else "8pt"
     table = (f"#figure(kind: table, caption: [#{_string(block.caption)}], "
              f"text(size: {size}, table(columns: {widths}, align: {align}, "
              f"stroke: 0.4pt + gray, inset: 3pt, {', '.join(cells)})))")
