@@ -137,7 +137,8 @@ display(shown)
 # %%
 flow = consort_counts(trial, as_of=AS_OF)
 hidden = consort_suppression(flow, threshold)
-print(f"{flow!r}; {sum(hidden.values())} of {len(hidden)} counts suppressed.")
+print(f"{flow!r}; {sum(v is not None for v in hidden.values())} of {len(hidden)} "
+      "counts suppressed.")
 display(consort_figure(flow, lang="en", suppressed=hidden))
 
 # %% [markdown]

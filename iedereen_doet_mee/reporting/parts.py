@@ -24,7 +24,7 @@ from ..data.loading import TrialData
 from ..data.schema import TABLES
 from ..diagnosis.for_report import diagnosis_for_report
 from ..diagnosis.primary_precision import PrimaryPrecision, primary_outcome_precision
-from .disclosure import check_publishable, suppress_results, unsuppressed
+from .disclosure import DEFAULT_THRESHOLD, check_publishable, suppress_results, unsuppressed
 from .disclosure.figure_data import protect_figure_data
 from .document.texts import Language, text
 from .document.wording import Wording
@@ -192,7 +192,9 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     log(f"[4/{TOTAL_STEPS}] CONSORT flow, baseline table, ESF indicators")
     counts = consort_counts(trial, as_of=as_of)
     consort_hidden = consort_suppression(counts, threshold)
-    tables = {"consort": consort_text_table(counts, consort_hidden, lang),
+    shown_threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    tables = {"consort": consort_text_table(counts, consort_hidden, lang,
+                                            threshold=shown_threshold),
               "baseline": baseline_text_table(baseline_long(trial, as_of=as_of), threshold,
                                               lang, compared=not design.is_single_arm)}
     tables["esf"], esf_shown = esf_text_table(esf_indicators(trial, as_of=as_of), threshold,
@@ -212,7 +214,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     # a primary outcome other than the default names the target figure and its caption
     primary = None if analysis.primary_outcome is None else design.primary.describe(lang)
     figures = {"consort": consort_figure(counts, lang=lang, suppressed=consort_hidden,
-                                         primary=primary)}
+                                         threshold=shown_threshold, primary=primary)}
     words = Wording.of(design)
     arms_compared = None if words.instruments or words.treated_arm is None else \
         (words.treated_arm, words.control_arm)

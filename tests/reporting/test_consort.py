@@ -164,7 +164,8 @@ def test_what_the_data_do_not_record_is_not_recorded(bundled):
 
 def test_diagram_shows_every_count_and_suppresses_on_request(bundled):
     counts = consort_counts(bundled)
-    hidden = {("lost_to_follow_up", "60-80", "no"): True, ("discontinued", "40-60", "no"): False}
+    hidden = {("lost_to_follow_up", "60-80", "no"): "primary",
+              ("discontinued", "40-60", "no"): None}
     fig = consort_figure(counts, lang="nl", suppressed=hidden)
     text = " ".join(t.get_text() for t in fig.axes[0].texts)
     for band, arm in CELLS:

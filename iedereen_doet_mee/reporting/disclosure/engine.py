@@ -25,7 +25,10 @@ class Cells:
     A cell with ``group >= 0`` is shown unless its group is suppressed (all cells of a
     group are shown or suppressed together); ``group == -1`` is a latent cell, never
     shown (an implied remainder), which must not become derivable when ``guard``.
-    ``pairs`` are (count, people) pairs with 0 <= count <= people.
+    A ``fixed`` cell is known to the reader from elsewhere (another table): always shown,
+    never chosen as a complement. ``pairs`` are (count, people) pairs with
+    0 <= count <= people. ``bounds`` (cell -> (low, high)) are what a reader knows of a
+    hidden whole count besides >= 0, e.g. ``(0, 9)`` when it reads "<10".
     """
 
     values: list[float] = dataclasses.field(default_factory=list)
@@ -36,10 +39,13 @@ class Cells:
     part: list[int] = dataclasses.field(default_factory=list)
     equations: list[tuple[int, tuple[int, ...]]] = dataclasses.field(default_factory=list)
     pairs: list[tuple[int, int]] = dataclasses.field(default_factory=list)
+    fixed: list[bool] = dataclasses.field(default_factory=list)
+    bounds: dict[int, tuple[float, float]] = dataclasses.field(default_factory=dict)
 
     def add(self, value: float, *, group: int, part: int, integer: bool = True,
-            guard: bool = False, rank: int = 0) -> int:
+            guard: bool = False, rank: int = 0, fixed: bool = False) -> int:
         self.values.append(float(value))
+        self.fixed.append(fixed)
         self.integer.append(integer)
         self.group.append(group)
         self.guard.append(guard)
@@ -63,8 +69,13 @@ def protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
     parts = {p: [c for c in range(n_cells) if cells.part[c] == p] for p in set(cells.part)}
     cache: dict[tuple, tuple[int, ...] | None] = {}
 
+    fixed = list(cells.fixed) + [False] * (n_cells - len(cells.fixed))
+
     def shown(c: int) -> bool:
         return bool(group[c] >= 0 and not suppressed[group[c]])
+
+    def free(c: int) -> bool:  # shown and not known from elsewhere: a possible complement
+        return shown(c) and not fixed[c]
 
     while True:
         changed = True
@@ -74,7 +85,7 @@ def protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
                 line = (total, *members)
                 hidden = [c for c in line if not shown(c)]
                 if len(hidden) == 1 and (group[hidden[0]] >= 0 or cells.guard[hidden[0]]):
-                    candidates = [c for c in line if shown(c)]
+                    candidates = [c for c in line if free(c)]
                     if candidates:
                         suppressed[group[min(candidates, key=order.__getitem__)]] = True
                         changed = True
@@ -86,10 +97,11 @@ def protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
         if pinned is None:
             return suppressed
         near = {m for total, members in cells.equations for m in (total, *members)
-                if set(pinned) & {total, *members} and shown(m)}
-        near = near or {c for c in parts[cells.part[pinned[0]]] if shown(c)}
-        if not near:  # cannot happen: with every cell hidden nothing is pinned
-            return suppressed
+                if set(pinned) & {total, *members} and free(m)}
+        near = near or {c for c in parts[cells.part[pinned[0]]] if free(c)}
+        if not near:  # only the fixed cells are left, and they pin it down
+            raise ValueError("disclosure: a suppressed number can be worked out from the "
+                             "numbers known from elsewhere alone; no suppression protects it")
         suppressed[group[min(near, key=order.__getitem__)]] = True
 
 
@@ -110,17 +122,20 @@ def audit(cells: Cells, index: list[int], suppressed: np.ndarray,
     pairs = [(position[x], position[n]) for x, n in cells.pairs if x in position]
     integer = tuple(cells.integer[c] for c in index)
     guard = tuple(cells.guard[c] or group[i] >= 0 for i, c in enumerate(index))
+    known = tuple((i, *cells.bounds[c]) for i, c in enumerate(index)
+                  if c in cells.bounds and not shown[i])
     key = (tuple(np.where(shown, values, np.nan).tolist()), tuple(shown), integer, guard,
-           tuple(equations), tuple(pairs))
+           tuple(equations), tuple(pairs), known)
     if key not in cache:
-        cache[key] = _pinned(values, shown, integer, guard, equations, pairs)
+        cache[key] = _pinned(values, shown, integer, guard, equations, pairs, known)
     found = cache[key]
     return None if found is None else tuple(index[i] for i in found)
 
 
 def _pinned(values: np.ndarray, shown: np.ndarray, integer: tuple[bool, ...],
             guard: tuple[bool, ...], equations: list[tuple[int, tuple[int, ...]]],
-            pairs: list[tuple[int, int]]) -> tuple[int, ...] | None:
+            pairs: list[tuple[int, int]], known: tuple[tuple[int, float, float], ...] = ()
+            ) -> tuple[int, ...] | None:
     hidden = np.flatnonzero(~shown)
     if hidden.size == 0:
         return None
@@ -133,6 +148,8 @@ def _pinned(values: np.ndarray, shown: np.ndarray, integer: tuple[bool, ...],
     a_eq = matrix[:, hidden]
     b_eq = -matrix[:, shown] @ values[shown]
     lower, upper = np.zeros(hidden.size), np.full(hidden.size, np.inf)
+    for c, low, high in known:
+        lower[where[c]], upper[where[c]] = max(0.0, low), high
     a_pair = []
     targets: list[tuple[tuple[int, ...], np.ndarray]] = []
     for c in hidden:

@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .engine import Cells, protect
+from .engine import Cells, audit, protect
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -71,6 +71,12 @@ class Suppression:
         primary one cannot be worked out) or None (shown).
     threshold : int
         The threshold used.
+    reasons_public : bool
+        Whether a table may tell the reader the reasons, writing ``<threshold`` for a
+        primary and a word for a secondary suppression: set by :func:`suppress_linked`
+        asked ``reasons_public=True`` when no hidden count can be pinned down even by a
+        reader who knows that each primary one is below the threshold and each secondary
+        one is not.
 
     Examples
     --------
@@ -82,6 +88,7 @@ class Suppression:
     values: pd.Series | pd.DataFrame
     reason: pd.Series | pd.DataFrame
     threshold: int
+    reasons_public: bool = False
 
     @property
     def mask(self) -> pd.Series | pd.DataFrame:
@@ -102,7 +109,9 @@ class Suppression:
 def suppress_linked(counts: pd.Series, *,
                     totals: Mapping[Hashable, Sequence[Hashable]]
                     | Iterable[tuple[Hashable, Sequence[Hashable]]] | None = None,
-                    threshold: int = DEFAULT_THRESHOLD) -> Suppression:
+                    threshold: int = DEFAULT_THRESHOLD,
+                    known: Iterable[Hashable] = (),
+                    reasons_public: bool = False) -> Suppression:
     """Suppress a set of published counts some of which are totals of others.
 
     Parameters
@@ -117,6 +126,18 @@ def suppress_linked(counts: pd.Series, *,
         columns).
     threshold : int, default 10
         Counts below it (zero included) are suppressed; at least 1.
+    known : iterable of labels, optional
+        Counts the reader knows from elsewhere (e.g. the cell sizes a CONSORT diagram
+        shows, when protecting a baseline table): they are never suppressed (whatever
+        their size; protecting them is the other table's job) and never chosen as a
+        complement, but the audit uses them as shown.
+    reasons_public : bool, default False
+        Whether the table would like to show the reasons (``<10`` for a primary, a word
+        for a secondary suppression). Those tell the reader that a primary count is at
+        most ``threshold - 1`` and a secondary one at least ``threshold``; the audit is
+        rerun with that knowledge, and :attr:`Suppression.reasons_public` says whether
+        the reasons may be shown (if not, show only the marker). Never at threshold 1,
+        where ``<1`` says 0.
 
     Returns
     -------
@@ -125,8 +146,9 @@ def suppress_linked(counts: pd.Series, *,
     Raises
     ------
     ValueError
-        On a count that is not a whole number >= 0, an unknown label or a total that
-        does not equal the sum of its parts.
+        On a count that is not a whole number >= 0, an unknown label, a total that
+        does not equal the sum of its parts, or a suppressed count that the known
+        counts alone pin down.
 
     Notes
     -----
@@ -150,6 +172,19 @@ def suppress_linked(counts: pd.Series, *,
     >>> cells = pd.Series({"a": 3, "b": 12, "c": 20, "all": 35})
     >>> suppress_linked(cells, totals={"all": ["a", "b", "c"]}).shown().tolist()
     ['suppressed', 'suppressed', 20, 35]
+
+    A total the reader knows anyway is never the complement:
+
+    >>> cells = pd.Series({"a": 3, "b": 12, "all": 15})
+    >>> suppress_linked(cells, totals={"all": ["a", "b"]}, known=["all"]).reason.tolist()
+    ['primary', 'secondary', None]
+
+    Two counts below 10 that add up to a known 18 are both 9 once the table says "<10":
+
+    >>> cells = pd.Series({"a": 9, "b": 9, "all": 18})
+    >>> suppress_linked(cells, totals={"all": ["a", "b"]}, known=["all"],
+    ...                 reasons_public=True).reasons_public
+    False
     """
     threshold = check_threshold(threshold)
     if not counts.index.is_unique:
@@ -158,9 +193,14 @@ def suppress_linked(counts: pd.Series, *,
     position = {label: i for i, label in enumerate(counts.index)}
     lines = list(totals.items() if isinstance(totals, Mapping) else (totals or ()))
     is_total = {total for total, _ in lines}
+    known = set(known)
+    stray = sorted(map(str, known - set(position)))
+    if stray:
+        raise ValueError(f"suppress_linked: known label(s) {stray} are not labels of counts")
     cells = Cells()
     for i, value in enumerate(values):
-        cells.add(value, group=i, part=0, rank=int(counts.index[i] in is_total))
+        cells.add(value, group=i, part=0, rank=int(counts.index[i] in is_total),
+                  fixed=counts.index[i] in known)
     for total, members in lines:
         labels = [total, *members]
         unknown = [label for label in labels if label not in position]
@@ -173,11 +213,17 @@ def suppress_linked(counts: pd.Series, *,
             raise ValueError(f"suppress_linked: total {total!r} = {values[index[0]]:g} is "
                              f"not the sum of its parts ({values[index[1:]].sum():g})")
         cells.equations.append((index[0], tuple(index[1:])))
-    primary = values < threshold
+    fixed = np.array(cells.fixed, dtype=bool)
+    primary = (values < threshold) & ~fixed
     suppressed = protect(cells, primary)
     reason = np.where(primary, "primary", np.where(suppressed, "secondary", None))
+    public = False
+    if reasons_public and threshold > 1:
+        cells.bounds = {i: (0.0, threshold - 1.0) if primary[i] else (threshold, np.inf)
+                        for i in range(len(values)) if suppressed[i]}
+        public = audit(cells, list(range(len(values))), suppressed, {}) is None
     return Suppression(counts.copy(), pd.Series(reason, index=counts.index, dtype=object),
-                       threshold)
+                       threshold, public)
 
 
 def suppress_table(table: pd.Series | pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD,

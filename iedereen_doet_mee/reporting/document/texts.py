@@ -69,9 +69,15 @@ _TEXT: dict[str, tuple[str, str]] = {
     "n": ("n", "n"),
     "table_note": ("Aantallen onder {threshold} (ook 0), percentages over minder dan "
                    "{threshold} personen en de cellen waaruit die terug te rekenen zijn, "
-                   "zijn onderdrukt.", "Counts below {threshold} (zero included), "
+                   "zijn onderdrukt. In de deelnemersstroom en de kenmerken bij de start "
+                   "staat <{threshold} voor een aantal onder {threshold} en 'afgeschermd' "
+                   "voor een getal dat is weggelaten omdat een ander er anders uit terug "
+                   "te rekenen is.", "Counts below {threshold} (zero included), "
                    "percentages over fewer than {threshold} people and the cells from "
-                   "which they could be recovered are suppressed."),
+                   "which they could be recovered are suppressed. In the participant flow "
+                   "and the characteristics at entry, <{threshold} stands for a count "
+                   "below {threshold} and 'withheld' for a number left out because "
+                   "another could otherwise be recovered from it."),
     "table_note_internal": ("Niets is onderdrukt: dit is een vertrouwelijke rapportage, "
                             "met ook kleine aantallen en nullen.", "Nothing is suppressed: "
                             "this is a confidential report, small counts and zeros "

@@ -29,7 +29,8 @@ from ...analysis.terms import term_pairs
 
 __all__ = ["CELL_COLOURS", "LABELS", "OKABE_ITO", "Language", "arm_label", "cell_label",
            "cell_styles", "check_result", "house_style", "instrument_arms", "label",
-           "mark_unavailable", "missing_label", "new_figure", "wage_bands", "withheld_rows"]
+           "mark_unavailable", "missing_label", "new_figure", "suppressed_count", "wage_bands",
+           "withheld_rows"]
 
 Language = Literal["nl", "en"]
 
@@ -566,6 +567,26 @@ def missing_label(withheld: bool, lang: Language) -> str:
     ('afgeschermd', 'not estimable')
     """
     return label("withheld" if withheld else "not_estimable", lang)
+
+
+def suppressed_count(reason: str, threshold: int, lang: Language) -> str:
+    """What a table or figure writes for a count that disclosure control hid.
+
+    ``"primary"`` (the count is itself below ``threshold``): ``<threshold``, which is
+    true; ``"secondary"`` (hidden only so that another count cannot be worked out, and
+    possibly large): "afgeschermd" / "withheld", never a bound it may not meet.
+
+    Examples
+    --------
+    >>> suppressed_count("primary", 10, "nl"), suppressed_count("secondary", 10, "en")
+    ('<10', 'withheld')
+    """
+    if reason == "primary":
+        return f"<{threshold}"
+    if reason == "secondary":
+        return label("withheld", lang)
+    raise ValueError(f"suppressed_count: reason must be 'primary' or 'secondary', got "
+                     f"{reason!r}")
 
 
 def mark_unavailable(ax: Axes, lang: Language, key: str = "not_available") -> None:

@@ -10,12 +10,14 @@ suppresses nothing: every count is shown, zeros included.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 
-from ..disclosure import suppress_statistics, suppress_table
+from ..disclosure import DEFAULT_THRESHOLD, suppress_linked, suppress_statistics, suppress_table
 from ..document.texts import Language, fmt_number, fmt_percent, text
-from ..figures.style import cell_label, label
+from ..figures.style import cell_label, label, suppressed_count
+from .baseline_suppression import baseline_suppression
 from .consort import ALL, COUNT_NAMES, ConsortCounts, shown_counts
 
 __all__ = ["baseline_text_table", "consort_suppression", "consort_text_table",
@@ -31,34 +33,93 @@ def _mask(counts: pd.Series | pd.DataFrame, threshold: int | None, **totals
     return suppress_table(counts, threshold=threshold, **totals).mask
 
 
+#: CONSORT counts that add up to ``allocated`` in every cell and margin.
+_PARTS_OF_ALLOCATED = (("received_instruments", "no_instruments"),
+                       ("analysed", "excluded_from_analysis"))
+
+
 def consort_suppression(counts: ConsortCounts, threshold: int | None
-                        ) -> dict[tuple[str, str, str], bool]:
-    """Which CONSORT counts to hide: per count, its 2x2 with band and arm margins
-    (``threshold`` None: none)."""
-    hidden: dict[tuple[str, str, str], bool] = {}
+                        ) -> dict[tuple[str, str, str], str | None]:
+    """Which CONSORT counts to hide, and what the diagram may say about them:
+    ``"primary"`` (below ``threshold``: shown as ``<threshold``), ``"secondary"`` (hidden
+    so that no primary one can be worked out: shown as withheld) or None (shown);
+    ``threshold`` None (the internal report): every count None. When telling the small
+    counts apart from the others would itself pin one down
+    (:attr:`~iedereen_doet_mee.reporting.disclosure.Suppression.reasons_public`), every
+    hidden count is ``"secondary"``.
+
+    All recorded counts are protected together by
+    :func:`~iedereen_doet_mee.reporting.disclosure.suppress_linked`: each count's cells
+    with its band and arm margins and grand total (the margins are treated as published,
+    which protects more than the diagram needs), and the relations between counts
+    (``received_instruments + no_instruments = allocated`` and ``analysed +
+    excluded_from_analysis = allocated`` per cell and margin, ``enrolled`` equal to all
+    allocated).
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> from iedereen_doet_mee.reporting.tables.consort import consort_counts
+    >>> hidden = consort_suppression(consort_counts(simulate_trial(seed=1)), 10)
+    >>> hidden[("allocated", ALL, ALL)], hidden[("enrolled_after_as_of", ALL, ALL)]
+    (None, 'primary')
+    """
+    keys = counts.keys()
+    if threshold is None:
+        return dict.fromkeys(keys)
     table = counts.table
-    for name in dict.fromkeys(table["count"]):
-        part = table[table["count"] == name]
-        if part["n"].isna().any() or threshold is None:
-            hidden.update({(name, b, a): False for b, a in zip(part["band"], part["instruments"],
-                                                               strict=True)})
-            continue
-        if set(part["band"]) == {ALL} and set(part["instruments"]) == {ALL}:
-            hidden[(name, ALL, ALL)] = bool(int(part["n"].iloc[0]) < threshold)
-            continue
-        grid = part.pivot(index="band", columns="instruments", values="n").astype(int)
-        grid = grid.loc[[*counts.strata, ALL], [*counts.arms, ALL]]
-        mask = _mask(grid, threshold, total_row=ALL, total_column=ALL)
-        for band in grid.index:
-            for arm in grid.columns:
-                hidden[(name, band, arm)] = bool(mask.loc[band, arm])
+    recorded = table[table["n"].notna()]
+    # intention to treat analyses everyone allocated: nobody is excluded from the
+    # analysis, by the definition the diagram's note states. Those zeros tell nothing
+    # about anyone, so analysed = allocated is no relation to protect (it would hide
+    # every allocated count); they still read "<10", as the public report shows no zero
+    structural = counts.analysis == "intention_to_treat"
+    zeros = {}
+    if structural:
+        out = recorded["count"] == "excluded_from_analysis"
+        zeros = {(n, b, a): "primary" if v < threshold else None for n, b, a, v in zip(
+            *(recorded.loc[out, c] for c in ("count", "band", "instruments", "n")),
+            strict=True)}
+        recorded = recorded[~out]
+    labels = list(zip(recorded["count"], recorded["band"], recorded["instruments"],
+                      strict=True))
+    values = pd.Series(recorded["n"].astype(int).to_numpy(),
+                       index=pd.Index(labels, tupleize_cols=False, dtype=object))
+    have = set(labels)
+    lines: list[tuple[tuple, list[tuple]]] = []
+    for name in dict.fromkeys(recorded["count"]):
+        for band in counts.strata:  # a band's margin over the arms
+            lines.append(((name, band, ALL), [(name, band, a) for a in counts.arms]))
+        for arm in counts.arms:  # an arm's margin over the bands
+            lines.append(((name, ALL, arm), [(name, b, arm) for b in counts.strata]))
+        lines.append(((name, ALL, ALL), [(name, b, ALL) for b in counts.strata]))
+        lines.append(((name, ALL, ALL), [(name, ALL, a) for a in counts.arms]))
+    for parts in _PARTS_OF_ALLOCATED:
+        for band, arm in {(b, a) for _, b, a in labels}:
+            members = [(p, band, arm) for p in parts]
+            if ("allocated", band, arm) in have and all(m in have for m in members):
+                lines.append((("allocated", band, arm), members))
+    if structural:
+        lines += [(("allocated", b, a), [("analysed", b, a)]) for _, b, a in labels]
+    if ("enrolled", ALL, ALL) in have and ("allocated", ALL, ALL) in have:
+        lines.append((("enrolled", ALL, ALL), [("allocated", ALL, ALL)]))
+    lines = [(t, m) for t, m in lines if t in have and all(x in have for x in m)]
+    result = suppress_linked(values, totals=lines, threshold=threshold, reasons_public=True)
+    reason = result.reason
+    if not result.reasons_public:  # "<10" would give a count away: every one is withheld
+        reason = reason.where(reason.isna(), "secondary")
+    hidden: dict[tuple[str, str, str], str | None] = dict.fromkeys(keys)
+    hidden.update({key: reason[key] for key in labels} | zeros)
     return hidden
 
 
-def consort_text_table(counts: ConsortCounts, hidden: dict[tuple[str, str, str], bool],
-                       lang: Language) -> pd.DataFrame:
+def consort_text_table(counts: ConsortCounts,
+                       hidden: Mapping[tuple[str, str, str], str | bool | None],
+                       lang: Language, *, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
     """One row per CONSORT count the diagram shows (:func:`~.consort.shown_counts`), one
-    column per cell and the total."""
+    column per cell and the total; a hidden count (``hidden`` from
+    :func:`consort_suppression`) reads ``<threshold`` when it is below the threshold
+    itself and "afgeschermd" / "withheld" otherwise (``True``, without a reason, too)."""
     table = counts.table
     columns = [(b, a) for b in counts.strata for a in counts.arms] + [(ALL, ALL)]
     shown = {name for _, name in shown_counts(counts)}
@@ -73,10 +134,12 @@ def consort_text_table(counts: ConsortCounts, hidden: dict[tuple[str, str, str],
             except KeyError:  # counted for the whole trial only
                 row.append("")
                 continue
+            why = hidden.get((name, band, arm))
             if value is None:
                 row.append("-")
-            elif hidden.get((name, band, arm), False):
-                row.append(text("suppressed", lang))
+            elif why:
+                why = "primary" if why == "primary" and value < threshold else "secondary"
+                row.append(suppressed_count(why, threshold, lang))
             else:
                 row.append(str(value))
         rows.append(row)
@@ -88,13 +151,23 @@ def consort_text_table(counts: ConsortCounts, hidden: dict[tuple[str, str, str],
 def baseline_text_table(long: pd.DataFrame, threshold: int | None, lang: Language, *,
                         compared: bool = True) -> pd.DataFrame:
     """Cells and overall per characteristic: n (%) or mean (SD), and the standardised
-    difference between arms; counts and the percentages that reveal them suppressed.
-    ``compared=False`` (a single-arm design: no arms to compare) leaves out the column of
-    standardised differences."""
+    difference between arms. ``compared=False`` (a single-arm design: no arms to
+    compare) leaves out the column of standardised differences.
+
+    The counts of a characteristic are protected together
+    (:func:`~.baseline_suppression.baseline_suppression`): a count below ``threshold``
+    reads ``<threshold``, one hidden so that another cannot be worked out "afgeschermd" /
+    "withheld", as does a mean, median or standardised difference that would reveal a
+    hidden count or rests on fewer than ``threshold`` people. ``threshold`` None (the
+    internal report) hides nothing.
+    """
     cells = long[long["column_type"].isin(["cell", "overall"])]
     columns = list(dict.fromkeys(cells["column"]))
     smd = long[(long["column_type"] == "smd") | long["statistic"].astype(str).str.contains(
         "standardised")] if "column_type" in long else long.iloc[0:0]
+    protection = None if threshold is None else baseline_suppression(
+        long, threshold, compared=compared)
+    withheld = suppressed_count("secondary", threshold or DEFAULT_THRESHOLD, lang)
     rows = []
     for (characteristic, level, statistic), part in cells.groupby(
             ["label", "level", "statistic"], sort=False, dropna=False):
@@ -103,20 +176,22 @@ def baseline_text_table(long: pd.DataFrame, threshold: int | None, lang: Languag
         shown = []
         if str(statistic).startswith("n ("):
             counts = part["count"].astype("Int64").fillna(0).astype(int)
-            mask = _mask(counts, threshold)
             for column in columns:
-                if mask[column]:
-                    shown.append(text("suppressed", lang))
+                why = None if protection is None else protection.reason.get(
+                    (code, level, column))
+                if why is not None:
+                    shown.append(suppressed_count(why, threshold, lang))
                 else:
                     share = counts[column] / part.loc[column, "denominator"]
                     shown.append(f"{counts[column]} ({fmt_percent(share, lang, 0)})")
         else:
-            people = part["denominator"].astype(float)
-            hidden = _mask(people, None) if threshold is None else suppress_statistics(
-                part["value"].astype(float), people=people, threshold=threshold).mask
-            for column in columns:
-                if hidden[column]:
-                    shown.append(text("suppressed", lang))
+            # a mean or median over the known values: its people are those values
+            people = part["count"].astype(float)
+            hidden = [False] * len(columns) if threshold is None else suppress_statistics(
+                part["value"].astype(float), people=people, threshold=threshold).mask.tolist()
+            for column, gone in zip(columns, hidden, strict=True):
+                if gone:
+                    shown.append(withheld)
                 elif statistic == "median [IQR]":
                     shown.append(f"{fmt_number(part.loc[column, 'value'], lang, 1)} "
                                  f"[{fmt_number(part.loc[column, 'q1'], lang, 1)}-"
@@ -128,8 +203,9 @@ def baseline_text_table(long: pd.DataFrame, threshold: int | None, lang: Languag
                                                             .startswith("smd:instruments"))]
         name = _characteristic(code, characteristic, lang)
         value = difference["value"].iloc[0] if len(difference) else math.nan
+        gone = protection is not None and code in protection.smd_withheld
         rows.append([_row_label(name, code, level, statistic, lang),
-                     *shown, fmt_number(value, lang, 2)])
+                     *shown, withheld if gone else fmt_number(value, lang, 2)])
     smd_name = label("standardised_difference", lang)
     header = [_cell(c, lang) for c in columns]
     table = pd.DataFrame(rows, columns=["", *header, smd_name])

@@ -4,8 +4,9 @@
 cells of the factorial design (band x instruments, as the CONSORT extension for
 factorial trials asks), from :func:`~iedereen_doet_mee.analysis.derive_outcomes` and
 the trial's tables; :func:`consort_figure` draws the diagram. Counts stay integers;
-a disclosure-control step can later mark some as suppressed, and the diagram then
-shows ``<10`` instead of the number.
+a disclosure-control step can later mark some as suppressed, and the diagram then shows
+``n <10`` for a count below the threshold itself (primary) and ``n = afgeschermd`` /
+``n = withheld`` for one hidden only so that another cannot be worked out (secondary).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from ..figures.style import (
     instrument_arms,
     label,
     new_figure,
+    suppressed_count,
     wage_bands,
 )
 
@@ -222,10 +224,11 @@ _PAD = 0.06
 _GAP = 0.1
 _LEFT = 0.32  # the stage labels' column
 
-def _value(counts: ConsortCounts, key: tuple[str, str, str], hidden: set, shown: str,
+def _value(counts: ConsortCounts, key: tuple[str, str, str], hidden: dict, threshold: int,
            lang: Language) -> str:
     if key in hidden:
-        return f"n {shown}"
+        shown = suppressed_count(hidden[key], threshold, lang)
+        return f"n {shown}" if hidden[key] == "primary" else f"n = {shown}"
     value = counts.count(*key)
     return f"n = {label('not_recorded', lang)}" if value is None else f"n = {value}"
 
@@ -301,8 +304,8 @@ def _allocation_note(counts: ConsortCounts, lang: Language) -> str:
 
 
 def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
-                   suppressed: Mapping[tuple[str, str, str], bool] | None = None,
-                   suppressed_text: str = "<10", primary: str | None = None) -> Figure:
+                   suppressed: Mapping[tuple[str, str, str], str | bool | None] | None = None,
+                   threshold: int = 10, primary: str | None = None) -> Figure:
     """Draw the CONSORT flow diagram of ``counts``, one column per cell.
 
     Parameters
@@ -311,11 +314,15 @@ def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
         From :func:`consort_counts`.
     lang : {"nl", "en"}
         Language of every label.
-    suppressed : mapping of (count, band, instruments) to bool, optional
-        Counts to hide (value True), e.g. from a disclosure-control step; keys as
-        :meth:`ConsortCounts.keys`. They show as ``suppressed_text``.
-    suppressed_text : str
-        What a hidden count shows (default ``"<10"``).
+    suppressed : mapping of (count, band, instruments) to str, bool or None, optional
+        Counts to hide, e.g. from
+        :func:`~iedereen_doet_mee.reporting.tables.as_text.consort_suppression`; keys as
+        :meth:`ConsortCounts.keys`. ``"primary"`` (below ``threshold`` itself) shows as
+        ``n <threshold``; ``"secondary"`` (hidden so that another count cannot be worked
+        out) and ``True`` (reason not given) as ``n = afgeschermd`` / ``n = withheld``,
+        since such a count may be large; ``None`` and ``False`` show the count.
+    threshold : int
+        The threshold of the primary suppressions (default 10).
     primary : str, optional
         The primary outcome in words, when it is not the default (persons leaving
         benefit for regular work); the note on the analysis then names it.
@@ -329,9 +336,11 @@ def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
     >>> from iedereen_doet_mee.simulation import simulate_trial
     >>> counts = consort_counts(simulate_trial(seed=1))
     >>> fig = consort_figure(counts, lang="en",
-    ...                      suppressed={("lost_to_follow_up", "40-60", "no"): True})
-    >>> "Lost to follow-up (n <10)" in [t.get_text() for t in fig.axes[0].texts]
-    True
+    ...                      suppressed={("lost_to_follow_up", "40-60", "no"): "primary",
+    ...                                  ("discontinued", "40-60", "no"): "secondary"})
+    >>> texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    >>> "Lost to follow-up (n <10)" in texts, "(n = withheld)" in texts
+    (True, True)
     """
     check_option("consort_figure", "lang", lang, Language)
     if not isinstance(counts, ConsortCounts):
@@ -342,11 +351,22 @@ def consort_figure(counts: ConsortCounts, *, lang: Language = "nl",
     if unknown:
         raise ValueError(f"consort_figure: option suppressed has unknown key(s) {unknown}; "
                          "use (count, band, instruments) keys from ConsortCounts.keys()")
-    hidden = {k for k, v in (suppressed or {}).items() if v}
+    bad = {v for v in (suppressed or {}).values()
+           if not (v is None or isinstance(v, bool) or v in ("primary", "secondary"))}
+    if bad:
+        raise ValueError(f"consort_figure: option suppressed has value(s) {sorted(map(str, bad))}"
+                         "; use 'primary', 'secondary', True, False or None")
+    # True without a reason may hide a large count: it shows as withheld, never "<10"
+    hidden = {k: "secondary" if v is True else v for k, v in (suppressed or {}).items() if v}
+    false = [k for k, v in hidden.items() if v == "primary"
+             and not (counts.count(*k) is not None and counts.count(*k) < threshold)]
+    if false:
+        raise ValueError(f"consort_figure: count(s) {false} are not below threshold="
+                         f"{threshold}; mark them 'secondary', not 'primary'")
     cells = [(b, a) for b in counts.strata for a in counts.arms]
 
     def item(key: tuple[str, str, str], extra: str = "") -> str:
-        return f"{label(key[0], lang)} ({_value(counts, key, hidden, suppressed_text, lang)})" \
+        return f"{label(key[0], lang)} ({_value(counts, key, hidden, threshold, lang)})" \
             + extra
 
     k = len(cells)
