@@ -52,12 +52,15 @@ SOURCES = ("results.json", "json_n_differences", "workbook_results", "workbook_e
            "html_esf_table", "html_text", "figure_curves", "figure_heat_map", "figure_text")
 
 #: What leaks on main at a8a461f (see the report of this test's branch).
-_CONSORT = "CONSORT text table: 'excluded from analysis' = allocated - analysed = 0"
-_BASELINE = ("baseline table: k (p%) gives the column size, so n - k (e.g. 'not unemployed'"
-             " = 0, 'not jobless household' = 1) and withheld levels follow")
+_CONSORT = ("CONSORT: 'excluded from analysis' = allocated - analysed = 0. Under intention to "
+            "treat nobody is excluded by definition (a zero of the method, not of people); "
+            "the row still reads '<10', which a reader can work out to be 0 (open decision: "
+            "say '0, intention-to-treat' or leave the row out)")
+_BASELINE = ("baseline: 'not female' in 40-60 with instruments = 25 - 16 = 9 (men 9 + other "
+             "0): the engine protects each hidden cell, not a union of hidden cells")
 LEAKS: dict[tuple[str, str], str] = {
-    **{(case, source): reason for case in ("default_nl", "default_en", "small", "arnhem")
-       for source, reason in (("html_consort", _CONSORT), ("html_baseline", _BASELINE))},
+    **{(case, "html_consort"): _CONSORT for case in ("default_nl", "default_en", "small")},
+    **{(case, "html_baseline"): _BASELINE for case in ("default_nl", "default_en")},
 }
 
 

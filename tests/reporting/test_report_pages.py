@@ -58,15 +58,8 @@ ENGLISH = (r"\bassessed\b", r"\benrolled\b", r"\benrolment\b", r"\ballocated\b",
            r"(?<=[/=:])no\b", r"\bthe\b", r"\bdoes\b", r"\bwhich\b", r"\bpackage\b",
            r"\bseed\b", r"\bscale\b", r"\bestimate\b", r"\bsavings\b")
 
-_XFAIL_CODE = ("estimator, term and outcome code names in the results tables "
-               "(proportion_clopper_pearson, band=40-60:instruments=no, growth_per_month[...], "
-               "job_coach, arm:no), as_of in the header on page 1, '_non_experimental' in the "
-               "summary, wage_value in table captions, isced_0 ... and single_parent in the "
-               "baseline table")
 #: (test, case id) -> the finding that makes the current report fail the case.
 KNOWN: dict[tuple[str, str], str] = {
-    **{("code_names", f"{lang}-{audience}-{medium}"): _XFAIL_CODE
-       for lang in LANGS for audience in AUDIENCES for medium in MEDIA},
     **{("english", f"{audience}-{medium}"): (
         "English in the Dutch report: CONSORT table rows (assessed, enrolled, lost to follow "
         "up ...), baseline rows (Age at enrolment (years), mean (SD), Household, Sex: female "
@@ -78,9 +71,6 @@ KNOWN: dict[tuple[str, str], str] = {
         "25, no instruments 25 and 25, left the project before leaving benefit 13, 11 and "
         "14 (cells 40-60/no, 60-80/no, 60-80/yes): secondary suppression shown as '<10'")
        for lang in LANGS},
-    **{("invisible", f"{lang}-{audience}"): (
-        "the PDF puts a zero-width space after every underscore, so a code name copied from "
-        "it does not match results.json") for lang in LANGS for audience in AUDIENCES},
 }
 
 
