@@ -23,6 +23,9 @@ from iedereen_doet_mee.data import load_trial
 from iedereen_doet_mee.data.loading import TrialData
 from iedereen_doet_mee.reporting.figures.style import label
 from iedereen_doet_mee.reporting.tables.as_text import (
+    _cell,
+    _characteristic,
+    _row_label,
     baseline_text_table,
     consort_suppression,
     consort_text_table,
@@ -184,8 +187,10 @@ def test_consort_states_no_false_number(case, lang, threshold):
     # the text table, cell by cell
     table = consort_text_table(counts, hidden, lang, threshold=T)
     keys = [(b, a) for b in counts.strata for a in counts.arms] + [(ALL, ALL)]
+    by_label = {label(n, lang, default=n.replace("_", " ")): n
+                for n in counts.table["count"].unique()}  # the rows read as words
     for _, row in table.iterrows():
-        name = row.iloc[0].replace(" ", "_")
+        name = by_label[row.iloc[0]]
         for (band, arm), text in zip(keys, row.iloc[1:], strict=True):
             if text in ("", "-"):
                 continue
@@ -260,8 +265,12 @@ def _arm_totals_from_smd(part: pd.DataFrame, smd_text: str, overall: tuple[int, 
 
 def _attack(long: pd.DataFrame, table: pd.DataFrame, lang: str) -> list[tuple]:
     """Counts below the threshold that the published baseline table gives away."""
-    smd_name = "gestand. verschil" if lang == "nl" else "std. difference"
+    smd_name = label("standardised_difference", lang)
     leaks = []
+
+    def row_label(name: str, title: str, level: str) -> str:  # the table's words
+        return _row_label(_characteristic(name, title, lang), name, level, "n (%)", lang)
+
     counted = long[long["statistic"] == "n (%)"]
     for name, part in counted.groupby("characteristic", sort=False):
         cells = list(dict.fromkeys(part.loc[part["column_type"] == "cell", "column"]))
@@ -269,7 +278,7 @@ def _attack(long: pd.DataFrame, table: pd.DataFrame, lang: str) -> list[tuple]:
         levels = list(dict.fromkeys(part["level"]))
         title = part["label"].iloc[0]
         truth, bounds = {}, {}
-        rows = {lv: table[table.iloc[:, 0] == f"{title}: {lv}"] for lv in levels}
+        rows = {lv: table[table.iloc[:, 0] == row_label(name, title, lv)] for lv in levels}
         reasons = any(f"<{T}" in r.iloc[0, 1:len(columns) + 1].tolist() for r in rows.values())
         for lv in levels:
             row = rows[lv]
@@ -288,7 +297,7 @@ def _attack(long: pd.DataFrame, table: pd.DataFrame, lang: str) -> list[tuple]:
         found = _propagate(bounds, lines)
         if part["kind"].iloc[0] == "binary" and "missing" not in levels \
                 and smd_name in table.columns:
-            row = table[table.iloc[:, 0] == f"{title}: yes"]
+            row = table[table.iloc[:, 0] == row_label(name, title, "yes")]
             arm = _arm_totals_from_smd(long[long["characteristic"] == name],
                                        row[smd_name].iloc[0], found[("yes", "overall")], lang)
             for a, interval in (arm or {}).items():
@@ -316,7 +325,9 @@ def test_baseline_gives_no_small_count_away(case, lang):
     columns = list(dict.fromkeys(long.loc[long["column_type"].isin(["cell", "overall"]),
                                           "column"]))
     for r in stats.itertuples():
-        row = table.loc[table.iloc[:, 0] == f"{r.label}, {r.statistic}"]
+        row = table.loc[table.iloc[:, 0] == _row_label(
+            _characteristic(r.characteristic, r.label, lang), r.characteristic, "",
+            r.statistic, lang)]
         text = row.iloc[0, 1 + columns.index(r.column)]
         assert (text == WITHHELD[lang]) == (r.count < T), (r.label, r.column, text)
 
@@ -324,8 +335,10 @@ def test_baseline_gives_no_small_count_away(case, lang):
 def test_nine_and_nine_is_withheld_not_below_ten(bundled):
     long = baseline_long(_nine_and_nine(bundled))
     row = baseline_text_table(long, T, "en").set_index("")
-    assert row.loc["Disability: yes", "60-80/no"] == "withheld"
-    assert row.loc["Disability: no", "60-80/no"] == "withheld"
+    name = _characteristic("disability", "Disability", "en")
+    cell = _cell("band=60-80:instruments=no", "en")
+    assert row.loc[_row_label(name, "disability", "yes", "n (%)", "en"), cell] == "withheld"
+    assert row.loc[_row_label(name, "disability", "no", "n (%)", "en"), cell] == "withheld"
 
 
 def test_the_attacker_finds_the_leak_of_the_old_table(bundled):
@@ -346,6 +359,8 @@ def test_internal_baseline_shows_every_true_count(case, lang):
     columns = list(dict.fromkeys(long.loc[long["column_type"].isin(["cell", "overall"]),
                                           "column"]))
     for r in long[(long["statistic"] == "n (%)") & (long["column"].isin(columns))].itertuples():
-        row = table.loc[table.iloc[:, 0] == f"{r.label}: {r.level}"]
+        row = table.loc[table.iloc[:, 0] == _row_label(
+            _characteristic(r.characteristic, r.label, lang), r.characteristic, r.level,
+            r.statistic, lang)]
         text = row.iloc[0, 1 + columns.index(r.column)]
         assert _read(text, lang) == (r.count, r.count)
