@@ -225,3 +225,17 @@ def test_wage_paths_of_withheld_cells_are_not_drawn(analysis):
     cells = set(zip(paths["band"], paths["instruments"], strict=True))
     assert ("40-60", "no") not in cells and ("60-80", "yes") in cells
     assert "participants" not in paths
+
+
+def test_curves_of_bands_alone_are_drawn_in_one_panel(analysis):
+    """When the cells are withheld the bands may be the finest grouping drawn; a band
+    has no arm, so the figure must not look one up (a minimal export crashed on it)."""
+    import dataclasses
+
+    result = analysis.results["survival"]
+    km = result.extras["kaplan_meier"]
+    bands_only = km[km["term"].isin(["band=40-60", "band=60-80"])]
+    result = dataclasses.replace(result, extras={**result.extras, "kaplan_meier": bands_only})
+    figure = kaplan_meier_figure(result, lang="nl")
+    legend = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert legend[:2] == ["loonwaardeband 40-60%", "loonwaardeband 60-80%"]

@@ -12,6 +12,7 @@ promises for one arm, and, in Dutch, no English sentence.
 
 from __future__ import annotations
 
+import html as html_module
 import re
 from pathlib import Path
 
@@ -22,7 +23,11 @@ from trial_directories import FAST, expected_sections
 from iedereen_doet_mee.analysis.estimators import ESTIMATORS, estimator_info
 from iedereen_doet_mee.design import TrialDesign, read_design, write_design
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report, read_results
-from iedereen_doet_mee.reporting.document.content import ReportInputs, summary_blocks
+from iedereen_doet_mee.reporting.document.content import (
+    ReportInputs,
+    build_document,
+    estimator_words,
+)
 from iedereen_doet_mee.reporting.document.limitations import limitations
 from iedereen_doet_mee.reporting.document.texts import text
 from iedereen_doet_mee.reporting.figures.style import cell_label, label
@@ -35,11 +40,11 @@ TABLES = ("employment", "instruments", "measurements", "employer_survey")
 #: Sentences and labels that compare arms (Dutch, English): none may be in a single-arm
 #: report, in its text or its figures.
 COMPARING = {
-    "nl": (text("non_experimental", "nl"), text("factorial", "nl"),
+    "nl": (text("limits_assigned", "nl"), text("factorial", "nl"),
            "gestandaardiseerd verschil", "Verschil in procentpunten",
            "Toewijzing: door klantmanagers",
            "effect van instrumenten aan te tonen", "Niet beschikbaar: a single-arm"),
-    "en": (text("non_experimental", "en"), text("factorial", "en"), "std. difference",
+    "en": (text("limits_assigned", "en"), text("factorial", "en"), "std. difference",
            "Difference in percentage points", "Allocation: by caseworkers",
            "probability of showing an effect", "Not available: a single-arm"),
 }
@@ -154,7 +159,8 @@ def test_instruments_are_analysed_within_the_one_arm(reports, key):
         "associational_odds_ratio_conditional_mle_exact", "associational_fisher_exact_p_holm"}
     assert set(instruments["term"]) == set(TrialDesign().instrument_kinds)
     section = _html(reports[key]).split('<h2 id="instruments">')[1].split("<h2")[0]
-    assert "<table" in section and "associational_risk_difference_newcombe" in section
+    words = estimator_words("associational_risk_difference_newcombe", key[1])
+    assert "<table" in section and html_module.escape(words) in section
 
 
 @pytest.mark.parametrize("key", [("caseload", "nl"), ("caseload", "en"), ("banded", "nl")])
@@ -220,10 +226,14 @@ def test_the_summary_of_one_arm_says_nothing_about_comparisons(lang):
     inputs = dict(name="x", as_of="2016-07-01", interim=False, lang=lang, threshold=10,
                   target=None, allocation="assigned", records=records, skipped={}, figures={},
                   tables={}, limitations=(), provenance=())
-    one = [b.text for b in summary_blocks(ReportInputs(**inputs, n_arms=1))]
-    two = [b.text for b in summary_blocks(ReportInputs(**inputs))]
-    assert text("non_experimental", lang) not in one
-    assert two == [*one, text("non_experimental", lang)]
+    def page_one(**options) -> list[str]:  # the summary section's paragraphs
+        section = build_document(ReportInputs(**inputs, **options)).sections[0]
+        return [b.text for b in section.blocks if hasattr(b, "text")]
+
+    one, two = page_one(n_arms=1), page_one()
+    assert text("limits_assigned", lang) not in one
+    assert text("limits_assigned", lang) in two
+    assert [t for t in two if t != text("limits_assigned", lang)] == one
 
 
 def test_the_baseline_table_of_one_arm_has_no_standardised_difference(tmp_path):

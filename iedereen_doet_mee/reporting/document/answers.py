@@ -223,9 +223,12 @@ def groups_table(records: pd.DataFrame, lang: Language, target: float | None,
 
 
 def limits_blocks(records: pd.DataFrame, lang: Language, *, allocation: str,
-                  n_arms: int, follow_up: pd.DataFrame | None) -> list[Block]:
+                  n_arms: int, follow_up: pd.DataFrame | None,
+                  assigned: str | None = None) -> list[Block]:
     """The box "wat dit onderzoek wel en niet kan zeggen": power and minimum detectable
-    effect, allocation, follow-up per enrolment cohort."""
+    effect, allocation, follow-up per enrolment cohort. ``assigned``: the sentence on
+    non-randomised allocation in the design's own words (default: groups with and
+    without instruments)."""
     lines = [text("limits_title", lang)]
     power = _one(records, "design_diagnosis", "risk_difference_block_weighted:power",
                  "overall")
@@ -237,8 +240,8 @@ def limits_blocks(records: pd.DataFrame, lang: Language, *, allocation: str,
                           mde=fmt_points(float(mde["estimate"]), lang) if _shown(mde)
                           else "-"))
     if n_arms > 1:
-        lines.append(text("limits_assigned" if allocation == "assigned" else
-                          "limits_randomised", lang))
+        lines.append(text("limits_randomised", lang) if allocation != "assigned" else
+                     assigned or text("limits_assigned", lang))
     if follow_up is not None and len(follow_up):
         cohorts = "; ".join(text("limits_cohort", lang, period=r.period, n=r.n,
                                  low=fmt_number(r.months_low, lang, 0),

@@ -215,6 +215,16 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
     return blocks
 
 
+def _assigned_line(words: Wording, lang: Language) -> str | None:
+    """The sentence on non-randomised allocation in the words of a design whose arms
+    are not instruments yes / no (None: the default words)."""
+    if words.instruments or words.treated_arm is None:
+        return None
+    return text("non_experimental_arms", lang, arm=words.arm(lang),
+                treated=words.treated_arm or "/".join(words.arms[1:]),
+                control=words.control_arm)
+
+
 #: The paragraph that opens a section of a design counting households: the sections
 #: that count households (``analysis.household_frame``) and those that still count persons.
 _UNIT_SECTIONS = {"survival": "unit_section_household", "effects": "unit_section_household",
@@ -348,7 +358,8 @@ def build_document(inputs: ReportInputs) -> Report:
     answers = (*summary_blocks(inputs), *answer_blocks(inputs.records, lang, words),
                *([groups] if groups is not None else []),
                *limits_blocks(inputs.records, lang, allocation=inputs.allocation,
-                              n_arms=inputs.n_arms, follow_up=inputs.follow_up))
+                              n_arms=inputs.n_arms, follow_up=inputs.follow_up,
+                              assigned=_assigned_line(inputs.wording, lang)))
     sections = [Section("summary", text("summary", lang), (*opening, *answers)),
                 _table_section(inputs, "consort", ("consort",)),
                 _table_section(inputs, "baseline")]

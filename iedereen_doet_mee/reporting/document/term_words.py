@@ -81,11 +81,19 @@ def term_words(term: str, lang: Language, wording=None) -> str:
         inner = term_words(f"band={value}", lang, wording) if _BAND.match(value) else value
         return f"{_plain(name, lang)} ({inner})"
     if "=" in term or term == "overall":
-        shown = cell_label(term, lang)
-        if shown != term or wording is None:
-            return shown
-        return wording.term(term)
+        if wording is not None and not wording.default_layout and term != "overall":
+            return _design_words(term, wording)
+        return cell_label(term, lang)
     return _plain(term, lang)
+
+
+def _design_words(term: str, wording) -> str:
+    """A group of a design whose strata are not wage-value bands or whose arms are not
+    instruments yes / no, in its own words: "caseload all, approach kompas"."""
+    names = {"band": wording.stratum_label, "instruments": wording.arm_label}
+    pairs = [pair.split("=", 1) for pair in term.split(":") if "=" in pair]
+    return ", ".join(f"{names.get(key, key.replace('_', ' '))} {value}"
+                     for key, value in pairs)
 
 
 def code_names_table(pairs: list[tuple[str, str]], lang: Language) -> pd.DataFrame:

@@ -106,20 +106,14 @@ _TEXT: dict[str, tuple[str, str]] = {
                                  "people. No participant's name or number appears. Do not "
                                  "publish or forward it; the public report is the one to "
                                  "publish."),
-    "non_experimental": ("De instrumenten zijn door klantmanagers toegewezen, niet geloot: "
-                         "vergelijkingen tussen de groepen met en zonder instrumenten zijn "
-                         "verbanden, geen bewezen effecten (schatters eindigend op "
-                         "'_non_experimental').", "Instruments were assigned by "
-                         "caseworkers, not randomised: comparisons of the groups with and "
-                         "without instruments are associations, not proven effects "
-                         "(estimators ending in '_non_experimental')."),
-    "non_experimental_arms": ("De groepen ({arm}) zijn door klantmanagers toegewezen, niet "
-                              "geloot: vergelijkingen van {treated} met {control} zijn "
-                              "verbanden, geen bewezen effecten (schatters eindigend op "
-                              "'_non_experimental').", "The arms ({arm}) were assigned by "
-                              "caseworkers, not randomised: comparisons of {treated} with "
-                              "{control} are associations, not proven effects (estimators "
-                              "ending in '_non_experimental')."),
+    "non_experimental_arms": ("De groepen ({arm}) zijn door klantmanagers ingedeeld, niet "
+                              "door loting. Verschillen tussen {treated} en {control} kunnen "
+                              "dus ook komen door wie in welke groep terechtkwam; lees ze als "
+                              "samenhang, niet als bewezen effect.",
+                              "The arms ({arm}) were formed by caseworkers, not by lot. "
+                              "Differences between {treated} and {control} may also come from "
+                              "who ended up in which arm; read them as associations, not as "
+                              "proven effects."),
     "target_met": ("Het doel van {target} uitstroom naar regulier werk is gehaald.",
                    "The target of {target} outflow to regular work was met."),
     "target_not_met": ("Het doel van {target} uitstroom naar regulier werk is niet gehaald.",

@@ -34,9 +34,10 @@ _ARROW = 0.42  # vertical room for an arrow between two stages
 _STATUSES = ("in_stage", "waiting", "work", "left")
 
 
-def stage_label(stage: str, lang: Language) -> str:
+def stage_label(stage: str, lang: Language = "en") -> str:
     """A stage (an instrument kind) as words, from the label registry (``kind=<stage>``);
-    a kind the registry does not know by its code in words.
+    a kind the registry does not know by its code in words. ``lang`` defaults to English,
+    as before it was added (notebooks call ``stage_label(stage)``).
 
     Examples
     --------

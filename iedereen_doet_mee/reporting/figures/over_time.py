@@ -282,8 +282,8 @@ def kaplan_meier_figure(result: AnalysisResult, *, lang: Language = "nl",
     low, high = {"pointwise": ("conf_low", "conf_high"), "simultaneous": ("band_low", "band_high"),
                  "none": ("survival", "survival")}[interval]
     bands = sorted({term_pairs(g).get("band") for g in groups} - {None}) or [None]
-    if not all("band" in term_pairs(g) for g in groups):
-        bands = [None]
+    if not all({"band", "instruments"} <= set(term_pairs(g)) for g in groups):
+        bands = [None]  # a panel per band only for the cells (band and arm)
     styles = cell_styles(groups)
     curves = {g: _step(km[km["term"] == g], "survival", low, high, True, min_at_risk)
               for g in groups if g not in withheld}
