@@ -173,7 +173,7 @@ def test_a_two_by_two_design_is_described_in_its_own_words(reports, lang):
                 stratum="district") in shown
     assert text("non_experimental_arms", lang, arm="approach", treated="coach",
                 control="usual") in shown
-    assert text("non_experimental", lang) not in shown
+    assert text("limits_assigned", lang) not in shown  # the design's words instead
     cells = _cells(html)
     assert "district north, approach coach" in cells
     consort = html.split('<h2 id="consort">')[1].split('<h2 id="baseline">')[0]

@@ -222,7 +222,7 @@ def test_the_summary_of_one_arm_says_nothing_about_comparisons(lang):
     records = pd.DataFrame({
         "question": ["target"], "term": ["overall"], "estimator": ["proportion_clopper_pearson"],
         "estimate": [0.25], "conf_low": [0.17], "conf_high": [0.35], "n": [100],
-        "suppressed": [False]})
+        "std_error": [0.04], "p_value": [float("nan")], "suppressed": [False]})
     inputs = dict(name="x", as_of="2016-07-01", interim=False, lang=lang, threshold=10,
                   target=None, allocation="assigned", records=records, skipped={}, figures={},
                   tables={}, limitations=(), provenance=())

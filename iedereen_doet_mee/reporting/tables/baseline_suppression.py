@@ -122,12 +122,21 @@ def baseline_suppression(long: pd.DataFrame, threshold: int, *, compared: bool =
         kind = str(part["kind"].iloc[0])
         arms = compared and kind == "binary"
         values, lines, known = _linked(part, kind, arms)
-        result = suppress_linked(values, totals=lines, threshold=threshold, known=known,
-                                 reasons_public=True)
+        shown_columns = set(part.loc[part["column_type"] != "arm", "column"])
+        try:
+            result = suppress_linked(values, totals=lines, threshold=threshold, known=known,
+                                     reasons_public=True)
+        except ValueError:
+            # the numbers known from elsewhere (the cell sizes) alone pin a small count:
+            # no pattern of this table protects it, so every count of it is withheld
+            for lv, column in part[["level", "column"]].itertuples(index=False):
+                if column in shown_columns:
+                    reason[(str(name), str(lv), column)] = "secondary"
+            smd_withheld.add(str(name))
+            continue
         hidden = result.reason.dropna()
         if not result.reasons_public:  # "<10" would give a count away: all withheld
             hidden[:] = "secondary"
-        shown_columns = set(part.loc[part["column_type"] != "arm", "column"])
         for (level, column), why in hidden.items():
             if column in shown_columns and level not in (SIZE, KNOWN):
                 reason[(str(name), level, column)] = why
