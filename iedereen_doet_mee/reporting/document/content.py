@@ -119,7 +119,7 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
     ...     "std_error": [0.04], "conf_low": [0.17], "conf_high": [0.35],
     ...     "p_value": [float("nan")], "n": [100], "suppressed": [False]})
     >>> result_rows(frame, "target", "nl").iloc[0].tolist()
-    ['overall', 'proportion_wilson', '0,250', '0,170 tot 0,350', '-', '100']
+    ['overall', 'aandeel met Wilson-interval', '0,250', '0,170 tot 0,350', '-', '100']
     """
     part = records[records["question"] == question]
     rows = []

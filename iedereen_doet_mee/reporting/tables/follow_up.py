@@ -58,10 +58,11 @@ def follow_up_cohorts(enrolled: pd.Series, as_of: dt.date, threshold: int | None
     --------
     >>> days = pd.Series(pd.to_datetime(["2014-07-10"] * 12 + ["2015-02-01"] * 3
     ...                                  + ["2015-08-01"] * 11))
-    >>> follow_up_cohorts(days, dt.date(2016, 7, 1), 10, "nl")
-                              period   n  months_low  months_high
-    0  juli 2014 tot en met juni 2015  15        12.0         24.0
-    1  juli tot en met december 2015  11         6.0         12.0
+    >>> cohorts = follow_up_cohorts(days, dt.date(2016, 7, 1), 10, "nl")
+    >>> cohorts["period"].tolist()
+    ['juli tot en met december 2014', 'januari tot en met december 2015']
+    >>> cohorts[["n", "months_low", "months_high"]].values.tolist()
+    [[12.0, 18.0, 24.0], [14.0, 6.0, 18.0]]
     """
     days = pd.to_datetime(enrolled).dropna().dt.date
     days = days[days <= as_of]
@@ -92,7 +93,7 @@ def follow_up_cohorts(enrolled: pd.Series, as_of: dt.date, threshold: int | None
         else:
             period = f"{_month_year(first, lang)} {label('to', lang)} {_month_year(end, lang)}"
         rows.append({"period": period, "n": sum(n for _, n in group),
-                     "months_low": max(0.0, round((as_of - min(end, as_of)).days
-                                                  / DAYS_PER_MONTH)),
+                     "months_low": float(max(0, round((as_of - min(end, as_of)).days
+                                                      / DAYS_PER_MONTH))),
                      "months_high": float(round((as_of - first).days / DAYS_PER_MONTH))})
     return pd.DataFrame(rows, columns=["period", "n", "months_low", "months_high"])
