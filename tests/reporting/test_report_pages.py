@@ -250,6 +250,8 @@ def true_counts():
 _SVG_TEXT = re.compile(r"<text\b([^>]*)>([^<]*)</text>")
 _X = re.compile(r'\bx="([-\d.]+)"')
 _Y = re.compile(r'\by="([-\d.]+)"')
+# matplotlib >= 3.9 writes "font-weight: 700", 3.8 (our lower bound) the shorthand "font: 700 8px"
+_BOLD = re.compile(r"font-weight:\s*(?:700|bold)\b|font:\s*(?:700|bold)\b")
 _ITEM = re.compile(r"\(n\s*(=\s*(?P<value>[^)]*?)|(?P<below><)\s*(?P<limit>\d+))\)")
 _TOP = ("assessed", "excluded", "enrolled", "enrolled_after_as_of")
 
@@ -265,7 +267,7 @@ def consort_box_items(svg: str, counts, lang: str) -> list[tuple[tuple[str, str,
         if x is None or y is None:  # rotated stage labels
             continue
         lines.append((round(float(x.group(1)), 1), float(y.group(1)),
-                      "font-weight: 700" in attributes, html.unescape(content)))
+                      _BOLD.search(attributes) is not None, html.unescape(content)))
     headings = sorted({x for x, _, bold, _ in lines if bold})
     cells = [(b, a) for b in counts.strata for a in counts.arms]
     assert len(headings) == len(cells), f"cell headings at x {headings}, cells {cells}"
