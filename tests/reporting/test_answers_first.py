@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report
-from iedereen_doet_mee.reporting.document.answers import firmness, groups_table
+from iedereen_doet_mee.reporting.document.answers import answer_blocks, firmness, groups_table
 from iedereen_doet_mee.reporting.tables.follow_up import follow_up_cohorts
 
 BUDGET = {"n_draws": 100, "n_bootstrap": 100, "diagnosis_sims": 50}
@@ -101,6 +101,42 @@ def test_follow_up_cohorts_of_the_internal_report_are_half_years():
     assert cohorts["months_high"].tolist() == [24.0, 18.0]
 
 
+def _ladder_records(moved: int, n: int, log_odds: tuple[float, float, float] | None,
+                    withheld: bool = False) -> pd.DataFrame:
+    low, high = proportion_confint(moved, n, alpha=0.05, method="wilson")
+    rows = [{"question": "ladder", "term": "overall", "estimator": "proportion_wilson",
+             "estimate": np.nan if withheld else moved / n,
+             "conf_low": np.nan if withheld else low, "conf_high": np.nan if withheld else high,
+             "n": pd.NA if withheld else n, "suppressed": withheld}]
+    if log_odds is not None:
+        estimate, low, high = log_odds
+        rows.append({"question": "ladder_ordinal", "term": "instruments=yes vs no",
+                     "estimator": "proportional_odds_logit_non_experimental",
+                     "estimate": estimate, "conf_low": low, "conf_high": high, "n": n,
+                     "suppressed": False})
+    return pd.DataFrame(rows)
+
+
+def test_the_ladder_question_is_answered_with_its_share_and_the_arms_compared():
+    # 18 of 68 moved up: 26%, Wilson 95% CI 17% to 38% (statsmodels)
+    low, high = proportion_confint(18, 68, alpha=0.05, method="wilson")
+    [line] = [b.text for b in answer_blocks(_ladder_records(18, 68, (-0.07, -1.11, 0.97)),
+                                            "nl")]
+    assert line.startswith("Participatieladder: van de 68 deelnemers met een latere meting "
+                           "steeg 26% minstens één trede")
+    assert f"95%-BI {round(low * 100)}% tot {round(high * 100)}%" in line
+    assert "met instrumenten tegenover zonder instrumenten: -0,07 log-odds" in line
+    assert "onzeker" in line
+    [line] = [b.text for b in answer_blocks(_ladder_records(18, 68, (0.9, 0.2, 1.6)), "en")]
+    assert "0.90 log-odds" in line and "clear: the interval excludes zero" in line
+    # a single arm has no ordinal comparison; a withheld share says so
+    [line] = [b.text for b in answer_blocks(_ladder_records(18, 68, None), "en")]
+    assert line.endswith(f"({round(low * 100)}% to {round(high * 100)}%).".replace(
+        "(", "(95% CI "))
+    [line] = [b.text for b in answer_blocks(_ladder_records(3, 8, None, withheld=True), "nl")]
+    assert line == "Participatieladder: te weinig deelnemers om dit te beoordelen."
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     root = tmp_path_factory.mktemp("answers")
@@ -124,11 +160,13 @@ def _summary(page: str) -> str:
 def test_page_one_answers_first(pages, audience, lang):
     page = pages[(audience, lang)]
     summary = _summary(page)
-    words = {"nl": ("gesimuleerde", "Ontwikkeling van de loonwaarde", "Oordeel van werkgevers",
+    words = {"nl": ("gesimuleerde", "Ontwikkeling van de loonwaarde", "Participatieladder: van de",
+                    "Oordeel van werkgevers",
                     "Instrumenten en duurzame plaatsing", "Kosten en besparingen",
                     "De groepen in één oogopslag", "Wat dit onderzoek wel en niet kan zeggen",
                     "Niet iedereen is even lang gevolgd", "niet door loting"),
-             "en": ("simulated", "Development of wage value", "Employers' view",
+             "en": ("simulated", "Development of wage value", "Participation ladder: of the",
+                    "Employers' view",
                     "Instruments and durable placement", "Costs and savings",
                     "The groups at a glance", "What this study can and cannot say",
                     "Not everyone was followed for as long", "not by lot")}[lang]

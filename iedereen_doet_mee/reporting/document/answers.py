@@ -99,35 +99,48 @@ def _effects_line(records: pd.DataFrame, lang: Language, term) -> str | None:
     return text("answer_effects", lang, parts="; ".join(parts))
 
 
-def _wage_line(records: pd.DataFrame, lang: Language) -> str | None:
-    """How wage value developed: the difference in growth per month between the arms."""
-    row = _one(records, "wage_value", "lmm_reml_satterthwaite",
-               "growth_difference[instruments=yes - no]")
+def _answer(row: pd.Series | None, key: str, lang: Language, fmt, **fields: object
+            ) -> str | None:
+    """The sentence ``key`` for one record: its estimate and interval in ``fmt``, its
+    firmness and ``n``; ``key + "_withheld"`` when the record is withheld; ``None`` when
+    the design has no such record."""
     if row is None:
         return None
     if not _shown(row):
-        return text("answer_wage_withheld", lang, firm=firmness(None, lang))
+        return text(key + "_withheld", lang, firm=firmness(None, lang))
+    return text(key, lang, value=fmt(float(row["estimate"])),
+                interval=_interval(row, lang, fmt), firm=firmness(row, lang),
+                n=int(row["n"]), **fields)
 
-    def points(v: float) -> str:
-        return fmt_number(v, lang, 2)
 
-    return text("answer_wage", lang, value=points(float(row["estimate"])),
-                interval=_interval(row, lang, points), firm=firmness(row, lang))
+def _wage_line(records: pd.DataFrame, lang: Language) -> str | None:
+    """How wage value developed: the difference in growth per month between the arms."""
+    return _answer(_one(records, "wage_value", "lmm_reml_satterthwaite",
+                        "growth_difference[instruments=yes - no]"), "answer_wage", lang,
+                   lambda v: fmt_number(v, lang, 2))
 
 
 def _employers_line(records: pd.DataFrame, lang: Language) -> str | None:
     """What employers said: the mean answer to "would hire again"."""
-    row = _one(records, "employers", "mean_t_interval", "would_hire_again")
-    if row is None:
+    return _answer(_one(records, "employers", "mean_t_interval", "would_hire_again"),
+                   "answer_employers", lang, lambda v: fmt_number(v, lang, 1))
+
+
+def _ladder_line(records: pd.DataFrame, lang: Language, term) -> str | None:
+    """Did people move up the participation ladder: the share that rose at least one
+    rung, and the arms compared in the ordinal model (log-odds, above zero = higher)."""
+    share = _answer(_one(records, "ladder", "proportion_wilson", "overall"),
+                    "answer_ladder", lang, lambda v: fmt_percent(v, lang, 0))
+    if share is None:
         return None
-    if not _shown(row):
-        return text("answer_employers_withheld", lang, firm=firmness(None, lang))
-
-    def score(v: float) -> str:
-        return fmt_number(v, lang, 1)
-
-    return text("answer_employers", lang, value=score(float(row["estimate"])),
-                interval=_interval(row, lang, score), n=int(row["n"]))
+    arms = _rows(records, "ladder_ordinal", "proportional_odds_logit_non_experimental")
+    arms = arms[arms["term"].astype(str).str.contains(" vs ")]
+    if len(arms) != 1:
+        return share
+    row = arms.iloc[0]
+    compared = _answer(row, "answer_ladder_arms", lang, lambda v: fmt_number(v, lang, 2),
+                       groups=term(str(row["term"])))
+    return f"{share} {compared}"
 
 
 def _instruments_line(records: pd.DataFrame, lang: Language) -> str | None:
@@ -148,18 +161,9 @@ def _instruments_line(records: pd.DataFrame, lang: Language) -> str | None:
 
 def _costs_line(records: pd.DataFrame, lang: Language) -> str | None:
     """What it cost and saved: the difference in mean net savings per participant."""
-    row = _one(records, "costs", "mean_net_savings_difference_eur_bootstrap_percentile",
-               "yes - no")
-    if row is None:
-        return None
-    if not _shown(row):
-        return text("answer_costs_withheld", lang, firm=firmness(None, lang))
-
-    def euros(v: float) -> str:
-        return "EUR " + fmt_number(v, lang, 0)
-
-    return text("answer_costs", lang, value=euros(float(row["estimate"])),
-                interval=_interval(row, lang, euros), firm=firmness(row, lang))
+    return _answer(_one(records, "costs", "mean_net_savings_difference_eur_bootstrap_percentile",
+                        "yes - no"), "answer_costs", lang,
+                   lambda v: "EUR " + fmt_number(v, lang, 0))
 
 
 def answer_blocks(records: pd.DataFrame, lang: Language, term=None) -> list[Block]:
@@ -169,8 +173,8 @@ def answer_blocks(records: pd.DataFrame, lang: Language, term=None) -> list[Bloc
     """
     term = term or (lambda t: term_words(t, lang))
     lines = [_effects_line(records, lang, term), _wage_line(records, lang),
-             _employers_line(records, lang), _instruments_line(records, lang),
-             _costs_line(records, lang)]
+             _ladder_line(records, lang, term), _employers_line(records, lang),
+             _instruments_line(records, lang), _costs_line(records, lang)]
     return [Paragraph(line) for line in lines if line]
 
 

@@ -356,6 +356,20 @@ _TEXT: dict[str, tuple[str, str]] = {
                     "points ({interval}; {firm})."),
     "answer_wage_withheld": ("Ontwikkeling van de loonwaarde: {firm}.",
                              "Development of wage value: {firm}."),
+    "answer_ladder": ("Participatieladder: van de {n} deelnemers met een latere meting steeg "
+                      "{value} minstens één trede ({interval}).",
+                      "Participation ladder: of the {n} participants measured again, {value} "
+                      "moved up at least one rung ({interval})."),
+    "answer_ladder_withheld": ("Participatieladder: {firm}.", "Participation ladder: {firm}."),
+    "answer_ladder_arms": ("Ordinaal model, bij gelijke trede bij de start, {groups}: "
+                           "{value} log-odds, waarbij boven nul hoger op de ladder betekent "
+                           "({interval}; {firm}).",
+                           "Ordinal model, at the same rung at entry, {groups}: {value} "
+                           "log-odds, above zero meaning higher on the ladder ({interval}; "
+                           "{firm})."),
+    "answer_ladder_arms_withheld": ("Het verschil tussen de vergeleken groepen op de ladder: "
+                                    "{firm}.", "The difference on the ladder between the "
+                                    "groups compared: {firm}."),
     "answer_employers": ("Oordeel van werkgevers: op de vraag of zij opnieuw een deelnemer "
                          "zouden aannemen, gaven {n} werkgevers gemiddeld {value} "
                          "({interval}).",
