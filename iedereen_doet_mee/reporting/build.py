@@ -155,7 +155,7 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
               "audience": settings.audience, "suppress_below": threshold,
               "provenance": dict(provenance)}
     # the suppression reason is left out: "primary" would tell a reader the count is small
-    columns = [*RECORD_FIELDS, "suppressed"]
+    columns = ["id", *RECORD_FIELDS, "suppressed"]
     results = {"header": header, "records": records_to_json([records[columns]])}
     (staging / "results.json").write_text(json.dumps(results, indent=1, sort_keys=False,
                                                      allow_nan=False) + "\n", encoding="utf-8")
@@ -164,7 +164,9 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
     # internal workbook opens with a sheet that marks it confidential
     sheets: dict[str, Any] = _marking_sheet(lang, design.esf) if threshold is None else {}
     sheets.update(workbook_sheets(records[columns], parts.esf_shown if design.esf else None,
-                                  provenance, lang))
+                                  provenance, lang, tables={
+                                      name: parts.tables[name] for name in
+                                      ("consort", "baseline") if name in parts.tables}))
     write_workbook(staging / "indicators.xlsx", sheets)
     log(f"[8/{TOTAL_STEPS}] writing report.html and report.pdf")
     inputs = ReportInputs(

@@ -28,7 +28,7 @@ from .disclosure import DEFAULT_THRESHOLD, check_publishable, suppress_results, 
 from .disclosure.figure_data import protect_figure_data
 from .document.texts import Language, text
 from .document.wording import Wording
-from .records import analysis_records, design_records
+from .records import analysis_records, design_records, record_ids
 from .tables.as_text import (
     baseline_text_table,
     consort_suppression,
@@ -210,6 +210,10 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     for name, frame in {**tables, "records": records, "esf": esf_shown}.items():
         check_publishable(frame, name=name, identifiers=identifiers,
                           allow=("term", "estimator", "n", "estimate"))
+    # every published number can be looked up: the report shows the ID of its record,
+    # which results.json and the workbook's results sheet carry too (made here, after the
+    # guard: an ID is the record's place, never a value from the data)
+    records.insert(0, "id", record_ids(len(records)))
     log(f"[6/{TOTAL_STEPS}] drawing the figures")
     # a primary outcome other than the default names the target figure and its caption
     primary = None if analysis.primary_outcome is None else design.primary.describe(lang)

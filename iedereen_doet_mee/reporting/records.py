@@ -26,8 +26,8 @@ from ..diagnosis.primary_precision import PrimaryPrecision
 from ..diagnosis.results import TARGET_MET_DIAGNOSAND, TARGET_MET_KEY, Diagnosis
 
 __all__ = ["DESIGN_ESTIMATORS", "RECORD_FIELDS", "analysis_records", "count_records",
-           "design_estimator_label", "design_records", "plain_value", "record_labels",
-           "records_to_json"]
+           "design_estimator_label", "design_records", "plain_value", "record_ids",
+           "record_labels", "records_to_json"]
 
 RECORD_FIELDS: tuple[str, ...] = ("question", "outcome", *TIDY_COLUMNS)
 
@@ -46,6 +46,24 @@ def analysis_records(analysis: TrialAnalysis) -> pd.DataFrame:
     (True, ['costs_and_savings', 'durable_placement'])
     """
     return analysis.to_frame()[list(RECORD_FIELDS)]
+
+
+def record_ids(n: int) -> list[str]:
+    """The IDs of ``n`` published records in their order: ``R001``, ``R002``, ...
+
+    The report prints a record's ID beside its number; ``results.json`` and the
+    workbook's results sheet carry it, so a reader finds the number's full record
+    (estimator, interval, n) there. IDs follow the order of the records, which is fixed
+    by the design and the questions answered, so the same data give the same IDs.
+
+    Examples
+    --------
+    >>> record_ids(3)
+    ['R001', 'R002', 'R003']
+    >>> record_ids(1000)[-1]
+    'R1000'
+    """
+    return [f"R{i:03d}" for i in range(1, n + 1)]
 
 
 def count_records(question: str, outcome: str, counts: Mapping[str, Any], *,

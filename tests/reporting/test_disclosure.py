@@ -166,6 +166,18 @@ def test_one_line_gets_the_smallest_complement():
     assert result.reason.tolist() == ["primary", "secondary", None, None]
 
 
+def test_hidden_parts_never_add_up_to_a_small_count():
+    # female 16 shown, male 9 and other 0 hidden, the cell's 25 known: "not female" = 9
+    # could be read off, so female is withheld too; 9 + 8 = 17 hidden is safe as it is
+    cells = pd.Series({"female": 16, "male": 9, "other": 0, "all": 25})
+    result = suppress_linked(cells, totals={"all": ["female", "male", "other"]},
+                             known=["all"])
+    assert result.reason.tolist() == ["secondary", "primary", "primary", None]
+    cells = pd.Series({"a": 9, "b": 8, "c": 30, "all": 47})
+    assert suppress_linked(cells, totals={"all": ["a", "b", "c"]}).reason.tolist() == [
+        "primary", "primary", None, None]
+
+
 def test_two_by_two_with_margins_hand_worked():
     # Cell 40-60/yes = 3 is primary. Its row (3, 20 | 23) takes 20, its column (3, 12 |
     # 15) takes 12; row 60-80 then holds 12 alone and takes 15. The four inner cells form
@@ -306,6 +318,10 @@ def _check_safe(values, lines, mask, threshold):
     n_cells = len(values)
     assert (mask >= (values < threshold)).all()  # every small count suppressed
     published = list(np.flatnonzero(~mask))
+    for total, members in lines:  # the hidden parts of a shown total: never a small sum
+        hidden = [m for m in members if mask[m]]
+        if not mask[total] and hidden:
+            assert values[hidden].sum() >= threshold, (values.tolist(), mask.tolist(), total)
     for cell in np.flatnonzero(mask):
         assert not _linearly_recoverable(n_cells, lines, published, cell)
         assert _movable(n_cells, lines, values, published, np.eye(n_cells)[cell]), (

@@ -29,6 +29,9 @@ class Cells:
     never chosen as a complement. ``pairs`` are (count, people) pairs with
     0 <= count <= people. ``bounds`` (cell -> (low, high)) are what a reader knows of a
     hidden whole count besides >= 0, e.g. ``(0, 9)`` when it reads "<10".
+    ``threshold``: when set, a line whose total is shown and whose hidden parts (two or
+    more) add up to less than it gets a complement too, since their sum (a count of the
+    people in those parts together, e.g. "not female") can be read off the line.
     """
 
     values: list[float] = dataclasses.field(default_factory=list)
@@ -41,6 +44,7 @@ class Cells:
     pairs: list[tuple[int, int]] = dataclasses.field(default_factory=list)
     fixed: list[bool] = dataclasses.field(default_factory=list)
     bounds: dict[int, tuple[float, float]] = dataclasses.field(default_factory=dict)
+    threshold: float | None = None
 
     def add(self, value: float, *, group: int, part: int, integer: bool = True,
             guard: bool = False, rank: int = 0, fixed: bool = False) -> int:
@@ -59,8 +63,10 @@ def protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
 
     First every line (a total and its parts) with exactly one hidden sensitive member
     gets the shown member with the smallest value as complement (ties: parts before
-    totals, then position); then the audit looks for a number a reader can still pin
-    down, and the smallest shown cell on a line through it is suppressed; repeat.
+    totals, then position), and so does a line whose shown total leaves its hidden parts
+    a sum below ``cells.threshold`` (:func:`_small_remainder`); then the audit looks for
+    a number a reader can still pin down, and the smallest shown cell on a line through
+    it is suppressed; repeat.
     """
     suppressed = np.asarray(primary, dtype=bool).copy()
     group = np.asarray(cells.group, dtype=np.int64)
@@ -84,7 +90,9 @@ def protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
             for total, members in cells.equations:
                 line = (total, *members)
                 hidden = [c for c in line if not shown(c)]
-                if len(hidden) == 1 and (group[hidden[0]] >= 0 or cells.guard[hidden[0]]):
+                single = len(hidden) == 1 and (group[hidden[0]] >= 0
+                                               or cells.guard[hidden[0]])
+                if single or _small_remainder(cells, total, hidden):
                     candidates = [c for c in line if free(c)]
                     if candidates:
                         suppressed[group[min(candidates, key=order.__getitem__)]] = True
@@ -103,6 +111,19 @@ def protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
             raise ValueError("disclosure: a suppressed number can be worked out from the "
                              "numbers known from elsewhere alone; no suppression protects it")
         suppressed[group[min(near, key=order.__getitem__)]] = True
+
+
+def _small_remainder(cells: Cells, total: int, hidden: list[int]) -> bool:
+    """Whether a line's hidden parts (two or more, whole counts, the total shown) add up
+    to a positive count below ``cells.threshold``: a reader subtracts the shown parts
+    from the total and learns that fewer than the threshold are in them together. (A sum
+    of zero pins each part at zero, which :func:`audit` finds.)"""
+    if cells.threshold is None or len(hidden) < 2 or total in hidden:
+        return False
+    if not all(cells.integer[c] for c in hidden):
+        return False
+    remainder = sum(cells.values[c] for c in hidden)
+    return 0 < remainder < cells.threshold
 
 
 def audit(cells: Cells, index: list[int], suppressed: np.ndarray,

@@ -154,7 +154,10 @@ def suppress_linked(counts: pd.Series, *,
     -----
     Primary: every count below the threshold. Secondary: a line (a total with its parts)
     holding exactly one suppressed count gets a complement, the shown member with the
-    smallest count (ties: parts before totals, then position), until stable. Then an
+    smallest count (ties: parts before totals, then position), and so does a line whose
+    total is shown and whose suppressed parts (two or more) add up to less than the
+    threshold (a reader learns their sum: "not female" from "female" and the total), until
+    stable. Then an
     audit asks whether a reader who knows every shown count, every sum, and that counts
     are whole numbers >= 0 can pin a suppressed count down (its minimum and maximum by
     integer programming coincide; Fischetti & Salazar 2000, attacker problem); if so the
@@ -197,7 +200,7 @@ def suppress_linked(counts: pd.Series, *,
     stray = sorted(map(str, known - set(position)))
     if stray:
         raise ValueError(f"suppress_linked: known label(s) {stray} are not labels of counts")
-    cells = Cells()
+    cells = Cells(threshold=threshold)
     for i, value in enumerate(values):
         cells.add(value, group=i, part=0, rank=int(counts.index[i] in is_total),
                   fixed=counts.index[i] in known)

@@ -25,7 +25,8 @@ from .blocks import Block, Paragraph, Table
 from .term_words import term_words
 from .texts import Language, fmt_number, fmt_percent, fmt_points, text
 
-__all__ = ["answer_blocks", "firmness", "groups_table", "limits_blocks", "term_words"]
+__all__ = ["answer_blocks", "firmness", "groups_table", "limits_blocks", "record_ref",
+           "term_words"]
 
 
 def _rows(records: pd.DataFrame, question: str, estimator: str) -> pd.DataFrame:
@@ -46,6 +47,22 @@ def _shown(row: pd.Series | None) -> bool:
     """Whether a record is published with a finite estimate."""
     return row is not None and not bool(row.get("suppressed", False)) and \
         math.isfinite(float(row["estimate"]))
+
+
+def record_ref(*rows: pd.Series | None) -> str:
+    """`` [R012]`` (or `` [R012; R015]``): the IDs of the records a sentence's numbers
+    come from, to find them in ``results.json`` and the workbook; "" without IDs.
+
+    Examples
+    --------
+    >>> record_ref(pd.Series({"id": "R012"}), None, pd.Series({"id": "R015"}))
+    ' [R012; R015]'
+    >>> record_ref(pd.Series({"estimate": 0.1}))
+    ''
+    """
+    ids = [str(row["id"]) for row in rows
+           if row is not None and not pd.isna(row.get("id", None))]
+    return f" [{'; '.join(ids)}]" if ids else ""
 
 
 def firmness(row: pd.Series | None, lang: Language, *, null: float = 0.0) -> str:
@@ -92,7 +109,7 @@ def _effects_line(records: pd.DataFrame, lang: Language, term) -> str | None:
             parts.append(text("answer_effect_part", lang, group=name,
                               value=fmt_points(float(row["estimate"]), lang),
                               interval=_interval(row, lang, lambda v: fmt_points(v, lang)),
-                              firm=firmness(row, lang)))
+                              firm=firmness(row, lang)) + record_ref(row))
         else:
             parts.append(text("answer_effect_withheld", lang, group=name,
                               firm=firmness(None, lang)))
@@ -110,7 +127,7 @@ def _answer(row: pd.Series | None, key: str, lang: Language, fmt, **fields: obje
         return text(key + "_withheld", lang, firm=firmness(None, lang))
     return text(key, lang, value=fmt(float(row["estimate"])),
                 interval=_interval(row, lang, fmt), firm=firmness(row, lang),
-                n=int(row["n"]), **fields)
+                n=int(row["n"]), **fields) + record_ref(row)
 
 
 def _wage_line(records: pd.DataFrame, lang: Language) -> str | None:
@@ -155,7 +172,8 @@ def _instruments_line(records: pd.DataFrame, lang: Language) -> str | None:
     if not clear:
         return text("answer_instruments_none", lang, k=len(shown))
     names = ", ".join(f"{label('kind=' + str(r['term']), lang, default=str(r['term']))}"
-                      f" ({fmt_points(float(r['estimate']), lang)})" for r in clear)
+                      f" ({fmt_points(float(r['estimate']), lang)}){record_ref(r)}"
+                      for r in clear)
     return text("answer_instruments_some", lang, names=names)
 
 
@@ -200,18 +218,20 @@ def groups_table(records: pd.DataFrame, lang: Language, target: float | None,
     chosen = pd.concat([chosen[chosen["term"] != "overall"],
                         chosen[chosen["term"] == "overall"]])
     withheld = text("suppressed", lang)
+    ids = "id" in chosen.columns
     out = []
     for _, row in chosen.iterrows():
         name = text("groups_total", lang) if row["term"] == "overall" else \
             term(str(row["term"]))
+        ref = [record_ref(row).strip(" []")] if ids else []
         if not _shown(row):
             shown_n = withheld if pd.isna(row["n"]) else str(int(row["n"]))
-            out.append([name, shown_n, withheld, withheld, withheld] +
+            out.append(ref + [name, shown_n, withheld, withheld, withheld] +
                        ([withheld] if target is not None else []))
             continue
         n, share = int(row["n"]), float(row["estimate"])
         low, high = float(row["conf_low"]), float(row["conf_high"])
-        cells = [name, str(n), str(round(share * n)), fmt_percent(share, lang, 0),
+        cells = [*ref, name, str(n), str(round(share * n)), fmt_percent(share, lang, 0),
                  text("range_words", lang, low=fmt_percent(low, lang, 0),
                       high=fmt_percent(high, lang, 0))]
         if target is not None:
@@ -223,6 +243,7 @@ def groups_table(records: pd.DataFrame, lang: Language, target: float | None,
                                        "groups_share", "groups_interval")]
     if target is not None:
         columns.append(text("groups_against", lang, target=fmt_percent(target, lang, 0)))
+    columns = (["ID"] if ids else []) + columns
     return Table(text("groups_caption", lang), pd.DataFrame(out, columns=columns), note=note)
 
 
@@ -242,7 +263,7 @@ def limits_blocks(records: pd.DataFrame, lang: Language, *, allocation: str,
         lines.append(text("limits_power", lang, power=fmt_percent(float(power["estimate"]),
                                                                   lang, 0),
                           mde=fmt_points(float(mde["estimate"]), lang) if _shown(mde)
-                          else "-"))
+                          else "-") + record_ref(power, mde if _shown(mde) else None))
     if n_arms > 1:
         lines.append(text("limits_randomised", lang) if allocation != "assigned" else
                      assigned or text("limits_assigned", lang))

@@ -26,7 +26,7 @@ from ...analysis.questions import (
 from ...analysis.target import target_met
 from ..figures.estimates import REPORT_FIGURES
 from ..figures.style import label
-from .answers import answer_blocks, groups_table, limits_blocks
+from .answers import answer_blocks, groups_table, limits_blocks, record_ref
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
 from .chain import chain_blocks
 from .term_words import code_names_table, term_words
@@ -110,7 +110,9 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
     """One question's records as a text table: term, estimator, estimate, interval, p, n.
 
     ``term`` turns a record's term into the text shown (default: as it is;
-    :meth:`Wording.term` names the design's strata and arms).
+    :meth:`Wording.term` names the design's strata and arms). Records with an ``id``
+    (the published ones) get it as the first column, to find each row in
+    ``results.json`` and the workbook.
 
     Examples
     --------
@@ -122,6 +124,7 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
     ['overall', 'aandeel met Wilson-interval', '0,250', '0,170 tot 0,350', '-', '100']
     """
     part = records[records["question"] == question]
+    ids = "id" in part.columns
     rows = []
     for _, r in part.iterrows():
         if not _in_tables(r["estimator"], r["term"]):
@@ -134,7 +137,8 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
         interval = "-" if low == "-" else (low if hidden else
                                            f"{low} {'tot' if lang == 'nl' else 'to'} {high}")
         p = r["p_value"]
-        rows.append([term(str(r["term"])), estimator_words(str(r["estimator"]), lang),
+        rows.append(([str(r["id"])] if ids else []) + [
+                     term(str(r["term"])), estimator_words(str(r["estimator"]), lang),
                      _shown(r["estimate"], hidden, r["estimator"], lang, estimate=True),
                      interval,
                      text("suppressed", lang) if hidden else fmt_p_value(p, lang, 3),
@@ -142,7 +146,7 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
                      ("-" if pd.isna(r["n"]) else str(int(r["n"])))])
     columns = [text(k, lang) for k in ("term", "estimator", "estimate", "interval", "p_value",
                                        "n")]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=(["ID"] if ids else []) + columns)
 
 
 def estimator_words(estimator: str, lang: Language) -> str:
@@ -201,14 +205,15 @@ def summary_blocks(inputs: ReportInputs) -> list[Block]:
             share=fmt_percent(share["estimate"], lang),
             low=fmt_percent(share["conf_low"], lang), high=fmt_percent(share["conf_high"], lang),
             target=target, outcome=inputs.primary,
-            units=text(f"units_{inputs.unit}", lang))))
+            units=text(f"units_{inputs.unit}", lang)) + record_ref(share)))
     else:
         blocks.append(Paragraph(text("not_available", lang, reason=text("suppressed", lang))))
     posterior = _record(inputs.records, "target", "overall", "jeffreys_posterior_prob_target_met")
     if posterior is not None and inputs.target is not None and \
             not bool(posterior.get("suppressed", False)):
         blocks.append(Paragraph(text("posterior_line", lang, target=target,
-                                     prob=fmt_p_value(posterior["estimate"], lang, 3))))
+                                     prob=fmt_p_value(posterior["estimate"], lang, 3))
+                                + record_ref(posterior)))
     if inputs.interim:
         blocks.append(Paragraph(text("interim_line", lang)))
     # that the groups were not randomised is said in the box below the answers

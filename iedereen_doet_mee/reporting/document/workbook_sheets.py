@@ -20,7 +20,7 @@ text of :data:`WITHHELD`, never an empty cell that looks like a missing value.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Literal
 
 import numpy as np
@@ -47,6 +47,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "available": ("beschikbaar", "available"),
     "reason": ("reden niet beschikbaar", "reason not available"),
     # result records
+    "id": ("ID", "ID"),
     "question": ("onderzoeksvraag", "research question"),
     "outcome": ("uitkomst", "outcome"),
     "term": ("onderdeel", "term"),
@@ -199,6 +200,21 @@ def _esf(esf: pd.DataFrame, lang: Language) -> Sheet:
     return Sheet(frame, [column_label(c, lang) for c in frame.columns], formats)
 
 
+def _text_table(frame: pd.DataFrame, lang: Language) -> Sheet:
+    """A descriptive table of the report (CONSORT flow, baseline) as it is printed: the
+    same words and protected cells ("<10", "afgeschermd"); a cell that is a whole count
+    becomes a number, so a reader can add it up in the spreadsheet."""
+    out = frame.reset_index(drop=True).astype(object)
+    formats = pd.DataFrame(None, index=out.index, columns=out.columns, dtype=object)
+    for column in out.columns:
+        whole = out[column].map(lambda v: isinstance(v, str) and v.isdigit())
+        out[column] = out[column].where(~whole, out[column].map(
+            lambda v: int(v) if isinstance(v, str) and v.isdigit() else v))
+        formats[column] = formats[column].where(~whole, _COUNT)
+    headers = [str(c).strip() or column_label("item", lang) for c in out.columns]
+    return Sheet(out, headers, formats)
+
+
 def _provenance_label(key: str, lang: Language) -> str:
     if key in _PROVENANCE:
         return _pick(_PROVENANCE[key], lang)
@@ -226,7 +242,8 @@ def _labels(sheets: dict[str, Sheet], shown: Iterable[tuple[str, pd.DataFrame]],
 
 
 def workbook_sheets(records: pd.DataFrame, esf: pd.DataFrame | None,
-                    provenance: Iterable[tuple[str, str]], lang: Language
+                    provenance: Iterable[tuple[str, str]], lang: Language,
+                    tables: Mapping[str, pd.DataFrame] | None = None
                     ) -> dict[str, Sheet]:
     """The sheets of ``indicators.xlsx`` for :func:`~.workbook.write_workbook`.
 
@@ -241,6 +258,11 @@ def workbook_sheets(records: pd.DataFrame, esf: pd.DataFrame | None,
     provenance : iterable of (str, str)
         The provenance of ``results.json``: code name and value.
     lang : {"nl", "en"}
+    tables : mapping of str to pandas.DataFrame, optional
+        The report's descriptive tables as printed (``consort``, ``baseline``: protected
+        text tables), one sheet each after the results, so every number of the report
+        is in the workbook: a result by its record's ID, a descriptive count by its
+        table, row and column.
 
     Examples
     --------
@@ -264,6 +286,8 @@ def workbook_sheets(records: pd.DataFrame, esf: pd.DataFrame | None,
     if esf is not None:
         sheets["esf_indicators"] = _esf(esf, lang)
     sheets["results"], shown = _results(records, lang)
+    for name, frame in (tables or {}).items():
+        sheets[name] = _text_table(frame, lang)
     items = [(str(k), str(v)) for k, v in provenance]
     sheets["provenance"] = Sheet(
         pd.DataFrame({"item": [_provenance_label(k, lang) for k, _ in items],

@@ -210,16 +210,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "design_randomised_note_one_stratum": ("De groepen ({arm}) zijn gerandomiseerd.",
                                            "The arms ({arm}) were randomised."),
     "primary_itt_note": ("Analyse van de primaire uitkomst ({outcome}) volgens "
-                         "intention-to-treat: wie uitviel telt mee tot de laatste bekende dag.",
+                         "intention-to-treat: niemand wordt uitgesloten; wie uitviel telt mee tot "
+                         "de laatste bekende dag.",
                          "Analysis of the primary outcome ({outcome}) by intention to treat: "
-                         "people lost to follow-up count up to their last known day."),
+                         "nobody is excluded; people lost to follow-up count up to their last "
+                         "known day."),
     "single_arm_note": ("Eén groep: alle deelnemers volgen dezelfde aanpak; er is geen "
                         "vergelijkingsgroep.", "One group: every participant follows the "
                         "same approach; there is no comparison group."),
     "itt_note": ("Analyse van de primaire uitkomst (uitstroom naar regulier werk) volgens "
-                 "intention-to-treat: wie uitviel telt mee tot de laatste bekende dag.",
+                 "intention-to-treat: niemand wordt uitgesloten; wie uitviel telt mee tot de "
+                 "laatste bekende dag.",
                  "Analysis of the primary outcome (outflow to regular work) by intention to treat:"
-                 " people lost to follow-up count up to their last known day."),
+                 " nobody is excluded; people lost to follow-up count up to their last known "
+                 "day."),
     "complete_note": ("Analyse van complete gevallen: wie uitviel voor follow-up is uitgesloten.",
                       "Complete-case analysis: people lost to follow-up are excluded."),
     "chain_title": ("Doorstroom door de stappen van de keten", "Flow through the chain of stages"),

@@ -72,7 +72,8 @@ def consort_suppression(counts: ConsortCounts, threshold: int | None
     # intention to treat analyses everyone allocated: nobody is excluded from the
     # analysis, by the definition the diagram's note states. Those zeros tell nothing
     # about anyone, so analysed = allocated is no relation to protect (it would hide
-    # every allocated count); they still read "<10", as the public report shows no zero
+    # every allocated count); the diagram and the table leave the row out
+    # (shown_counts), its note saying that nobody is excluded
     structural = counts.analysis == "intention_to_treat"
     zeros = {}
     if structural:

@@ -283,11 +283,15 @@ def shown_counts(counts: ConsortCounts) -> tuple[tuple[str, str], ...]:
     """The (stage, count) pairs of :data:`COUNT_NAMES` that the diagram and the table
     show: whether a participant received instruments only when the arms are
     instruments yes / no (another design's arms are approaches, which receiving an
-    instrument does not tell apart)."""
-    if instrument_arms(counts.arms):
-        return COUNT_NAMES
-    return tuple(pair for pair in COUNT_NAMES
-                 if pair[1] not in ("received_instruments", "no_instruments"))
+    instrument does not tell apart); "excluded from analysis" only for a complete-case
+    analysis. Under intention to treat nobody is excluded, by definition rather than by
+    counting people; the diagram's note says so, and a row of zeros would read "<10" in a
+    public report, which tells the reader nothing a zero would not."""
+    dropped = set() if instrument_arms(counts.arms) else {"received_instruments",
+                                                           "no_instruments"}
+    if counts.analysis == "intention_to_treat":
+        dropped.add("excluded_from_analysis")
+    return tuple(pair for pair in COUNT_NAMES if pair[1] not in dropped)
 
 
 def _allocation_note(counts: ConsortCounts, lang: Language) -> str:
