@@ -52,7 +52,10 @@ def _table(block: Table) -> str:
     for row in frame.itertuples(index=False):
         cells += [f"[#{_string(v)}]" for v in row]
     align = "(" + ", ".join("left" if t else "right" for t in text_column) + ",)"
-    widths = "(" + ", ".join("2.2fr" if t else "1fr" for t in text_column) + ",)"
+    # a record's ID (first column "ID") is short: as wide as it is, the rest shares out
+    widths = "(" + ", ".join("auto" if i == 0 and str(c) == "ID" else "2.2fr" if t else "1fr"
+                             for i, (c, t) in enumerate(zip(frame.columns, text_column,
+                                                            strict=True))) + ",)"
     size = "6pt" if _longest_word(frame) > 40 else "7pt" if frame.shape[1] >= 6 else "8pt"
     table = (f"#figure(kind: table, caption: [#{_string(block.caption)}], "
              f"text(size: {size}, table(columns: {widths}, align: {align}, "
