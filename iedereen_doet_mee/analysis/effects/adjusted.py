@@ -269,7 +269,7 @@ def adjusted_effects(data: pd.DataFrame, *, covariates: Sequence[str] | None = N
     >>> result.notes[0][:28]
     'Non-experimental comparison:'
     >>> result.extras["covariates"]["covariate"].tolist()
-    ['wage_value_estimate', 'age']
+    ['wage_value_estimate', 'age', 'ladder_intake']
     """
     function = "adjusted_effects"
     check_option(function, "method", method, AdjustmentMethod)
