@@ -425,8 +425,9 @@ QUESTIONS = frozenset({"target", "survival", "effects", "wage_value", "wage_valu
 #: Every section of the report, by its HTML id (``outcomes`` after ``target`` when the
 #: design declares outcomes beyond regular work, then ``chain`` when it declares a chain:
 #: :func:`expected_sections`).
-SECTIONS = ("summary", "consort", "baseline", "target", "effects", "survival", "wage_value",
-            "ladder", "instruments", "employers", "costs", "esf", "limitations", "appendix")
+SECTIONS = ("summary", "consort", "baseline", "design", "target", "effects", "survival",
+            "wage_value", "ladder", "instruments", "employers", "costs", "esf", "limitations",
+            "appendix")
 FAST = dict(n_draws=20, n_bootstrap=20, diagnosis_sims=40)
 
 

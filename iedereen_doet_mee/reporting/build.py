@@ -33,6 +33,7 @@ from ..seeds import DEFAULT_SEED
 from ..simulation.directory import simulate_to_directory
 from .disclosure import DEFAULT_THRESHOLD, Audience, check_audience, check_threshold
 from .document.content import ReportInputs, build_document
+from .document.design_section import DesignFacts
 from .document.html import render_html
 from .document.limitations import limitations, primary_precision_line
 from .document.pdf import render_pdf
@@ -181,7 +182,8 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         wording=Wording.of(design), audience=settings.audience,
         synthetic=source == BUNDLED,
         follow_up=follow_up_cohorts(trial.tables["participants"]["enrolled_on"], as_of,
-                                    threshold, lang))
+                                    threshold, lang),
+        design=DesignFacts.of(design, parts.analysis, as_of))
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))

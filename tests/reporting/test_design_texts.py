@@ -38,11 +38,11 @@ NAMES = ("schiedam", "arnhem", "leeuwarden")
 IDM_WORDS = {
     "nl": ("Iedereen doet mee", "Kreeg instrumenten", "Kreeg geen instrumenten",
            "40-60", "60-80", "loonwaardeband", "Loonwaardeband", "ESF",
-           "per band en groep", text("factorial", "nl"), "met en zonder instrumenten",
+           "per band en groep", "met en zonder instrumenten",
            "met minus zonder", "met tegen zonder"),
     "en": ("Iedereen doet mee", "Received instruments", "Received no instruments",
            "40-60", "60-80", "wage-value band", "ESF", "by band and group",
-           text("factorial", "en"), "with and without instruments", "with minus without",
+           "with and without instruments", "with minus without",
            "with versus without"),
 }
 #: ... and, where the primary outcome is not regular work, no sentence naming regular
@@ -165,9 +165,11 @@ def test_the_programmes_own_words(reports, key):
 def test_a_two_by_two_design_is_described_in_its_own_words(reports, lang):
     html = reports[("two_by_two", lang)]
     shown = _visible(html)
-    assert text("factorial_design", lang, stratum="district", strata="north / south",
-                arm="approach", arms="usual / coach", treated="coach",
-                control="usual") in shown
+    # described as it is: assigned, so not factorial, in the design's words
+    assert text("design_not_factorial_assigned", lang, stratum="district",
+                arm="approach") in shown
+    assert text("design_comparison_strata", lang, treated="approach coach",
+                control="approach usual", stratum="district", strata="north / south") in shown
     assert '<h2 id="effects">' in html
     assert text("effects_section", lang, treated="coach", control="usual",
                 stratum="district") in shown
@@ -196,6 +198,7 @@ def test_the_default_design_keeps_its_words(tmp_path):
     shown = _visible(html)
     assert text("subtitle", "en", as_of=fmt_date(design.cutoff, "en")) in shown
     assert '<h2 id="esf">' in html
-    for words in ("Received instruments", text("factorial", "en"),
+    for words in ("Received instruments", text("design_not_factorial_assigned", "en",
+                                               stratum="wage-value band", arm="instruments"),
                   "primary outcome (regular-work outflow)", "band=40-60:instruments=yes"):
         assert words in shown

@@ -40,11 +40,11 @@ TABLES = ("employment", "instruments", "measurements", "employer_survey")
 #: Sentences and labels that compare arms (Dutch, English): none may be in a single-arm
 #: report, in its text or its figures.
 COMPARING = {
-    "nl": (text("limits_assigned", "nl"), text("factorial", "nl"),
+    "nl": (text("limits_assigned", "nl"), text("design_assigned", "nl"),
            "gestandaardiseerd verschil", "Verschil in procentpunten",
            "Toewijzing: door klantmanagers",
            "effect van instrumenten aan te tonen", "Niet beschikbaar: a single-arm"),
-    "en": (text("limits_assigned", "en"), text("factorial", "en"), "std. difference",
+    "en": (text("limits_assigned", "en"), text("design_assigned", "en"), "std. difference",
            "Difference in percentage points", "Allocation: by caseworkers",
            "probability of showing an effect", "Not available: a single-arm"),
 }
@@ -121,9 +121,9 @@ def test_sections_leave_out_the_comparison_of_arms(reports, key):
     design = read_design(Path(read_results(folder / "results.json")[0]["provenance"]["input"])
                          / "design.toml")
     assert found == expected_sections(design)
-    assert found == ["summary", "consort", "baseline", "target", "survival", "wage_value",
-                     "ladder", "instruments", "employers", "costs", "esf", "limitations",
-                     "appendix"]
+    assert found == ["summary", "consort", "baseline", "design", "target", "survival",
+                     "wage_value", "ladder", "instruments", "employers", "costs", "esf",
+                     "limitations", "appendix"]
 
 
 @pytest.mark.parametrize("key", [("caseload", "nl"), ("caseload", "en"), ("banded", "nl")])

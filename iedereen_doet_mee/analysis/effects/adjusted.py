@@ -235,7 +235,8 @@ def adjusted_effects(data: pd.DataFrame, *, covariates: Sequence[str] | None = N
         ``risk_difference_interaction_gcomputation_adjusted``; IPW:
         ``risk_difference_ipw`` and ``risk_ratio_ipw`` (overall and per band) and
         ``risk_difference_interaction_ipw``. Propensity scores and weights are in
-        ``extras["propensity"]``.
+        ``extras["propensity"]``; the covariates adjusted for (those constant in the
+        data left out) in ``extras["covariates"]`` (column ``covariate``).
 
     Notes
     -----
@@ -267,6 +268,8 @@ def adjusted_effects(data: pd.DataFrame, *, covariates: Sequence[str] | None = N
     >>> result = adjusted_effects(frame)
     >>> result.notes[0][:28]
     'Non-experimental comparison:'
+    >>> result.extras["covariates"]["covariate"].tolist()
+    ['wage_value_estimate', 'age', 'ladder_intake']
     """
     function = "adjusted_effects"
     check_option(function, "method", method, AdjustmentMethod)
@@ -279,7 +282,9 @@ def adjusted_effects(data: pd.DataFrame, *, covariates: Sequence[str] | None = N
     notes = [NON_EXPERIMENTAL.format(covariates=shown), *d.notes, *notes]
     log: list[NotEstimable] = []
     rows: list[dict[str, Any]] = []
-    extras: dict[str, pd.DataFrame] = {}
+    # the covariates adjusted for, as used (constant ones left out): the report names them
+    extras: dict[str, pd.DataFrame] = {"covariates": pd.DataFrame({"covariate": names},
+                                                                  dtype=object)}
     if method in ("both", "gcomputation"):
         rows += logit_rows(d, arm=arm, level=level, log=log, covariates=x,
                            covariate_names=names, adjusted=True, notes=notes)

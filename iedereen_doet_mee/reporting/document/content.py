@@ -29,6 +29,7 @@ from ..figures.style import label
 from .answers import answer_blocks, groups_table, limits_blocks, record_ref
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
 from .chain import chain_blocks
+from .design_section import DesignFacts, budget_line, design_section, durable_line
 from .term_words import code_names_table, term_words
 from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
 from .wording import Wording
@@ -77,6 +78,10 @@ class ReportInputs:
     #: Enrolment cohorts and how long they could be followed
     #: (:func:`~iedereen_doet_mee.reporting.tables.follow_up.follow_up_cohorts`).
     follow_up: pd.DataFrame | None = None
+    #: The design as declared and as analysed, for the section on the study design, the
+    #: definition of a durable placement and the budget framing of the savings (None:
+    #: none of these is shown).
+    design: DesignFacts | None = None
 
     def table_note(self) -> str:
         """The note under every table: what is suppressed, or that nothing is."""
@@ -238,17 +243,17 @@ _UNIT_SECTIONS = {"survival": "unit_section_household", "effects": "unit_section
                   "chain": "unit_section_person"}
 
 
-def _factorial(words: Wording, lang: Language) -> list[Block]:
-    """The paragraph on the factorial layout: the words of "Iedereen doet mee" for its
-    layout, the design's strata and arms for another 2 x 2, none otherwise."""
-    if words.default_layout:
-        return [Paragraph(text("factorial", lang))]
-    if len(words.strata) != 2 or words.treated_arm is None:
+def _design_lines(inputs: ReportInputs, key: str) -> list[Block]:
+    """The definitions a section opens with: a durable placement (instruments), the
+    savings as budget figures (costs; programme money when there is no costs section)."""
+    facts = inputs.design
+    if facts is None:
         return []
-    return [Paragraph(text("factorial_design", lang, stratum=words.stratum(lang),
-                           strata=" / ".join(words.strata), arm=words.arm(lang),
-                           arms=" / ".join(words.arms), treated=words.treated_arm,
-                           control=words.control_arm))]
+    if key == "instruments":
+        return [durable_line(facts, inputs.lang)]
+    if key == "costs" or (key == "money" and not _asked(inputs, "costs")):
+        return [budget_line(facts, inputs.lang)]
+    return []
 
 
 def _effects_title(words: Wording, lang: Language) -> str | None:
@@ -279,8 +284,7 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
     blocks: list[Block] = []
     if inputs.unit == "household" and key in _UNIT_SECTIONS:
         blocks.append(Paragraph(text(_UNIT_SECTIONS[key], lang)))
-    if key == "effects":
-        blocks += _factorial(inputs.wording, lang)
+    blocks += _design_lines(inputs, key)
     if key == "ladder":
         blocks.append(Paragraph(text("ladder_denominator", lang)))
     if key == "outcomes":
@@ -368,6 +372,8 @@ def build_document(inputs: ReportInputs) -> Report:
     sections = [Section("summary", text("summary", lang), (*opening, *answers)),
                 _table_section(inputs, "consort", ("consort",)),
                 _table_section(inputs, "baseline")]
+    if inputs.design is not None:  # the design, after the groups it describes are shown
+        sections.append(design_section(inputs.design, inputs.wording, lang))
     sections += [_question_section(inputs, key) for key in SECTIONS if _asked(inputs, key)]
     if inputs.wording.esf:  # a programme the ESF does not fund has no ESF section
         sections.append(_table_section(inputs, "esf"))

@@ -211,38 +211,6 @@ _TEXT: dict[str, tuple[str, str]] = {
                      "kunnen nog uitstromen.", "This is an interim result: participants "
                      "still in the programme may still leave for work."),
     "figure": ("Figuur", "Figure"),
-    "factorial": ("Factorieel ontwerp (CONSORT-uitbreiding voor factoriële trials): "
-                  "deelnemers zijn ingedeeld naar loonwaardeband (40-60 / 60-80) en naar "
-                  "instrumenten (ja / nee), omdat het project wil weten of instrumenten helpen "
-                  "en in welke band. Een interactie werd niet uitgesloten: het effect van "
-                  "instrumenten wordt per band gerapporteerd, met de interactie (verschil van "
-                  "de risicoverschillen en verhouding van de odds ratio's) en haar "
-                  "betrouwbaarheidsinterval; absolute (risicoverschil) en relatieve "
-                  "(risicoverhouding, odds ratio) effecten staan naast elkaar.",
-                  "Factorial design (CONSORT extension for factorial trials): participants "
-                  "were grouped by wage-value band (40-60 / 60-80) and by instruments (yes / "
-                  "no), because the project wants to know whether instruments help and in "
-                  "which band. An interaction was not ruled out: the effect of instruments "
-                  "is reported per band, with the interaction (difference of the risk "
-                  "differences and ratio of the odds ratios) and its confidence interval; "
-                  "absolute (risk difference) and relative (risk ratio, odds ratio) effects "
-                  "stand side by side."),
-    "factorial_design": ("Factorieel ontwerp (CONSORT-uitbreiding voor factoriële trials): "
-                         "deelnemers zijn ingedeeld naar {stratum} ({strata}) en naar {arm} "
-                         "({arms}). Een interactie werd niet uitgesloten: het verschil tussen "
-                         "{treated} en {control} wordt per {stratum} gerapporteerd, met de "
-                         "interactie (verschil van de risicoverschillen en verhouding van de "
-                         "odds ratio's) en haar betrouwbaarheidsinterval; absolute "
-                         "(risicoverschil) en relatieve (risicoverhouding, odds ratio) "
-                         "effecten staan naast elkaar.",
-                         "Factorial design (CONSORT extension for factorial trials): "
-                         "participants were grouped by {stratum} ({strata}) and by {arm} "
-                         "({arms}). An interaction was not ruled out: the difference between "
-                         "{treated} and {control} is reported per {stratum}, with the "
-                         "interaction (difference of the risk differences and ratio of the "
-                         "odds ratios) and its confidence interval; absolute (risk "
-                         "difference) and relative (risk ratio, odds ratio) effects stand "
-                         "side by side."),
     "effects_section": ("Verschil tussen {treated} en {control} per {stratum}",
                         "Difference between {treated} and {control} by {stratum}"),
     "effects_section_one_stratum": ("Verschil tussen {treated} en {control}",
@@ -447,6 +415,182 @@ _TEXT: dict[str, tuple[str, str]] = {
                          "Note: this report was made from simulated (synthetic) data. The "
                          "numbers describe no real participants."),
     "synthetic_subtitle": ("{subtitle}; gesimuleerde gegevens", "{subtitle}; simulated data"),
+    # -- the study design as declared (design_section.py): TREND items for a
+    # -- non-randomised comparison, the definition of a durable placement, the budget
+    # -- framing of the savings
+    "design": ("Opzet van het onderzoek", "Study design"),
+    "design_assigned": ("Niet-gerandomiseerde vergelijking. De opzet is hieronder beschreven "
+                        "volgens het TREND-statement voor niet-gerandomiseerde evaluaties "
+                        "(Des Jarlais e.a. 2004, Am J Public Health 94:361-366).",
+                        "Non-randomised comparison. The design is described below following "
+                        "the TREND statement for non-randomised evaluations (Des Jarlais et "
+                        "al. 2004, Am J Public Health 94:361-366)."),
+    "design_randomised": ("Gerandomiseerde vergelijking, gestratificeerd naar {stratum} "
+                          "(beschreven volgens CONSORT 2010).", "Randomised comparison, "
+                          "stratified by {stratum} (described following CONSORT 2010)."),
+    "design_single": ("Beschrijvend onderzoek van één groep, zonder vergelijkingsgroep. De opzet "
+                      "is hieronder beschreven met de onderdelen van het TREND-statement (Des "
+                      "Jarlais e.a. 2004, Am J Public Health 94:361-366) die zonder "
+                      "vergelijkingsgroep van toepassing zijn.", "Descriptive study of a single "
+                      "group, without a comparison group. The design is described below with "
+                      "the items of the TREND statement (Des Jarlais et al. 2004, Am J Public "
+                      "Health 94:361-366) that apply without a comparison group."),
+    "design_not_factorial_assigned": ("Het is geen factorieel ontwerp: {stratum} is een kenmerk "
+                                      "van de deelnemer, geen toegewezen behandeling, en ook "
+                                      "de indeling naar {arm} is niet door loting bepaald. De "
+                                      "uitkomsten per "
+                                      "{stratum} zijn een vergelijking van subgroepen.",
+                                      "It is not a factorial design: {stratum} is a "
+                                      "characteristic of the participant, not an assigned "
+                                      "treatment, and the grouping by {arm} was not decided by "
+                                      "lot either. "
+                                      "The results by {stratum} compare subgroups."),
+    "design_not_factorial_randomised": ("Het is geen factorieel ontwerp: alleen {arm} is door "
+                                        "loting toegewezen; {stratum} is een kenmerk van de "
+                                        "deelnemer waarbinnen is geloot. De uitkomsten per "
+                                        "{stratum} zijn een vergelijking van subgroepen.",
+                                        "It is not a factorial design: only {arm} was "
+                                        "allocated by lot; {stratum} is a characteristic of "
+                                        "the participant within which the lot was drawn. The "
+                                        "results by {stratum} compare subgroups."),
+    "design_unit_person": ("Eenheid van toewijzing: de individuele deelnemer.",
+                           "Unit of assignment: the individual participant."),
+    "design_unit_household": ("Eenheid van toewijzing: de individuele deelnemer; de "
+                              "uitkomsten worden per huishouden geteld (zie eenheid van "
+                              "analyse).", "Unit of assignment: the individual participant; "
+                              "the outcomes are counted per household (see unit of "
+                              "analysis)."),
+    "design_allocation_assigned": ("Toewijzing: niet gerandomiseerd. Klantmanagers hebben de "
+                                   "deelnemers over de groepen ({arm}) verdeeld. De groepen "
+                                   "kunnen daardoor al bij de start van elkaar verschillen; "
+                                   "zie de sectie {baseline}.", "Allocation: not randomised. "
+                                   "Caseworkers divided the participants between the groups "
+                                   "({arm}). The groups may therefore differ from the start; "
+                                   "see the section {baseline}."),
+    "design_allocation_randomised": ("Toewijzing: door loting binnen elke {stratum}, in "
+                                     "volgorde van instroom, in blokken van wisselende grootte "
+                                     "(veelvouden {multiples} van het kleinste blok met de "
+                                     "groepen in de geplande verhouding).", "Allocation: by "
+                                     "lot within each {stratum}, in order of enrolment, in "
+                                     "permuted blocks of varying size (multiples {multiples} "
+                                     "of the smallest block holding the groups in their "
+                                     "planned ratio)."),
+    "design_allocation_single": ("Toewijzing: geen; alle deelnemers kregen dezelfde aanpak "
+                                 "({arm}).", "Allocation: none; every participant received "
+                                 "the same approach ({arm})."),
+    "design_comparison": ("Vergelijking: {treated} tegenover {control}.",
+                          "Comparison: {treated} versus {control}."),
+    "design_comparison_strata": ("Vergelijking: {treated} tegenover {control}, per {stratum} "
+                                 "({strata}) en over alle deelnemers samen.", "Comparison: "
+                                 "{treated} versus {control}, by {stratum} ({strata}) and over "
+                                 "all participants."),
+    "design_comparison_many": ("Vergelijking: de groepen {arms}; vergelijkingen van meer dan "
+                               "twee groepen worden (nog) niet geschat.", "Comparison: the "
+                               "groups {arms}; comparisons of more than two groups are not "
+                               "estimated (yet)."),
+    "design_comparison_none": ("Vergelijking: geen vergelijkingsgroep. Wat er zonder de aanpak "
+                               "was gebeurd, is niet gemeten.", "Comparison: no comparison "
+                               "group. What would have happened without the approach was not "
+                               "measured."),
+    "design_comparison_none_strata": ("Vergelijking: geen vergelijkingsgroep; de uitkomsten "
+                                      "worden beschreven per {stratum} ({strata}). Wat er "
+                                      "zonder de aanpak was gebeurd, is niet gemeten.",
+                                      "Comparison: no comparison group; the outcomes are "
+                                      "described by {stratum} ({strata}). What would have "
+                                      "happened without the approach was not measured."),
+    "design_primary": ("Primaire uitkomst: {outcome}{horizon}.",
+                       "Primary outcome: {outcome}{horizon}."),
+    "design_horizon_as_of": (", zoals bekend op de peildatum ({as_of}); wie later instroomde, "
+                             "had minder tijd om die te bereiken", ", as known on the as-of "
+                             "date ({as_of}); those who enrolled later had less time to reach "
+                             "it"),
+    "design_bias_assigned": ("Vertekening door de niet-gerandomiseerde toewijzing: de effecten "
+                             "zijn gecorrigeerd voor {stratum} en voor de kenmerken bij de "
+                             "start ({covariates}), met g-computatie (regressiecorrectie) en met "
+                             "weging naar de kans om in de groep {treated} te zitten (IPW). Zo "
+                             "gelezen zijn het alleen effecten als geen andere reden voor de "
+                             "indeling ook met de uitkomst samenhangt (geen ongemeten "
+                             "confounding) en iedereen in beide groepen had kunnen komen. De "
+                             "exacte toetsen zijn niet gecorrigeerd: zij tonen een samenhang, "
+                             "geen effect.", "Bias from the non-randomised allocation: the "
+                             "effects are adjusted for {stratum} and for the characteristics "
+                             "at entry ({covariates}), by g-computation (regression adjustment) "
+                             "and by weighting for the probability of being in the group "
+                             "{treated} (IPW). They are effects only if no other reason for "
+                             "the allocation also bears on the outcome (no unmeasured "
+                             "confounding) and everyone could have been in either group. The "
+                             "exact tests are unadjusted: they show an association, not an "
+                             "effect."),
+    "design_no_covariates": ("geen: de gegevens bevatten er geen",
+                             "none: the data hold none"),
+    "design_bias_unadjusted": ("Vertekening door de niet-gerandomiseerde toewijzing: er zijn "
+                               "geen gecorrigeerde effecten geschat; verschillen tussen de "
+                               "groepen zijn geen effecten.", "Bias from the non-randomised "
+                               "allocation: no adjusted effects were estimated; differences "
+                               "between the groups are not effects."),
+    "design_bias_randomised": ("Vertekening: door de loting verschillen de groepen bij de start "
+                               "alleen door toeval. De vergelijkingen binnen elke {stratum} "
+                               "zijn niet gecorrigeerd; een randomisatietoets herhaalt de "
+                               "loting.", "Bias: allocation by lot leaves only chance "
+                               "differences between the groups at the start. The comparisons "
+                               "within each {stratum} are unadjusted; a randomisation test "
+                               "replays the allocation."),
+    "design_bias_single": ("Vertekening: zonder vergelijkingsgroep kan een verandering ook "
+                           "door de arbeidsmarkt, het verloop van de tijd of de keuze van wie "
+                           "meedeed komen; de uitkomsten zijn daarom geen effecten van de "
+                           "aanpak.", "Bias: without a comparison group a change may also "
+                           "come from the labour market, the passing of time or who took "
+                           "part; the outcomes are therefore not effects of the approach."),
+    "design_analysis_person": ("Eenheid van analyse: de deelnemer; de noemer van elk aandeel "
+                               "is iedereen die op de peildatum was ingestroomd.",
+                               "Unit of analysis: the participant; the denominator of every "
+                               "share is everyone enrolled by the as-of date."),
+    "design_analysis_household": ("Eenheid van analyse: het huishouden; een huishouden telt "
+                                  "mee zodra een van de leden de uitkomst bereikt. Waar een "
+                                  "onderdeel personen telt, staat dat erbij.",
+                                  "Unit of analysis: the household; a household counts once "
+                                  "any member reaches the outcome. Where a part counts "
+                                  "persons, it says so."),
+    "design_missing": ("Ontbrekende gegevens: wie uit beeld raakte, telt als niet geslaagd.",
+                       "Missing data: anyone lost to follow-up counts as not reaching the "
+                       "outcome."),
+    "design_bounds": ("Hoeveel dat uitmaakt, laten grenzen zien voor uitstroom naar regulier "
+                      "werk: eenmaal tellen allen die uit beeld raakten als geslaagd, eenmaal "
+                      "als niet geslaagd (beste en slechtste geval).", "Bounds show how much "
+                      "this matters for the regular-work outflow: once everyone lost counts "
+                      "as reaching it, once as not (best and worst case)."),
+    "design_bounds_difference": ("Voor het verschil tussen de groepen tellen zij in de "
+                                 "gunstigste en in de ongunstigste richting.", "For the "
+                                 "difference between the groups they count in the most and in "
+                                 "the least favourable direction."),
+    "design_complete_cases": ("In de gecorrigeerde analyse tellen alleen deelnemers van wie "
+                              "alle kenmerken bij de start bekend zijn.", "The adjusted "
+                              "analysis counts only participants whose characteristics at "
+                              "entry are all known."),
+    "durable_definition": ("Duurzame plaatsing: de eerste baan die een deelnemer na instroom "
+                           "begon, loopt {months} na de start nog. Eindigde die baan eerder, "
+                           "dan is de plaatsing niet duurzaam; wie geen baan vond, telt ook als "
+                           "niet duurzaam. Een baan die op de peildatum korter dan {months} "
+                           "liep en nog niet was geëindigd, telt (nog) niet mee.",
+                           "Durable placement: the first job a participant started after "
+                           "enrolment still ran {months} after it started. A job that ended "
+                           "sooner is not a durable placement; anyone without a job counts as "
+                           "not durably placed too. A job that had run for less than {months} "
+                           "by the as-of date and had not ended does not count (yet)."),
+    "budget_impact": ("Dit zijn begrotingscijfers voor de gemeente (budgetimpact), geen "
+                      "kosten-batenanalyse. De besparing telt de uitkeringsmaanden die na "
+                      "uitstroom niet meer zijn betaald, tot een eventuele terugkeer in de "
+                      "uitkering of de peildatum, maal {eur} per maand. Het zijn brutobedragen "
+                      "zonder vergelijking met wat er zonder de aanpak was gebeurd: een deel "
+                      "van de deelnemers was ook zonder de aanpak uit de uitkering gegaan. De "
+                      "besparingen zijn daarom een bovengrens van wat de aanpak de gemeente "
+                      "heeft opgeleverd.", "These are budget figures for the municipality (a "
+                      "budget impact), not a cost-benefit analysis. The savings count the "
+                      "benefit months not paid after exit, up to any return to benefit or the "
+                      "as-of date, times {eur} a month. They are gross amounts without a "
+                      "counterfactual: some participants would have left benefit without the "
+                      "approach too. The savings are therefore an upper bound of what the "
+                      "approach saved the municipality."),
 }
 
 
