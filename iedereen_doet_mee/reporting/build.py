@@ -25,13 +25,20 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis.survival import HORIZON
 from ..data.loading import TrialData, load_trial
 from ..design.trial_design import TrialDesign
 from ..output_folder import output_folder
 from ..provenance import REPORT_LIBRARIES, environment_versions
 from ..seeds import DEFAULT_SEED
 from ..simulation.directory import simulate_to_directory
-from .disclosure import DEFAULT_THRESHOLD, Audience, check_audience, check_threshold
+from .disclosure import (
+    DEFAULT_THRESHOLD,
+    Audience,
+    check_audience,
+    check_publishable,
+    check_threshold,
+)
 from .document.content import ReportInputs, build_document
 from .document.html import render_html
 from .document.limitations import limitations, primary_precision_line
@@ -40,6 +47,7 @@ from .document.texts import Language, fmt_number, text
 from .document.wording import Wording
 from .document.workbook import write_workbook
 from .document.workbook_sheets import workbook_sheets
+from .forecast import interim_forecast
 from .parts import TOTAL_STEPS, ReportParts, compute_parts, save_figures
 from .records import RECORD_FIELDS, records_to_json
 from .tables.follow_up import follow_up_cohorts
@@ -146,6 +154,13 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
                           n_bootstrap=settings.n_bootstrap,
                           diagnosis_sims=settings.diagnosis_sims, log=log)
     design, as_of, records = trial.design, parts.as_of, parts.records
+    forecast = None
+    if as_of < design.cutoff:  # an interim report: is the project on track?
+        steering, forecast = interim_forecast(trial, as_of, seed=settings.seed,
+                                              threshold=threshold)
+        check_publishable(steering, name="steering",
+                          allow=("term", "estimator", "n", "estimate"))
+        records = pd.concat([records, steering], ignore_index=True)
     figures_dir = staging / "figures"
     save_figures(parts, figures_dir)
     log(f"[7/{TOTAL_STEPS}] writing results.json and indicators.xlsx")
@@ -179,10 +194,19 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         wording=Wording.of(design), audience=settings.audience,
         synthetic=source == BUNDLED,
         follow_up=follow_up_cohorts(trial.tables["participants"]["enrolled_on"], as_of,
-                                    threshold, lang))
+                                    threshold, lang),
+        horizons=_horizons(parts), forecast=forecast)
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))
+
+
+def _horizons(parts: ReportParts) -> dict[str, float]:
+    """The horizon in months of each question that has one (the survival analysis'
+    tau), as the analysis used it."""
+    survival = parts.analysis.results.get("survival")
+    tau = None if survival is None else survival.extras.get(HORIZON)
+    return {} if tau is None else {"survival": float(tau)}
 
 
 def _marking_sheet(lang: Language, esf: bool) -> dict[str, pd.DataFrame]:
