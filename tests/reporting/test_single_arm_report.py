@@ -121,7 +121,8 @@ def test_sections_leave_out_the_comparison_of_arms(reports, key):
     design = read_design(Path(read_results(folder / "results.json")[0]["provenance"]["input"])
                          / "design.toml")
     assert found == expected_sections(design)
-    assert found == ["summary", "consort", "baseline", "target", "survival", "wage_value",
+    assert found == ["summary", "consort", "baseline", "target", "missing", "survival",
+                     "wage_value",
                      "ladder", "instruments", "employers", "costs", "esf", "limitations",
                      "appendix"]
 
