@@ -441,8 +441,13 @@ def expected_sections(design) -> list[str]:
         sections.insert(sections.index("costs") + 1, "money")
     added = ["outcomes"] if nothing_to_add(design) is None else []
     added += ["chain"] if design.chain else []
+    # the bounds for loss to follow-up after the target (at most two arms: issue 13)
+    added += ["missing"] if len(design.arms) <= 2 else []
     at = sections.index("target") + 1
-    return [*sections[:at], *added, *sections[at:]]
+    sections = [*sections[:at], *added, *sections[at:]]
+    if not design.is_single_arm:  # Holm's table of the secondary comparisons
+        sections.insert(sections.index("limitations") - int(design.esf), "multiplicity")
+    return sections
 
 
 def run_everything(spec: TrialSpec, workdir: Path, *, lang: str = "nl") -> list[str]:

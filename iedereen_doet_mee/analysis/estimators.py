@@ -390,6 +390,9 @@ _TABLE: tuple[Estimator, ...] = (
               "observed outflow share so far", "proportion", False, "share"),
     Estimator("observed_count_as_of", "waargenomen aantal uitstromers tot nu",
               "observed number flowing out so far", "dependent", False, "count"),
+    Estimator("target_count", "aantal uitstromers dat het doel vraagt",
+              "number leaving that the target asks for", "model", False, "count",
+              digits_shown=0),
 )
 
 #: Sides of an exact or randomisation test (the ``alternative`` option), in names.

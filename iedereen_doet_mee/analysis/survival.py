@@ -40,7 +40,11 @@ from .curves import (
 from .results import AnalysisResult, NotEstimable, not_estimable_row, tidy_row, tidy_table
 from .trial_inputs import accepts_trial
 
-__all__ = ["time_to_regular_work"]
+__all__ = ["HORIZON", "time_to_regular_work"]
+
+#: Key of ``extras`` holding the horizon tau in months (cumulative incidence and
+#: restricted mean).
+HORIZON = "tau_months"
 
 PhTransform = Literal["km", "rank", "identity", "log"]
 
@@ -327,7 +331,10 @@ def time_to_regular_work(data: pd.DataFrame, *, time: str = "time_days", event: 
     extras = {"kaplan_meier": _curves(kaplan_meier, t, status, parts, level),
               "cumulative_incidence": _curves(cumulative_incidence, t, cause, [
                   p for p in parts if p[0] == "overall" or p[0].startswith(f"{arm}=")],
-                  level)}
+                  level),
+              # the horizon of the cumulative incidence and the restricted mean, for the
+              # report's words ("within 12 months")
+              HORIZON: float(tau_months)}
     notes = (
         f"Kaplan-Meier, {'' if control is None else 'log-rank, Cox and '}restricted mean "
         f"treat exits other than "

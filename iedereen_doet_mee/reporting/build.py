@@ -25,13 +25,20 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis.survival import HORIZON
 from ..data.loading import TrialData, load_trial
 from ..design.trial_design import TrialDesign
 from ..output_folder import output_folder
 from ..provenance import REPORT_LIBRARIES, environment_versions
 from ..seeds import DEFAULT_SEED
 from ..simulation.directory import simulate_to_directory
-from .disclosure import DEFAULT_THRESHOLD, Audience, check_audience, check_threshold
+from .disclosure import (
+    DEFAULT_THRESHOLD,
+    Audience,
+    check_audience,
+    check_publishable,
+    check_threshold,
+)
 from .document.content import ReportInputs, build_document
 from .document.design_section import DesignFacts
 from .document.html import render_html
@@ -41,8 +48,9 @@ from .document.texts import Language, fmt_number, text
 from .document.wording import Wording
 from .document.workbook import write_workbook
 from .document.workbook_sheets import workbook_sheets
+from .forecast import interim_forecast
 from .parts import TOTAL_STEPS, ReportParts, compute_parts, save_figures
-from .records import RECORD_FIELDS, records_to_json
+from .records import RECORD_FIELDS, record_ids, records_to_json
 from .tables.follow_up import follow_up_cohorts
 
 __all__ = ["ReportSettings", "build_report"]
@@ -147,6 +155,14 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
                           n_bootstrap=settings.n_bootstrap,
                           diagnosis_sims=settings.diagnosis_sims, log=log)
     design, as_of, records = trial.design, parts.as_of, parts.records
+    forecast = None
+    if as_of < design.cutoff:  # an interim report: is the project on track?
+        steering, forecast = interim_forecast(trial, as_of, seed=settings.seed,
+                                              threshold=threshold)
+        check_publishable(steering, name="steering",
+                          allow=("term", "estimator", "n", "estimate"))
+        records = pd.concat([records, steering], ignore_index=True)
+        records["id"] = record_ids(len(records))  # the forecast's records continue the IDs
     figures_dir = staging / "figures"
     save_figures(parts, figures_dir)
     log(f"[7/{TOTAL_STEPS}] writing results.json and indicators.xlsx")
@@ -183,10 +199,19 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         synthetic=source == BUNDLED,
         follow_up=follow_up_cohorts(trial.tables["participants"]["enrolled_on"], as_of,
                                     threshold, lang),
-        design=DesignFacts.of(design, parts.analysis, as_of))
+        design=DesignFacts.of(design, parts.analysis, as_of),
+        horizons=_horizons(parts), forecast=forecast)
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))
+
+
+def _horizons(parts: ReportParts) -> dict[str, float]:
+    """The horizon in months of each question that has one (the survival analysis'
+    tau), as the analysis used it."""
+    survival = parts.analysis.results.get("survival")
+    tau = None if survival is None else survival.extras.get(HORIZON)
+    return {} if tau is None else {"survival": float(tau)}
 
 
 def _marking_sheet(lang: Language, esf: bool) -> dict[str, pd.DataFrame]:

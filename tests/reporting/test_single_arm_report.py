@@ -121,9 +121,9 @@ def test_sections_leave_out_the_comparison_of_arms(reports, key):
     design = read_design(Path(read_results(folder / "results.json")[0]["provenance"]["input"])
                          / "design.toml")
     assert found == expected_sections(design)
-    assert found == ["summary", "consort", "baseline", "design", "target", "survival",
-                     "wage_value", "ladder", "instruments", "employers", "costs", "esf",
-                     "limitations", "appendix"]
+    assert found == ["summary", "consort", "baseline", "design", "target", "missing",
+                     "survival", "wage_value", "ladder", "instruments", "employers", "costs",
+                     "esf", "limitations", "appendix"]
 
 
 @pytest.mark.parametrize("key", [("caseload", "nl"), ("caseload", "en"), ("banded", "nl")])

@@ -26,10 +26,18 @@ from ...analysis.questions import (
 from ...analysis.target import target_met
 from ..figures.estimates import REPORT_FIGURES
 from ..figures.style import label
+from ..forecast import ForecastFacts
 from .answers import answer_blocks, groups_table, limits_blocks, record_ref
 from .blocks import Block, Figure, Paragraph, Report, Section, Table
 from .chain import chain_blocks
 from .design_section import DesignFacts, budget_line, design_section, durable_line
+from .extra_tables import (
+    holm_section,
+    merged_table,
+    missing_section,
+    steering_section,
+    unit_note,
+)
 from .term_words import code_names_table, term_words
 from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
 from .wording import Wording
@@ -82,6 +90,11 @@ class ReportInputs:
     #: definition of a durable placement and the budget framing of the savings (None:
     #: none of these is shown).
     design: DesignFacts | None = None
+    #: Horizons in months by question (the survival analysis' tau), stated with the
+    #: units under its table.
+    horizons: dict[str, float] = dataclasses.field(default_factory=dict)
+    #: The interim forecast's assumptions (None: a final report, no forecast section).
+    forecast: ForecastFacts | None = None
 
     def table_note(self) -> str:
         """The note under every table: what is suppressed, or that nothing is."""
@@ -291,6 +304,10 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
         blocks += [Paragraph(line) for line in inputs.outcome_lines]
     if key == "money":
         blocks += [Paragraph(line) for line in inputs.money_lines]
+    def rows(question: str) -> pd.DataFrame:
+        return result_rows(inputs.records, question, lang,
+                           term=lambda t: term_words(t, lang, inputs.wording))
+
     for question in questions:
         if question in inputs.skipped or not (inputs.records["question"] == question).any():
             blocks.append(Paragraph(text("not_available", lang,
@@ -300,10 +317,22 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
             blocks += chain_blocks(inputs.records, lang, inputs.table_note())
             continue
         part = label(f"question:{question}", lang, default=question)
+        units = unit_note(question, lang, inputs.horizons)
+        note = inputs.table_note() if units is None else f"{units} {inputs.table_note()}"
+        if key == "wage_value" and set(questions) >= {"wage_value", "wage_value_within"}:
+            # the models in one table, each term's rows together (issue 13 item 5)
+            if question == "wage_value":
+                shown = [q for q in ("wage_value", "wage_value_within")
+                         if (inputs.records["question"] == q).any()
+                         and q not in inputs.skipped]
+                blocks.append(Table(text("wage_value_table", lang),
+                                    merged_table([rows(q) for q in shown]), note=note))
+                continue
+            if (inputs.records["question"] == "wage_value").any() and \
+                    "wage_value" not in inputs.skipped:
+                continue  # its rows are in the table of "wage_value"
         blocks.append(Table(title if len(questions) == 1 else f"{title}: {part}",
-                            result_rows(inputs.records, question, lang,
-                                        term=lambda t: term_words(t, lang, inputs.wording)),
-                            note=inputs.table_note()))
+                            rows(question), note=note))
     blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
     return Section(key, title, tuple(blocks))
 
@@ -349,6 +378,26 @@ def _table_section(inputs: ReportInputs, key: str, stems: tuple[str, ...] = ()) 
     return Section(key, text(key, lang), tuple(blocks))
 
 
+def _extra_sections(inputs: ReportInputs, sections: list[Section],
+                    words: Callable[[str], str]) -> list[Section]:
+    """The sections without a question of their own in the registry: the bounds for
+    loss to follow-up and (interim) the forecast after the target's section, Holm's
+    adjustment at the end."""
+    lang, note = inputs.lang, inputs.table_note()
+    def rows(question: str) -> pd.DataFrame:
+        return result_rows(inputs.records, question, lang, term=words)
+
+    after_target = [s for s in (
+        missing_section(inputs.records, lang, rows, note),
+        steering_section(inputs.records, lang, inputs.forecast if inputs.interim else None,
+                         inputs.as_of, inputs.target, note)) if s is not None]
+    keys = [s.key for s in sections]
+    at = keys.index("target") + 1 if "target" in keys else len(sections)
+    out = [*sections[:at], *after_target, *sections[at:]]
+    holm = holm_section(inputs.records, lang, words, note)
+    return out if holm is None else [*out, holm]
+
+
 def build_document(inputs: ReportInputs) -> Report:
     """The whole report, section by section (CONSORT 2010 order, then ESF and limitations)."""
     lang = inputs.lang
@@ -375,6 +424,7 @@ def build_document(inputs: ReportInputs) -> Report:
     if inputs.design is not None:  # the design, after the groups it describes are shown
         sections.append(design_section(inputs.design, inputs.wording, lang))
     sections += [_question_section(inputs, key) for key in SECTIONS if _asked(inputs, key)]
+    sections = _extra_sections(inputs, sections, words)
     if inputs.wording.esf:  # a programme the ESF does not fund has no ESF section
         sections.append(_table_section(inputs, "esf"))
     sections.append(Section("limitations", text("limitations", lang),

@@ -8,6 +8,7 @@ from typing import Literal
 
 from ...dates import parse_iso_date
 from ..figures.style import label
+from .section_texts import SECTION_TEXTS
 
 __all__ = ["Language", "fmt_date", "fmt_number", "fmt_p_value", "fmt_percent", "fmt_points",
            "text"]
@@ -592,6 +593,9 @@ _TEXT: dict[str, tuple[str, str]] = {
                       "approach too. The savings are therefore an upper bound of what the "
                       "approach saved the municipality."),
 }
+if set(_TEXT) & set(SECTION_TEXTS):  # pragma: no cover
+    raise RuntimeError(f"text keys declared twice: {sorted(set(_TEXT) & set(SECTION_TEXTS))}")
+_TEXT.update(SECTION_TEXTS)
 
 
 def text(key: str, lang: Language, **values: object) -> str:

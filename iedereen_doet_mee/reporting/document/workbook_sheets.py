@@ -81,7 +81,7 @@ WITHHELD: tuple[str, str] = ("afgeschermd", "withheld")
 SCALE_FORMATS: dict[str, str] = {
     "share": "0.0%", "share_difference": "0.0%", "probability": "0.0%",
     "ratio": "0.00", "log_odds": "0.00", "p_value": "0.000",
-    "months": "0.0", "month_difference": "0.0", "eur": "#,##0",
+    "months": "0.00", "month_difference": "0.00", "eur": "#,##0",
     "points_per_month": "0.00", "points": "0.0", "score": "0.00", "count": "#,##0",
 }
 _COUNT, _PART_COUNT, _P, _DECIMAL = "#,##0", "#,##0.0", "0.000", "0.00"
