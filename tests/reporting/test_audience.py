@@ -121,14 +121,15 @@ def test_html_has_the_banner_and_the_title(reports):
 def test_table_notes_say_nothing_is_suppressed(reports):
     internal = (reports["internal"] / "report.html").read_text(encoding="utf-8")
     public = (reports["public"] / "report.html").read_text(encoding="utf-8")
-    assert "Aantallen onder 10" in public
-    assert "Aantallen onder" not in internal and "zijn onderdrukt" not in internal
-    assert internal.count("Niets is onderdrukt") == public.count("Aantallen onder 10")
-    # no cell reads "onderdrukt" (the public report has hundreds); zeros are shown
+    assert "Afgeschermd zijn aantallen onder 10" in public
+    assert "aantallen onder" not in internal and "Afgeschermd zijn" not in internal
+    assert internal.count("Niets is afgeschermd") == public.count(
+        "Afgeschermd zijn aantallen onder 10")
+    # no cell reads "afgeschermd" (the public report has hundreds); zeros are shown
     def cells(page: str, value: str) -> int:  # a cell holding exactly value, any class
         return len(re.findall(rf"<td[^>]*>{value}</td>", page))
 
-    assert cells(public, "onderdrukt") and not cells(internal, "onderdrukt")
+    assert cells(public, "afgeschermd") and not cells(internal, "afgeschermd")
     assert cells(internal, "0") and not cells(public, "0")
 
 

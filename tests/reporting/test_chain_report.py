@@ -84,10 +84,10 @@ def test_the_published_numbers_are_the_analysis_after_disclosure_control(program
             assert row["n"] == truth[term] >= 10, term
     assert counts.loc[truth[truth < 10].index, "suppressed"].all()
     assert not counts.loc["overall", "suppressed"]
-    # a hidden count reads "onderdrukt" in the Dutch report's tables
+    # a hidden count reads "afgeschermd" in the Dutch report's tables
     html = (programme["nl"] / "report.html").read_text(encoding="utf-8")
     body = html.split('<h2 id="chain">', 1)[1].split("<h2 ", 1)[0]
-    assert "onderdrukt" in body
+    assert "afgeschermd" in body
 
 
 def test_the_flow_figure_gives_the_same_bytes_every_time(programme):

@@ -33,7 +33,7 @@ ENGLISH_IN_DUTCH = ("assessed", "enrolled after as of", "lost to follow up",
                     "wage_value_within", "ladder_ordinal", "Stand per 2016")
 #: Dutch that must not reach the English report.
 DUTCH_IN_ENGLISH = ("loonwaardeband", "procentpunt", "Niet beschikbaar", "het datamodel",
-                    "gemiddelde", "eenoudergezin", "Geslacht", "juli", "onderdrukt",
+                    "gemiddelde", "eenoudergezin", "Geslacht", "juli", "afgeschermd",
                     "Leeftijd", "Levenswiel", "gemengd model", "totaal", "Kenmerken",
                     "Beperkingen", "instrumenten")
 

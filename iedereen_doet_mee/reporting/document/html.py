@@ -68,7 +68,7 @@ def _numeric(cell: str) -> bool:
 
 def _numeric_columns(frame) -> list[bool]:
     """Per column: numbers (right-aligned) when it holds a number and no text with a
-    digit; cells without a digit ("-", "onderdrukt") go with either. The first column
+    digit; cells without a digit ("-", "afgeschermd") go with either. The first column
     labels the rows and stays text."""
     flags = []
     for j in range(frame.shape[1]):

@@ -60,7 +60,7 @@ _TEXT: dict[str, tuple[str, str]] = {
                                        "date."),
     "outcome_line": ("{name}: {description}.", "{name}: {description}."),
     "not_available": ("Niet beschikbaar: {reason}.", "Not available: {reason}."),
-    "suppressed": ("onderdrukt", "suppressed"),
+    "suppressed": ("afgeschermd", "withheld"),
     "sex_not_recorded": ("geslacht niet vastgelegd", "sex not recorded"),
     "term": ("onderdeel", "term"),
     "estimator": ("schatter", "estimator"),
@@ -68,41 +68,41 @@ _TEXT: dict[str, tuple[str, str]] = {
     "interval": ("95%-BI", "95% CI"),
     "p_value": ("p", "p"),
     "n": ("n", "n"),
-    "table_note": ("Aantallen onder {threshold} (ook 0), percentages over minder dan "
-                   "{threshold} personen en de cellen waaruit die terug te rekenen zijn, "
-                   "zijn onderdrukt. In de deelnemersstroom en de kenmerken bij de start "
-                   "staat <{threshold} voor een aantal onder {threshold} en 'afgeschermd' "
-                   "voor een getal dat is weggelaten omdat een ander er anders uit terug "
-                   "te rekenen is.", "Counts below {threshold} (zero included), "
-                   "percentages over fewer than {threshold} people and the cells from "
-                   "which they could be recovered are suppressed. In the participant flow "
-                   "and the characteristics at entry, <{threshold} stands for a count "
-                   "below {threshold} and 'withheld' for a number left out because "
-                   "another could otherwise be recovered from it."),
-    "table_note_internal": ("Niets is onderdrukt: dit is een vertrouwelijke rapportage, "
-                            "met ook kleine aantallen en nullen.", "Nothing is suppressed: "
+    "table_note": ("Afgeschermd zijn aantallen onder {threshold} (ook 0), percentages over "
+                   "minder dan {threshold} personen en de getallen waaruit die terug te "
+                   "rekenen zijn. In de deelnemersstroom en de kenmerken bij de start staat "
+                   "<{threshold} voor een aantal onder {threshold} en 'afgeschermd' voor een "
+                   "getal dat alleen is weggelaten omdat een ander er anders uit terug te "
+                   "rekenen is.", "Withheld are counts below {threshold} (zero included), "
+                   "percentages over fewer than {threshold} people and the numbers from "
+                   "which they could be recovered. In the participant flow and the "
+                   "characteristics at entry, <{threshold} stands for a count below "
+                   "{threshold} and 'withheld' for a number left out only because another "
+                   "could otherwise be recovered from it."),
+    "table_note_internal": ("Niets is afgeschermd: dit is een vertrouwelijke rapportage, "
+                            "met ook kleine aantallen en nullen.", "Nothing is withheld: "
                             "this is a confidential report, small counts and zeros "
                             "included."),
     "confidential": ("Vertrouwelijk - niet publiceren", "Confidential - not for publication"),
     "confidential_line": ("Vertrouwelijke rapportage voor de stuurgroep van het project en de "
-                          "managementautoriteit van het ESF. Er is niets onderdrukt: alle "
+                          "managementautoriteit van het ESF. Er is niets afgeschermd: alle "
                           "aantallen staan erin, ook kleine aantallen en nullen, zodat "
                           "sommige cijfers over enkele personen gaan. Namen en nummers van "
                           "deelnemers staan er niet in. Niet publiceren en niet doorsturen; "
                           "voor publicatie is er de openbare rapportage.",
                           "Confidential report for the project's steering group and the ESF "
-                          "managing authority. Nothing is suppressed: every count is shown, "
+                          "managing authority. Nothing is withheld: every count is shown, "
                           "small counts and zeros included, so some figures are about a few "
                           "people. No participant's name or number appears. Do not publish "
                           "or forward it; the public report is the one to publish."),
     "confidential_line_no_esf": ("Vertrouwelijke rapportage voor de stuurgroep en de "
-                                 "subsidiegever van het project. Er is niets onderdrukt: alle "
+                                 "subsidiegever van het project. Er is niets afgeschermd: alle "
                                  "aantallen staan erin, ook kleine aantallen en nullen, zodat "
                                  "sommige cijfers over enkele personen gaan. Namen en nummers "
                                  "van deelnemers staan er niet in. Niet publiceren en niet "
                                  "doorsturen; voor publicatie is er de openbare rapportage.",
                                  "Confidential report for the project's steering group and "
-                                 "funder. Nothing is suppressed: every count is shown, small "
+                                 "funder. Nothing is withheld: every count is shown, small "
                                  "counts and zeros included, so some figures are about a few "
                                  "people. No participant's name or number appears. Do not "
                                  "publish or forward it; the public report is the one to "

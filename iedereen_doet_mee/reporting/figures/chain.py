@@ -5,7 +5,7 @@ the median time in it; an arrow to the next stage with how many moved on; beside
 stage, where those for whom it was the furthest stage are on the as-of date (still in
 it, waiting, flowed out to work, left). A box at the top holds everyone enrolled and,
 beside it, those who entered no stage. Numbers come from the published result of the
-``chain`` question (after disclosure control): a suppressed number reads "onderdrukt"
+``chain`` question (after disclosure control): a suppressed number reads "afgeschermd"
 / "suppressed", a median that fewer than half reached "niet bereikt" / "not reached".
 """
 

@@ -233,7 +233,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "chain_median": ("mediane duur", "median time"),
     "chain_months": ("mnd", "months"),
     "chain_not_reached": ("niet bereikt", "not reached"),
-    "chain_suppressed": ("onderdrukt", "suppressed"),
+    "chain_suppressed": ("afgeschermd", "withheld"),
     "chain_moved_on": ("verder in de keten", "moved on in the chain"),
     "chain_stopped_here": ("Niet verder gegaan, op de peildatum:",
                            "Did not move on; on the as-of date:"),

@@ -3,7 +3,7 @@ position on the as-of date, and practical support (:func:`chain_text_tables`).
 
 Every number comes from the records of the ``chain`` question after disclosure control
 (``results.json``), so the tables show what the file holds: a suppressed number reads
-"onderdrukt" / "suppressed".
+"afgeschermd" / "withheld".
 """
 
 from __future__ import annotations
