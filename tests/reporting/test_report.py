@@ -61,11 +61,12 @@ def test_workbook_results_sheet_holds_the_records_and_their_registered_labels(de
     rows = list(sheet.iter_rows(values_only=True))
     # Dutch headers by default (tests/reporting/test_workbook.py checks them in detail)
     assert list(rows[0]) == [
-        "onderzoeksvraag", "uitkomst", "onderdeel", "schatting", "standaardfout",
+        "ID", "onderzoeksvraag", "uitkomst", "onderdeel", "schatting", "standaardfout",
         "toetsgrootheid of aantal", "p-waarde", "ondergrens interval", "bovengrens interval",
         "schatter (codenaam)", "n", "afgeschermd", "schatter", "eenheid"]
     assert len(rows) - 1 == len(records)
-    labels = {(r[0], r[9]): r[-2] for r in rows[1:]}
+    assert [r[0] for r in rows[1:]] == records["id"].tolist()
+    labels = {(r[1], r[10]): r[-2] for r in rows[1:]}
     # Dutch by default, from the estimator registry and the design records' registry
     assert labels[("target", "proportion_wilson")] == \
         estimator_info("proportion_wilson").label("nl")
@@ -82,7 +83,7 @@ def test_two_runs_give_identical_bytes(default_report, tmp_path):
 
 def test_results_json_records_and_header(default_report):
     header, records = read_results(default_report / "results.json")
-    assert list(records.columns) == [*RECORD_FIELDS, "suppressed"]
+    assert list(records.columns) == ["id", *RECORD_FIELDS, "suppressed"]
     assert header["as_of"] == "2016-07-01" and header["seed"] == 20140701
     provenance = header["provenance"]
     for name in ("participants.csv", "employment.csv", "measurements.csv", "design.toml"):
