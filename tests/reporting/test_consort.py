@@ -172,8 +172,8 @@ def test_diagram_shows_every_count_and_suppresses_on_request(bundled):
         assert f"Toegewezen (n = {counts.count('allocated', band, arm)})" in text
         assert f"Geanalyseerd (n = {counts.count('analysed', band, arm)})" in text
     lost = counts.count("lost_to_follow_up", "60-80", "no")
-    assert "Uitgevallen voor follow-up (n <10)" in text
-    assert text.count("Uitgevallen voor follow-up (n = 0)") == 3 and lost > 0
+    assert "Uit beeld geraakt (n <10)" in text
+    assert text.count("Uit beeld geraakt (n = 0)") == 3 and lost > 0
     shown = counts.count("discontinued", "40-60", "no")
     assert f"uitkering (n = {shown})" in text
     assert "Beoordeeld op geschiktheid (n = niet vastgelegd)" in text

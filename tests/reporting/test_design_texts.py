@@ -39,7 +39,7 @@ IDM_WORDS = {
     "nl": ("Iedereen doet mee", "Kreeg instrumenten", "Kreeg geen instrumenten",
            "40-60", "60-80", "loonwaardeband", "Loonwaardeband", "ESF",
            "per band en groep", "met en zonder instrumenten",
-           "met minus zonder", "met tegen zonder"),
+           "met min zonder", "met tegenover zonder"),
     "en": ("Iedereen doet mee", "Received instruments", "Received no instruments",
            "40-60", "60-80", "wage-value band", "ESF", "by band and group",
            "with and without instruments", "with minus without",

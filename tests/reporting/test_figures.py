@@ -145,9 +145,9 @@ def test_every_figure_is_saved_with_its_language_and_no_identifiers(saved, lang)
 def test_dutch_wording_of_the_report(saved):
     tmp_path = saved["nl"][0]
     text = "\n".join(_svg_text(p) for p in sorted(tmp_path.glob("*.svg")))
-    for phrase in ("Uitstroom naar regulier werk tegen de doelstelling van 40%",
+    for phrase in ("Uitstroom naar regulier werk tegenover het doel van 40%",
                    "loonwaardeband 40-60%", "met instrumenten", "zonder instrumenten",
-                   "Loonwaardeband", "Geïncludeerd (n = 100)", "€ −2.000",
+                   "Loonwaardeband", "Ingestroomd (n = 100)", "€ −2.000",
                    "Stand op 1 juli 2016."):
         assert phrase in text, phrase
 

@@ -134,8 +134,8 @@ def test_dutch_report_has_no_english_rows(reports):
     found = [phrase for phrase in ENGLISH_IN_DUTCH if phrase in body]
     assert not found, found
     for dutch in ("Geslacht: vrouw", "Samenstelling huishouden: eenoudergezin",
-                  "Leeftijd bij instroom (jaren), gemiddelde (sd)",
-                  "Uitgevallen voor follow-up", "loonwaardeband 40-60%, met instrumenten",
+                  "Leeftijd bij instroom (jaren), gemiddelde (standaardafwijking)",
+                  "Uit beeld geraakt", "loonwaardeband 40-60%, met instrumenten",
                   "Niet beschikbaar: het datamodel legt niet vast"):
         assert dutch in body, dutch
 

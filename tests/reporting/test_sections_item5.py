@@ -103,7 +103,7 @@ def test_the_public_report_hides_a_small_number_lost(reports):
     assert set(shown["estimator"]) <= {"share_lost_as_failures"} | {
         e for e in shown["estimator"] if e.startswith("risk_difference_lost_unfavourable")}
     rows = _tables(_section(reports[("final", "public", "nl")], "missing"))[0][1]
-    assert not any("complete gevallen" in r[1] and r[2] != "afgeschermd" for r in rows)
+    assert not any("volledig gevolgden" in r[1] and r[2] != "afgeschermd" for r in rows)
 
 
 @pytest.mark.parametrize("lost", [3, 12])

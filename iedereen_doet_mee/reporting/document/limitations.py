@@ -79,9 +79,9 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
                  "de primaire uitkomst." if lang == "nl" else " This power concerns the "
                  "regular-work outflow, not the primary outcome.")
     if lang == "nl":
-        drawn, effect = (("met gelote instrumenten", "een effect van instrumenten")
+        drawn, effect = (("bij loting van de instrumenten", "een effect van instrumenten")
                          if words.instruments else
-                         (f"met gelote groepen ({words.arm(lang)})", f"een verschil tussen "
+                         (f"bij loting van de groepen ({words.arm(lang)})", f"een verschil tussen "
                           f"{words.treated_arm} en {words.control_arm}"))
         lines = [f"Onderscheidend vermogen (ontwerpdiagnose, {sims} gesimuleerde trials onder "
                  f"de standaardaannames, {drawn}): de kans om {effect} aan te tonen "
@@ -124,11 +124,12 @@ def limitations(diagnosis, mde: pd.Series | None, design: TrialDesign,
         none = (("enig effect van instrumenten", "any effect of instruments")
                 if words.instruments else ("enig verschil tussen de groepen",
                                            "any difference between the arms"))
-        lines.insert(2, f"Bij toewijzing door klantmanagers (zoals uitgevoerd) verwerpt de "
-                     f"ongecorrigeerde vergelijking zonder {none[0]} in {rate} "
-                     f"van de gesimuleerde trials (in plaats van 5%): selectie, geen effect. "
-                     f"Daarom zijn de vergelijkingen gecorrigeerd voor kenmerken bij de start "
-                     f"en als verband gelabeld." if lang == "nl" else
+        lines.insert(2, f"Als klantmanagers de groepen indelen (zoals in het project), "
+                     f"vindt de ongecorrigeerde vergelijking ook zonder {none[0]} in {rate} "
+                     f"van de gesimuleerde trials een verschil (in plaats van 5%): dat komt "
+                     f"door selectie, niet door een effect. Daarom zijn de vergelijkingen "
+                     f"gecorrigeerd voor kenmerken bij de start en gepresenteerd als "
+                     f"samenhang." if lang == "nl" else
                      f"With assignment by caseworkers (as run), the unadjusted comparison "
                      f"rejects in {rate} of simulated trials without {none[1]} "
                      f"(instead of 5%): selection, not effect. The comparisons are therefore "
@@ -197,8 +198,8 @@ def _allocation_and_multiplicity(design: TrialDesign, lang: Language) -> tuple[s
         return ("Toewijzing: " + (f"door loting binnen {stratum} (gestratificeerde "
                                   "permuterende blokken)." if randomised else
                                   "door klantmanagers, niet geloot; vergelijkingen tussen de "
-                                  "groepen zijn gecorrigeerd voor kenmerken bij de start maar "
-                                  "blijven verbanden."),
+                                  "groepen zijn gecorrigeerd voor kenmerken bij de start, maar "
+                                  "blijven een samenhang."),
                 multiplicity)
     return ("Allocation: " + (f"randomised within {stratum} (stratified permuted "
                               "blocks)." if randomised else "by caseworkers, not randomised; "

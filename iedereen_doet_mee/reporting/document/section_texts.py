@@ -18,10 +18,10 @@ SECTION_TEXTS: dict[str, tuple[str, str]] = {
         "regulier werk. De grenzen tellen de uitvallers eerst allemaal als niet "
         "uitgestroomd (slechtste geval) en dan allemaal als wel uitgestroomd (beste "
         "geval); het echte aandeel ligt daartussen, zonder aanname over waarom mensen "
-        "uitvielen. Complete gevallen laten de uitvallers weg en nemen aan dat zij "
-        "willekeurig uitvielen. Voor het verschil tussen de groepen telt de uitval eerst "
-        "zo ongunstig en dan zo gunstig mogelijk voor de instrumenten. Rijen waaruit een "
-        "klein aantal uitvallers terug te rekenen is, zijn afgeschermd.",
+        "uitvielen. De analyse van alleen de volledig gevolgden laat de uitvallers weg en "
+        "neemt aan dat zij willekeurig uitvielen. Voor het verschil tussen de groepen telt "
+        "de uitval eerst zo ongunstig en dan zo gunstig mogelijk voor de instrumenten. "
+        "Rijen waaruit een klein aantal uitvallers terug te rekenen is, zijn afgeschermd.",
         "For those lost to follow-up it is not known whether they left benefit for regular "
         "work. The bounds count everyone lost first as not having left (worst case) and "
         "then as having left (best case); the true share lies in between, whatever the "
@@ -30,11 +30,11 @@ SECTION_TEXTS: dict[str, tuple[str, str]] = {
         "unfavourable, then as favourable to the instruments as it can. Rows from which a "
         "small number lost could be worked out are withheld."),
     # -- Holm's adjustment (question "multiplicity") ----------------------------------
-    "holm_section": ("Meerdere toetsen: Holm-correctie",
+    "holm_section": ("Meervoudig toetsen: Holm-correctie",
                      "Multiple tests: Holm's adjustment"),
     "holm_line": (
-        "De secundaire vergelijkingen zijn vooraf vastgelegd en samen getoetst. Holm's "
-        "methode corrigeert hun overschrijdingskansen zo dat de kans op ten minste één "
+        "De secundaire vergelijkingen zijn vooraf vastgelegd en samen getoetst. De "
+        "methode van Holm corrigeert hun overschrijdingskansen zo dat de kans op ten minste één "
         "vals-positieve bevinding in de hele groep hoogstens 5% is: de kleinste "
         "overschrijdingskans wordt vermenigvuldigd met het aantal toetsen, de volgende "
         "met één minder, enzovoort, en een gecorrigeerde kans is nooit kleiner dan de "
@@ -71,7 +71,8 @@ SECTION_TEXTS: dict[str, tuple[str, str]] = {
         "vooraf gekozen verwachting ({work} regulier werk en {other} ander vertrek binnen "
         "24 maanden). Wie nog moet instromen, stroomt gelijkmatig in tot het einde van de "
         "instroomperiode. Wie uit beeld raakte, telt als niet uitgestroomd. {draws} "
-        "trekkingen (seed {seed}); de kans heeft een toevalsfout van {mc_error}.",
+        "trekkingen (startwaarde {seed}); de kans heeft een Monte-Carlo-fout van "
+        "{mc_error}.",
         "Assumptions: per group a monthly chance of regular work and of another exit, "
         "constant within the periods from {pieces} months after enrolment and estimated "
         "from the data so far; where data are still few, the estimate leans on an "
@@ -87,7 +88,7 @@ SECTION_TEXTS: dict[str, tuple[str, str]] = {
     # -- units and horizons under the tables ------------------------------------------
     "units_survival": (
         "Eenheden: de cumulatieve incidentie is het aandeel dat binnen {tau} maanden na "
-        "instroom regulier werk vond (ander vertrek als concurrerende gebeurtenis); de "
+        "instroom regulier werk vond (ander vertrek als concurrerend risico); de "
         "beperkte gemiddelde tijd tot werk is het gemiddelde aantal maanden tot regulier "
         "werk, gerekend tot {tau} maanden (hoogstens {tau}), het verschil ook in maanden.",
         "Units: the cumulative incidence is the share that found regular work within {tau} "

@@ -230,7 +230,7 @@ _TEXT: dict[str, tuple[str, str]] = {
                                 "Cumulative regular-work outflow by group (Kaplan-Meier) "
                                 "with 95% confidence interval"),
     "fig_cumulative_incidence": ("Cumulatieve incidentie van regulier werk, andere uitstroom "
-                                 "als concurrerende gebeurtenis", "Cumulative incidence of "
+                                 "als concurrerend risico", "Cumulative incidence of "
                                  "regular work with other exits as competing events"),
     "fig_wage_value": ("Voorspelde loonwaarde in de tijd per band en groep",
                        "Predicted wage value over time by band and group"),
@@ -318,7 +318,7 @@ _TEXT: dict[str, tuple[str, str]] = {
                            "{group} {value} ({interval}; {firm})"),
     "answer_effect_withheld": ("{group}: {firm}", "{group}: {firm}"),
     "answer_wage": ("Ontwikkeling van de loonwaarde: het verschil in groei per maand tussen "
-                    "deelnemers met en zonder instrumenten (met min zonder) is {value} punt "
+                    "deelnemers met en zonder instrumenten (met min zonder) is {value} procentpunt "
                     "({interval}; {firm}).",
                     "Development of wage value: the difference in growth per month between "
                     "participants with and without instruments (with minus without) is {value} "
@@ -330,9 +330,9 @@ _TEXT: dict[str, tuple[str, str]] = {
                       "Participation ladder: of the {n} participants measured again, {value} "
                       "moved up at least one rung ({interval})."),
     "answer_ladder_withheld": ("Participatieladder: {firm}.", "Participation ladder: {firm}."),
-    "answer_ladder_arms": ("Ordinaal model, bij gelijke trede bij de start, {groups}: "
-                           "{value} log-odds, waarbij boven nul hoger op de ladder betekent "
-                           "({interval}; {firm}).",
+    "answer_ladder_arms": ("Ordinaal model (bij gelijke trede bij de start), {groups}: "
+                           "{value} log-odds ({interval}; {firm}); een waarde boven nul "
+                           "betekent hoger op de ladder.",
                            "Ordinal model, at the same rung at entry, {groups}: {value} "
                            "log-odds, above zero meaning higher on the ladder ({interval}; "
                            "{firm})."),
@@ -508,10 +508,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "design_bias_assigned": ("Vertekening door de niet-gerandomiseerde toewijzing: de effecten "
                              "zijn gecorrigeerd voor {stratum} en voor de kenmerken bij de "
                              "start ({covariates}), met g-computatie (regressiecorrectie) en met "
-                             "weging naar de kans om in de groep {treated} te zitten (IPW). Zo "
-                             "gelezen zijn het alleen effecten als geen andere reden voor de "
-                             "indeling ook met de uitkomst samenhangt (geen ongemeten "
-                             "confounding) en iedereen in beide groepen had kunnen komen. De "
+                             "weging naar de kans om in de groep {treated} te zitten (IPW). Deze "
+                             "schattingen zijn alleen als effect te lezen als er geen andere "
+                             "reden voor de indeling is die ook met de uitkomst samenhangt "
+                             "(geen ongemeten confounding) en iedereen in beide groepen had "
+                             "kunnen komen. De "
                              "exacte toetsen zijn niet gecorrigeerd: zij tonen een samenhang, "
                              "geen effect.", "Bias from the non-randomised allocation: the "
                              "effects are adjusted for {stratum} and for the characteristics "
@@ -556,10 +557,11 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "Missing data: anyone lost to follow-up counts as not reaching the "
                        "outcome."),
     "design_bounds": ("Hoeveel dat uitmaakt, laten grenzen zien voor uitstroom naar regulier "
-                      "werk: eenmaal tellen allen die uit beeld raakten als geslaagd, eenmaal "
-                      "als niet geslaagd (beste en slechtste geval).", "Bounds show how much "
-                      "this matters for the regular-work outflow: once everyone lost counts "
-                      "as reaching it, once as not (best and worst case)."),
+                      "werk: de ene keer tellen allen die uit beeld raakten als geslaagd, de "
+                      "andere keer als niet geslaagd (beste en slechtste geval).",
+                      "Bounds show how much this matters for the regular-work outflow: "
+                      "once everyone lost counts as reaching it, once as not (best and "
+                      "worst case)."),
     "design_bounds_difference": ("Voor het verschil tussen de groepen tellen zij in de "
                                  "gunstigste en in de ongunstigste richting.", "For the "
                                  "difference between the groups they count in the most and in "

@@ -31,7 +31,7 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
                    "Flow chart: per stage of the chain how many participants entered, how "
                    "long they stayed and how many moved on to the next stage."),
     "kaplan_meier": ("Trapgrafiek met een paneel per stratum: de cumulatieve uitstroom naar "
-                     "regulier werk over de maanden sinds inclusie, een lijn per groep, met "
+                     "regulier werk over de maanden sinds instroom, een lijn per groep, met "
                      "een gearceerd betrouwbaarheidsinterval; onder elk paneel het aantal "
                      "onder risico elke zes maanden.",
                      "Step chart with a panel per stratum: the cumulative outflow to regular "
@@ -39,7 +39,7 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
                      "confidence interval; under each panel the number at risk every six "
                      "months."),
     "cumulative_incidence": ("Trapgrafiek: het aandeel dat regulier werk vond over de "
-                             "maanden sinds inclusie, waarbij andere uitstroom een "
+                             "maanden sinds instroom, waarbij andere uitstroom een "
                              "concurrerend risico is, per groep met een gearceerd interval.",
                              "Step chart: the share that found regular work over the months "
                              "since enrolment, with other exits as competing risks, per group "
@@ -65,10 +65,10 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
               "and the difference between the groups with intervals. Withheld values are "
               "written as text."),
     "declared_outcomes": ("Trapgrafiek: per uitkomst het cumulatieve aandeel dat haar "
-                          "bereikte over de maanden sinds inclusie.",
+                          "bereikte over de maanden sinds instroom.",
                           "Step chart: per outcome the cumulative share that reached it over "
                           "the months since enrolment."),
-    "power_curves": ("Lijngrafiek: de kans een effect aan te tonen (power) tegen de "
+    "power_curves": ("Lijngrafiek: de kans een effect aan te tonen (power), uitgezet tegen de "
                      "grootte van het effect, per aantal deelnemers per cel.",
                      "Line chart: the chance of detecting an effect (power) against the size "
                      "of the effect, per number of participants per cell."),

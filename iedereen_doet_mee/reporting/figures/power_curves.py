@@ -39,7 +39,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "simulated": {"nl": "simulatie (95%-interval Monte Carlo)",
                   "en": "simulation (95% Monte Carlo interval)"},
     "closed": {"nl": "formule (gestreept)", "en": "closed form (dashed)"},
-    "panel": {"nl": "inclusie {m} maanden, uitval {a:.0%}",
+    "panel": {"nl": "instroomperiode {m} maanden, uitval {a:.0%}",
               "en": "enrolment {m} months, attrition {a:.0%}"},
     "title": {"nl": "Power per aangenomen effect: {e}", "en": "Power by assumed effect: {e}"},
     "caveat": {"nl": "De formule veronderstelt volledige follow-up van 24 maanden en "
@@ -59,7 +59,7 @@ ESTIMATOR_NAMES: dict[str, dict[str, str]] = {
     "pooled|fisher_exact_two_sided": {"nl": "exacte toets van Fisher, banden samen",
                                       "en": "Fisher's exact test, bands pooled"},
     "overall|binomial_exact_one_sided_target_met": {
-        "nl": "exacte binomiale toets boven de doelstelling",
+        "nl": "exacte binomiale toets boven het doel",
         "en": "exact binomial test above the target"},
 }
 _COLOURS = tuple(OKABE_ITO[c] for c in ("blue", "vermillion", "bluish_green", "orange",

@@ -77,7 +77,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "not_available": ("niet beschikbaar", "not available"),
     "withheld": ("afgeschermd", "withheld"),
     "no_events": ("geen uitstroom", "no outflow"),
-    "pooled_note": ("Beschermd: een punt na elke {k} of meer gebeurtenissen, met rechte lijnen "
+    "pooled_note": ("Afgeschermd: een punt na elke {k} of meer gebeurtenissen, met rechte lijnen "
                     "ertussen; een lijn stopt waar minder dan {k} personen overblijven.",
                     "Protected: a point after every {k} or more events, joined by straight "
                     "lines; a line stops where fewer than {k} people remain."),
@@ -88,16 +88,16 @@ LABELS: dict[str, tuple[str, str]] = {
                         "Grey cells are withheld: too few people to show, or withheld so that "
                         "such a small number cannot be worked out."),
     "at_risk": ("Aantal onder risico", "Number at risk"),
-    "target": ("doelstelling", "target"),
-    "months": ("Maanden sinds inclusie", "Months since enrolment"),
-    "target_title": ("Uitstroom naar regulier werk tegen de doelstelling van {target}",
+    "target": ("doel", "target"),
+    "months": ("Maanden sinds instroom", "Months since enrolment"),
+    "target_title": ("Uitstroom naar regulier werk tegenover het doel van {target}",
                      "Outflow to regular work against the {target} target"),
     "outflow_title": ("Uitstroom naar regulier werk per groep", "Outflow to regular work by group"),
     "declared_title": ("Cumulatief aandeel dat elke uitkomst bereikte (uitkomsten met een "
                        "datum)", "Cumulative share reaching each outcome (outcomes with a "
                        "date)"),
     "declared_axis": ("Cumulatief aandeel", "Cumulative share"),
-    "primary_target_title": ("{outcome} tegen de doelstelling van {target}",
+    "primary_target_title": ("{outcome} tegenover het doel van {target}",
                              "{outcome} against the {target} target"),
     "primary_axis": ("Aandeel dat de primaire uitkomst bereikte",
                      "Share reaching the primary outcome"),
@@ -133,9 +133,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "rung_4": ("onbetaald werk", "unpaid work"),
     "rung_5": ("betaald werk met ondersteuning", "paid work with support"),
     "rung_6": ("betaald werk zonder ondersteuning", "paid work without support"),
-    "effects_title": ("Uitstroom naar regulier werk: met tegen zonder instrumenten",
+    "effects_title": ("Uitstroom naar regulier werk: met tegenover zonder instrumenten",
                       "Outflow to regular work: with versus without instruments"),
-    "effects_title_arms": ("Uitstroom naar regulier werk: {treated} tegen {control}",
+    "effects_title_arms": ("Uitstroom naar regulier werk: {treated} tegenover {control}",
                            "Outflow to regular work: {treated} versus {control}"),
     "risk_difference_arms": ("Verschil in procentpunten:\n{treated} min {control}",
                              "Difference in percentage points:\n{treated} minus {control}"),
@@ -157,26 +157,26 @@ LABELS: dict[str, tuple[str, str]] = {
                     "Instrument costs and benefit savings"),
     "per_arm": ("Gemiddeld per deelnemer", "Mean per participant"),
     "per_arm_household": ("Gemiddeld per huishouden", "Mean per household"),
-    "difference_arms": ("Verschil: met minus zonder\ninstrumenten (bootstrap-interval)",
+    "difference_arms": ("Verschil: met min zonder\ninstrumenten (bootstrap-interval)",
                         "Difference: with minus without\ninstruments (bootstrap interval)"),
     "euro_axis": ("Euro per deelnemer", "Euros per participant"),
     "euro_axis_household": ("Euro per huishouden", "Euros per household"),
     "cost": ("kosten instrumenten", "instrument costs"),
     "savings": ("besparing uitkering", "benefit savings"),
     "net": ("nettobesparing", "net savings"),
-    "stage_enrolment": ("Inclusie", "Enrolment"),
+    "stage_enrolment": ("Instroom", "Enrolment"),
     "stage_allocation": ("Toewijzing", "Allocation"),
     "stage_follow_up": ("Follow-up", "Follow-up"),
     "stage_analysis": ("Analyse", "Analysis"),
     "assessed": ("Beoordeeld op geschiktheid", "Assessed for eligibility"),
     "excluded": ("Uitgesloten", "Excluded"),
-    "enrolled": ("Geïncludeerd", "Enrolled"),
-    "enrolled_after_as_of": ("Geïncludeerd na de peildatum, nog niet meegeteld",
+    "enrolled": ("Ingestroomd", "Enrolled"),
+    "enrolled_after_as_of": ("Ingestroomd na de peildatum, nog niet meegeteld",
                              "Enrolled after the as-of date, not yet counted"),
     "allocated": ("Toegewezen", "Allocated"),
     "received_instruments": ("Kreeg instrumenten", "Received instruments"),
     "no_instruments": ("Kreeg geen instrumenten", "Received no instruments"),
-    "lost_to_follow_up": ("Uitgevallen voor follow-up", "Lost to follow-up"),
+    "lost_to_follow_up": ("Uit beeld geraakt", "Lost to follow-up"),
     "discontinued": ("Project verlaten vóór uitstroom uit de uitkering",
                      "Left the project before leaving benefit"),
     "analysed": ("Geanalyseerd", "Analysed"),
@@ -210,8 +210,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "design_randomised_note_one_stratum": ("De groepen ({arm}) zijn gerandomiseerd.",
                                            "The arms ({arm}) were randomised."),
     "primary_itt_note": ("Analyse van de primaire uitkomst ({outcome}) volgens "
-                         "intention-to-treat: niemand wordt uitgesloten; wie uitviel telt mee tot "
-                         "de laatste bekende dag.",
+                         "intention-to-treat: niemand wordt uitgesloten; wie uit beeld "
+                         "raakte, telt mee tot de laatste bekende dag.",
                          "Analysis of the primary outcome ({outcome}) by intention to treat: "
                          "nobody is excluded; people lost to follow-up count up to their last "
                          "known day."),
@@ -219,12 +219,13 @@ LABELS: dict[str, tuple[str, str]] = {
                         "vergelijkingsgroep.", "One group: every participant follows the "
                         "same approach; there is no comparison group."),
     "itt_note": ("Analyse van de primaire uitkomst (uitstroom naar regulier werk) volgens "
-                 "intention-to-treat: niemand wordt uitgesloten; wie uitviel telt mee tot de "
-                 "laatste bekende dag.",
+                 "intention-to-treat: niemand wordt uitgesloten; wie uit beeld raakte, telt mee "
+                 "tot de laatste bekende dag.",
                  "Analysis of the primary outcome (outflow to regular work) by intention to treat:"
                  " nobody is excluded; people lost to follow-up count up to their last known "
                  "day."),
-    "complete_note": ("Analyse van complete gevallen: wie uitviel voor follow-up is uitgesloten.",
+    "complete_note": ("Analyse van alleen de volledig gevolgden: wie uit beeld raakte, telt "
+                      "niet mee.",
                       "Complete-case analysis: people lost to follow-up are excluded."),
     "chain_title": ("Doorstroom door de stappen van de keten", "Flow through the chain of stages"),
     "chain_enrolled": ("Ingestroomd in het programma", "Enrolled"),
@@ -267,12 +268,12 @@ LABELS: dict[str, tuple[str, str]] = {
                                            "Labour-market status at entry"),
     "characteristic:migrant_background": ("Migratieachtergrond",
                                           "Migrant or foreign background"),
-    "characteristic:disability": ("Handicap", "Disability"),
+    "characteristic:disability": ("Beperking", "Disability"),
     "characteristic:months_on_benefit": ("Maanden in de uitkering vóór instroom",
                                          "Months on benefit before enrolment"),
     "characteristic:wage_value_estimate": ("Geschatte loonwaarde bij intake (% van het "
-                                           "minimumloon)", "Estimated wage value at intake "
-                                           "(% of minimum wage)"),
+                                           "wettelijk minimumloon)", "Estimated wage value at "
+                                           "intake (% of minimum wage)"),
     "characteristic:ladder_rung_intake": ("Trede op de participatieladder bij intake (1-6)",
                                           "Participation-ladder rung at intake (1-6)"),
     "characteristic:life_wheel": ("Levenswiel bij intake: {domain} (1-10)",
@@ -286,7 +287,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "life_wheel:leisure": ("vrije tijd", "leisure"),
     "life_wheel:personal_growth": ("persoonlijke ontwikkeling", "personal growth"),
     "statistic:n (%)": ("n (%)", "n (%)"),
-    "statistic:mean (SD)": ("gemiddelde (sd)", "mean (SD)"),
+    "statistic:mean (SD)": ("gemiddelde (standaardafwijking)", "mean (SD)"),
     "statistic:median [IQR]": ("mediaan [kwartielen]", "median [IQR]"),
     "standardised_difference": ("gestandaardiseerd verschil", "std. difference"),
     "level:missing": ("onbekend", "missing"),
@@ -297,11 +298,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "sex=other": ("anders", "other"),
     "education=isced_0": ("geen of alleen voorschools onderwijs (ISCED 0)",
                           "early childhood or none (ISCED 0)"),
-    "education=isced_1_2": ("primair of lager secundair onderwijs (ISCED 1-2)",
+    "education=isced_1_2": ("basisonderwijs, vmbo of mbo 1 (ISCED 1-2)",
                             "primary or lower secondary (ISCED 1-2)"),
-    "education=isced_3_4": ("hoger secundair of postsecundair onderwijs (ISCED 3-4)",
+    "education=isced_3_4": ("havo, vwo of mbo 2 tot en met 4 (ISCED 3-4)",
                             "upper or post-secondary (ISCED 3-4)"),
-    "education=isced_5_8": ("tertiair onderwijs (ISCED 5-8)", "tertiary (ISCED 5-8)"),
+    "education=isced_5_8": ("hbo of wo (ISCED 5-8)", "tertiary (ISCED 5-8)"),
     "household=single": ("alleenstaand", "single"),
     "household=single_parent": ("eenoudergezin", "single parent"),
     "household=couple": ("paar zonder kinderen", "couple without children"),
