@@ -69,7 +69,7 @@ def test_groups_table_shows_a_withheld_group_as_such_and_a_single_group_once():
                                "band=40-60:instruments=yes": (14, 25),
                                "overall": (17, 50)}, hidden={"band=40-60:instruments=no"})
     table = groups_table(records, "en", None).frame
-    assert table.iloc[0, 1:].tolist() == ["suppressed"] * 4
+    assert table.iloc[0, 1:].tolist() == ["withheld"] * 4
     assert table.shape[1] == 5  # no target: no column against it
     one = _target_records({"caseload=all:approach=kompas": (40, 100), "overall": (40, 100)})
     assert groups_table(one, "nl", None).frame.iloc[:, 0].tolist() == ["totaal"]

@@ -178,7 +178,8 @@ def test_the_costs_are_budget_figures_shown_exactly(reports, key):
     eur = "EUR " + fmt_number(design.benefit_cost_per_month, lang, 2)
     assert text("budget_impact", lang, eur=eur) in _visible(costs)
     _, records = read_results(folder / "results.json")
-    shown = {(row[0], row[1]): row[2] for row in _rows(costs) if len(row) >= 3}
+    # each row: the record's ID, term, estimator, estimate, ...
+    shown = {(row[1], row[2]): row[3] for row in _rows(costs) if len(row) >= 4}
     total = term_words("overall", lang)
     checked = 0
     for estimator, label_nl, label_en, digits in (

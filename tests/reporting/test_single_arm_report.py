@@ -52,7 +52,8 @@ COMPARING = {
 ONE_GROUP = {"nl": "Eén groep: alle deelnemers volgen dezelfde aanpak",
              "en": "One group: every participant follows the same approach"}
 #: English words that no Dutch sentence holds.
-ENGLISH = re.compile(r"\b(the|and|of|with|without|not|comparison|single|arm|group|"
+# English words that are not Dutch words too ("of" is Dutch for "or")
+ENGLISH = re.compile(r"\b(the|and|with|without|not|comparison|single|arm|group|"
                      r"no control)\b", re.IGNORECASE)
 
 

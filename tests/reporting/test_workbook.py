@@ -26,17 +26,17 @@ from iedereen_doet_mee.reporting.records import DESIGN_ESTIMATORS, RECORD_FIELDS
 
 FAST = dict(n_draws=100, n_bootstrap=100, diagnosis_sims=200)
 ESF_COLUMNS = ["code", "indicator", "men", "women", "total", "available", "reason"]
-RESULT_COLUMNS = [*RECORD_FIELDS, "suppressed", "label", "unit"]
+RESULT_COLUMNS = ["id", *RECORD_FIELDS, "suppressed", "label", "unit"]
 HEADERS = {
     "nl": {"esf_indicators": ["code", "indicator", "mannen", "vrouwen", "totaal",
                               "beschikbaar", "reden niet beschikbaar"],
-           "results": ["onderzoeksvraag", "uitkomst", "onderdeel", "schatting",
+           "results": ["ID", "onderzoeksvraag", "uitkomst", "onderdeel", "schatting",
                        "standaardfout", "toetsgrootheid of aantal", "p-waarde",
                        "ondergrens interval", "bovengrens interval", "schatter (codenaam)",
                        "n", "afgeschermd", "schatter", "eenheid"]},
     "en": {"esf_indicators": ["code", "indicator", "men", "women", "total", "available",
                               "reason not available"],
-           "results": ["research question", "outcome", "term", "estimate", "standard error",
+           "results": ["ID", "research question", "outcome", "term", "estimate", "standard error",
                        "statistic or count", "p-value", "interval, lower bound",
                        "interval, upper bound", "estimator (code name)", "n", "withheld",
                        "estimator", "unit"]},
@@ -61,7 +61,8 @@ def _header(sheet) -> list[str]:
 def test_workbook_sheets_and_headers_follow_the_language(report):
     lang, out = report
     book = _book(out)
-    assert book.sheetnames == ["esf_indicators", "results", "provenance", "labels"]
+    assert book.sheetnames == ["esf_indicators", "results", "consort", "baseline",
+                               "provenance", "labels"]
     for name, headers in HEADERS[lang].items():
         assert _header(book[name]) == headers, name
     assert _header(book["provenance"]) == (["onderdeel", "codenaam", "waarde"] if lang == "nl"

@@ -394,7 +394,7 @@ def _extra_sections(inputs: ReportInputs, sections: list[Section],
     keys = [s.key for s in sections]
     at = keys.index("target") + 1 if "target" in keys else len(sections)
     out = [*sections[:at], *after_target, *sections[at:]]
-    holm = holm_section(inputs.records, lang, words, note)
+    holm = holm_section(inputs.records, lang, words, note, outcome=inputs.primary)
     return out if holm is None else [*out, holm]
 
 

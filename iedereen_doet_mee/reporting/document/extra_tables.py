@@ -138,14 +138,16 @@ def _holm_frame(records: pd.DataFrame, lang: Language,
 
 
 def holm_section(records: pd.DataFrame, lang: Language, words: Callable[[str], str],
-                 note: str) -> Section | None:
+                 note: str, outcome: str | None = None) -> Section | None:
     """Holm's adjustment over the secondary comparisons: what it does, then the table;
-    None when the analysis has no ``"multiplicity"`` question."""
+    None when the analysis has no ``"multiplicity"`` question. ``outcome`` names the
+    primary outcome, which is not adjusted (default: regular-work outflow)."""
     if "multiplicity" not in set(records["question"]):
         return None
     title = text("holm_section", lang)
     frame = _holm_frame(records, lang, words)
-    blocks: tuple = (Paragraph(text("holm_line", lang)),
+    blocks: tuple = (Paragraph(text("holm_line", lang,
+                                    outcome=outcome or text("default_primary", lang))),
                      Table(title, frame, note=note) if len(frame) else
                      Paragraph(text("holm_none", lang)))
     return Section("multiplicity", title, blocks)

@@ -46,7 +46,9 @@ def _longest_word(frame) -> int:
 
 def _table(block: Table) -> str:
     frame = block.frame
-    text_column = [i == 0 or str(c).strip().lower() in _TEXT_HEADERS
+    # the first column names the row (after a record's ID, the second does)
+    naming = 1 if len(frame.columns) > 1 and str(frame.columns[0]) == "ID" else 0
+    text_column = [i <= naming or str(c).strip().lower() in _TEXT_HEADERS
                    for i, c in enumerate(frame.columns)]
     cells = [f"[*#{_string(str(c))}*]" for c in frame.columns]
     for row in frame.itertuples(index=False):

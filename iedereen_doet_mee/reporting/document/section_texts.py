@@ -32,19 +32,21 @@ SECTION_TEXTS: dict[str, tuple[str, str]] = {
     # -- Holm's adjustment (question "multiplicity") ----------------------------------
     "holm_section": ("Meervoudig toetsen: Holm-correctie",
                      "Multiple tests: Holm's adjustment"),
+    "default_primary": ("uitstroom naar regulier werk", "regular-work outflow"),
     "holm_line": (
         "De secundaire vergelijkingen zijn vooraf vastgelegd en samen getoetst. De "
-        "methode van Holm corrigeert hun overschrijdingskansen zo dat de kans op ten minste één "
+        "methode van Holm corrigeert hun overschrijdingskansen zo dat de kans op ten "
+        "minste één "
         "vals-positieve bevinding in de hele groep hoogstens 5% is: de kleinste "
         "overschrijdingskans wordt vermenigvuldigd met het aantal toetsen, de volgende "
         "met één minder, enzovoort, en een gecorrigeerde kans is nooit kleiner dan de "
-        "vorige. De primaire uitkomst (uitstroom naar regulier werk) is niet gecorrigeerd.",
+        "vorige. De primaire uitkomst ({outcome}) is niet gecorrigeerd.",
         "The secondary comparisons were fixed in advance and are tested as a family. "
         "Holm's method adjusts their p-values so that the chance of at least one false "
         "positive finding in the whole family is at most 5%: the smallest p-value is "
         "multiplied by the number of tests, the next by one fewer, and so on, and an "
         "adjusted p-value is never smaller than the one before. The primary outcome "
-        "(regular-work outflow) is not adjusted."),
+        "({outcome}) is not adjusted."),
     "holm_hypothesis": ("vergelijking", "comparison"),
     "holm_raw_p": ("p (ongecorrigeerd)", "p (unadjusted)"),
     "holm_adjusted_p": ("p (Holm)", "p (Holm)"),
