@@ -431,9 +431,11 @@ SECTIONS = ("summary", "consort", "baseline", "design", "target", "effects", "su
 FAST = dict(n_draws=20, n_bootstrap=20, diagnosis_sims=40)
 
 
-def expected_sections(design) -> list[str]:
+def expected_sections(design, answered: set[str] | None = None) -> list[str]:
     """The report sections of ``design``, in order (a single-arm design has no section
-    of effects: it compares nothing)."""
+    of effects: it compares nothing). ``answered``: the questions the analysis answered;
+    the sections of the bounds for loss to follow-up and of Holm's table are shown only
+    when their question was (default: as the design lets them be)."""
     from iedereen_doet_mee.analysis.outcome_shares import nothing_to_add
 
     sections = [s for s in SECTIONS if not (s == "effects" and design.is_single_arm)]
@@ -447,6 +449,9 @@ def expected_sections(design) -> list[str]:
     sections = [*sections[:at], *added, *sections[at:]]
     if not design.is_single_arm:  # Holm's table of the secondary comparisons
         sections.insert(sections.index("limitations") - int(design.esf), "multiplicity")
+    if answered is not None:
+        sections = [s for s in sections if s not in ("missing", "multiplicity")
+                    or s in answered]
     return sections
 
 
@@ -492,12 +497,14 @@ def check_directory(folder: Path, workdir: Path, *, lang: str = "nl") -> list[st
     missing = "Niet beschikbaar: " if lang == "nl" else "Not available: "
     heads = list(re.finditer(r'<h2 id="([a-z_]+)">', html))
     found = [m.group(1) for m in heads]
-    if found != expected_sections(trial.design):
-        problems.append(f"report sections {found}, expected {expected_sections(trial.design)}")
+    expected = expected_sections(trial.design, {q for q, result in analysis.results.items()
+                                                if len(result.table)})
+    if found != expected:
+        problems.append(f"report sections {found}, expected {expected}")
     for here, after in zip(heads, [*heads[1:], None], strict=True):
         body = html[here.end(): after.start() if after else len(html)]
         if "<table" not in body and "<figure" not in body and missing not in body \
-                and here.group(1) not in ("summary", "limitations"):
+                and here.group(1) not in ("summary", "design", "limitations"):
             problems.append(f"section {here.group(1)} has neither a result nor a reason")
     for name in ("report.pdf", "results.json", "indicators.xlsx"):
         if not (out / name).is_file() or (out / name).stat().st_size == 0:
