@@ -665,3 +665,24 @@ def test_a_row_over_nobody_does_not_hide_its_term_in_other_questions():
     out = suppress_results(rows, proportion_estimators=["proportion"])
     assert out["suppressed"].tolist() == [False, False, False, True]
     assert out["suppression"].tolist() == [None, None, None, "primary"]
+
+
+def test_an_unbounded_hidden_count_is_not_pinned_without_the_linprog_fallback(monkeypatch):
+    # a total and its two parts all hidden: nothing bounds them from above. The audit
+    # boxes the problem instead of asking linprog whether it is unbounded (scipy 1.11's
+    # HiGHS aborted the process on such a problem in the lower-bound CI run)
+    from iedereen_doet_mee.reporting.disclosure import engine
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("linprog called")
+
+    monkeypatch.setattr(engine, "linprog", refuse)
+    cells = Cells()
+    for value in (4, 6, 10):
+        cells.add(value, group=len(cells.values), part=0)
+    cells.equations.append((2, (0, 1)))
+    hidden = np.ones(3, dtype=bool)
+    assert audit(cells, [0, 1, 2], hidden, {}) is None
+    # a part pinned by a shown total and a shown part is still found
+    shown_total = np.array([True, False, False])
+    assert audit(cells, [0, 1, 2], shown_total, {}) is not None

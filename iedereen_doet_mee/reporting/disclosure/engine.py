@@ -197,7 +197,13 @@ def _pinned(values: np.ndarray, shown: np.ndarray, integer: tuple[bool, ...],
     if not targets:
         return None
     kinds = np.array([integer[c] for c in hidden], dtype=float)
-    lower[kinds == 0] = -np.inf
+    # A box far beyond any value the table can hold instead of infinite bounds: a number
+    # that can grow without limit then reaches the box (not pinned, as before) and every
+    # problem has an optimum. Without it an unbounded problem fell back to linprog, whose
+    # HiGHS in scipy 1.11 (our lower bound) aborted the process on one such problem.
+    box = 1e6 + 100.0 * float(np.abs(values[np.isfinite(values)]).sum())
+    lower[kinds == 0] = -box
+    upper = np.minimum(upper, box)
     problem = (a_eq, b_eq, a_ub, kinds, lower, upper)
     # Feasible points the reader cannot exclude: the truth (when known) and every optimum
     # found; a count taking two values on them is not pinned, so most need no solve.
