@@ -37,7 +37,7 @@ from .tables.as_text import (
 )
 
 __all__ = ["PUBLISHED_KEYS", "TOTAL_STEPS", "WITHHELD", "PublishedRowsMismatchError", "ReportParts",
-           "as_published", "compute_parts", "save_figures", "write_artifacts"]
+           "allocated_shown", "as_published", "compute_parts", "save_figures", "write_artifacts"]
 
 #: Steps of a report build, for the progress messages.
 TOTAL_STEPS = 8
@@ -60,6 +60,9 @@ class ReportParts:
     captions: dict[str, str]
     #: the diagnosis of a primary outcome other than regular work of persons
     primary_precision: PrimaryPrecision | None = None
+    #: the people of each group (a results term) as the CONSORT flow publishes them
+    #: (allocated, not hidden there); empty when the outcomes count households
+    people_shown: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def _identifiers(trial: TrialData) -> set[str]:
@@ -173,6 +176,7 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     against identifiers runs all the same.
     """
     from .figures.estimates import report_figures
+    from .figures.over_time import drawn_grouping, withheld_curves
     from .tables.baseline import baseline_long
     from .tables.consort import consort_counts, consort_figure
     from .tables.esf import esf_indicators
@@ -241,8 +245,51 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
         captions["outflow_target"] = text(
             "fig_primary" + ("_no_target" if untargeted else ""), lang, outcome=primary)
     captions.update(_design_captions(design, lang, set(captions)))
+    survival = published.results.get("survival")
+    if "kaplan_meier" in captions and survival is not None:
+        # disclosure control may leave a coarser grouping than the cells to draw: the
+        # caption names the curves drawn
+        grouping = drawn_grouping(survival)
+        if grouping == "overall" and not withheld_curves(survival, "kaplan_meier"):
+            grouping = "total"  # nothing withheld: the design has no groups to draw
+        if grouping != "cells":
+            captions["kaplan_meier"] = text(f"fig_kaplan_meier_{grouping}", lang,
+                                            stratum=Wording.of(design).stratum(lang))
+    people = {} if design.unit != "person" else allocated_shown(counts, consort_hidden)
     return ReportParts(trial, analysis, as_of, diagnosis, mde, why_not, records, tables,
-                       esf_shown, figures, captions, precision)
+                       esf_shown, figures, captions, precision, people)
+
+
+def allocated_shown(counts, hidden: dict[tuple[str, str, str], str | None]
+                    ) -> dict[str, int]:
+    """The allocated people per group that the CONSORT flow shows, keyed by the term of
+    the results (``overall``, ``band=...``, ``instruments=...``, ``band=...:instruments=...``).
+
+    A results row over a group can be withheld for its small outflow while the group's
+    size is published in the flow diagram; the groups table on page 1 then shows that
+    same published size rather than "withheld" (no number the report does not already
+    show).
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.simulation import simulate_trial
+    >>> from iedereen_doet_mee.reporting.tables.consort import consort_counts
+    >>> counts = consort_counts(simulate_trial(seed=1))
+    >>> shown = allocated_shown(counts, consort_suppression(counts, 10))
+    >>> shown["overall"], shown["band=40-60:instruments=no"]
+    (100, 25)
+    """
+    from .tables.consort import ALL
+
+    table = counts.table
+    out = {}
+    for row in table[(table["count"] == "allocated") & table["n"].notna()].itertuples():
+        if hidden.get(("allocated", row.band, row.instruments)) is not None:
+            continue
+        pairs = [f"{k}={v}" for k, v in (("band", row.band), ("instruments", row.instruments))
+                 if v != ALL]
+        out[":".join(pairs) or "overall"] = int(row.n)
+    return out
 
 
 def _design_captions(design, lang: Language, stems: set[str]) -> dict[str, str]:

@@ -185,3 +185,51 @@ def test_the_internal_page_one_gives_the_numbers_the_public_one_withholds(pages)
     assert re.search(r"zonder instrumenten\s+25\s+0\s+0%", internal)
     assert not re.search(r"zonder instrumenten\s+25\s+0\s+0%", public)
     assert "gaven 4 werkgevers" in internal and "te weinig werkgevers" in public
+
+
+def test_a_withheld_group_shows_its_size_as_the_consort_flow_publishes_it(pages):
+    """The public groups table withholds a cell's outflow, not its 25 people: the flow
+    diagram publishes "Toegewezen (n = 25)" for each cell, and the table says the same."""
+    public = _summary(pages[("public", "nl")])
+    for cell in ("40-60%, zonder", "40-60%, met", "60-80%, zonder", "60-80%, met"):
+        assert re.search(cell + r" instrumenten\s+25\s+afgeschermd", public), cell
+    records = _target_records({"band=40-60:instruments=no": (3, 25),
+                               "band=40-60:instruments=yes": (14, 25),
+                               "overall": (17, 50)},
+                              hidden=("band=40-60:instruments=no",
+                                      "band=40-60:instruments=yes"))
+    # a size the flow diagram does not publish (hidden there) stays withheld
+    table = groups_table(records, "nl", 0.4,
+                         people={"band=40-60:instruments=no": 25}).frame
+    assert table.iloc[0, 1] == "25" and table.iloc[1, 1] == "afgeschermd"
+    assert table.iloc[0, 2:].tolist() == ["afgeschermd"] * 4
+
+
+def test_allocated_sizes_are_those_the_flow_shows():
+    from iedereen_doet_mee.reporting.parts import allocated_shown
+    from iedereen_doet_mee.reporting.tables.as_text import consort_suppression
+    from iedereen_doet_mee.reporting.tables.consort import ALL, consort_counts
+    from iedereen_doet_mee.simulation import simulate_trial
+
+    counts = consort_counts(simulate_trial(seed=1))
+    hidden = consort_suppression(counts, 10)
+    shown = allocated_shown(counts, hidden)
+    table = counts.table[counts.table["count"] == "allocated"]
+    assert shown["overall"] == int(table.loc[(table["band"] == ALL) &
+                                             (table["instruments"] == ALL), "n"].iloc[0])
+    assert sum(shown[f"band={b}:instruments={a}"] for b in counts.strata
+               for a in counts.arms) == shown["overall"]
+    hidden[("allocated", "40-60", "no")] = "secondary"
+    assert "band=40-60:instruments=no" not in allocated_shown(counts, hidden)
+
+
+def test_the_kaplan_meier_caption_names_the_curves_drawn(pages):
+    """Disclosure control leaves only the total curve in the public report: its caption
+    says so instead of "per band en groep"; the internal report draws the cells."""
+    public, internal = pages[("public", "nl")], pages[("internal", "nl")]
+    public_en = pages[("public", "en")]
+    assert "alle deelnemers samen (Kaplan-Meier)" in public
+    assert "de curven per groep zijn afgeschermd" in public
+    assert "Cumulatieve uitstroom naar regulier werk per band en groep" not in public
+    assert "Cumulatieve uitstroom naar regulier werk per band en groep" in internal
+    assert "of all participants together (Kaplan-Meier)" in public_en

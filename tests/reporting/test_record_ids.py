@@ -19,7 +19,10 @@ import pytest
 
 from iedereen_doet_mee.analysis.estimators import estimator_info
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report, read_results
-from iedereen_doet_mee.reporting.document.texts import fmt_number, fmt_p_value
+from iedereen_doet_mee.reporting.document.term_words import term_words
+from iedereen_doet_mee.reporting.document.texts import fmt_number, fmt_p_value, text
+from iedereen_doet_mee.reporting.document.withheld_rows import DASH, ids_of
+from iedereen_doet_mee.reporting.figures.style import label
 from iedereen_doet_mee.reporting.records import record_ids
 
 BUDGET = {"n_draws": 100, "n_bootstrap": 100, "diagnosis_sims": 50}
@@ -73,24 +76,40 @@ def test_every_record_has_one_id_in_results_json_and_the_workbook(report):
 def test_every_result_row_of_the_report_shows_the_number_of_its_record(report):
     lang, records, page, _ = report
     by_id = records.set_index("id")
-    checked = 0
+    checked = folds = 0
+
+    def words(term: str) -> str:
+        return term_words(term, lang)
     for caption, rows in _tables(page):
         if not rows or rows[0][0] != "ID":
             continue
         head = rows[0]
         for row in rows[1:]:
+            if DASH in row[0]:  # a group's withheld rows folded into one line
+                folded = by_id.loc[ids_of(row[0])]  # a KeyError fails: an unknown ID
+                assert folded["suppressed"].all(), (caption, row)
+                assert row[2] == text("estimates_folded", lang, k=len(folded)), row
+                assert set(row[3:]) == {text("suppressed", lang)}, row
+                assert len({words(t) for t in folded["term"]}) == 1, (caption, row)
+                folds += 1
+                continue
             record = by_id.loc[row[0]]  # a KeyError fails: an ID not in results.json
             if "estimate" in head[3].lower() or head[3] in ("schatting", "estimate"):
                 info = estimator_info(record["estimator"])
                 if record["suppressed"]:
                     assert not re.search(r"\d", row[3]), (caption, row)
+                elif pd.isna(record["estimate"]):  # a test's row keeps "-"
+                    assert row[3] == ("-" if pd.notna(record["p_value"]) else
+                                      label("not_estimable", lang)), (caption, row)
                 elif info.scale == "probability":
                     assert row[3] == fmt_p_value(record["estimate"], lang, info.digits)
                 else:
                     assert row[3] == fmt_number(record["estimate"], lang, info.digits), (
                         caption, row, record["estimate"])
                 checked += 1
-    assert checked > 100
+    assert checked > 40
+    # the public default withholds most rows of the cells: folded, a line per group
+    assert folds >= 4
 
 
 def test_every_number_on_page_one_names_its_records(report):

@@ -197,14 +197,18 @@ def answer_blocks(records: pd.DataFrame, lang: Language, term=None) -> list[Bloc
 
 
 def groups_table(records: pd.DataFrame, lang: Language, target: float | None,
-                 term=None, note: str = "", primary: bool = False) -> Table | None:
+                 term=None, note: str = "", primary: bool = False,
+                 people: dict[str, int] | None = None) -> Table | None:
     """The groups at a glance: people, outflow, share, exact interval, against the target.
 
     The finest groups of the target question (cells, else arms or strata) and the total,
     from the Clopper-Pearson rows; a withheld row says "afgeschermd" / "withheld". A
     single group is the total and is shown once. ``primary``: the target question
-    counts a declared primary outcome, not outflow to regular work.
+    counts a declared primary outcome, not outflow to regular work. ``people``: the
+    groups' sizes as the report publishes them elsewhere (the CONSORT flow), by term;
+    a withheld row shows its group's size from there rather than "withheld".
     """
+    people = people or {}
     rows = _rows(records, "target", "proportion_clopper_pearson")
     if rows.empty:
         return None
@@ -225,7 +229,8 @@ def groups_table(records: pd.DataFrame, lang: Language, target: float | None,
             term(str(row["term"]))
         ref = [record_ref(row).strip(" []")] if ids else []
         if not _shown(row):
-            shown_n = withheld if pd.isna(row["n"]) else str(int(row["n"]))
+            size = row["n"] if not pd.isna(row["n"]) else people.get(str(row["term"]))
+            shown_n = withheld if size is None or pd.isna(size) else str(int(size))
             out.append(ref + [name, shown_n, withheld, withheld, withheld] +
                        ([withheld] if target is not None else []))
             continue

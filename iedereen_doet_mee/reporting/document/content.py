@@ -40,6 +40,7 @@ from .extra_tables import (
 )
 from .term_words import code_names_table, term_words
 from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
+from .withheld_rows import fold_withheld
 from .wording import Wording
 
 __all__ = ["ReportInputs", "build_document", "code_names", "estimator_words", "result_rows"]
@@ -95,6 +96,9 @@ class ReportInputs:
     horizons: dict[str, float] = dataclasses.field(default_factory=dict)
     #: The interim forecast's assumptions (None: a final report, no forecast section).
     forecast: ForecastFacts | None = None
+    #: Each group's size as the CONSORT flow publishes it, by results term: the groups
+    #: table on page 1 shows it where the row's own numbers are withheld.
+    people_shown: dict[str, int] = dataclasses.field(default_factory=dict)
 
     def table_note(self) -> str:
         """The note under every table: what is suppressed, or that nothing is."""
@@ -155,9 +159,14 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
         interval = "-" if low == "-" else (low if hidden else
                                            f"{low} {'tot' if lang == 'nl' else 'to'} {high}")
         p = r["p_value"]
+        estimate = _shown(r["estimate"], hidden, r["estimator"], lang, estimate=True)
+        if estimate == "-" and pd.isna(r["p_value"]):
+            # computed but without a value (no one at risk that late, a model that does
+            # not converge); a test's row has its p-value and no estimate, and keeps "-"
+            estimate = label("not_estimable", lang)
         rows.append(([str(r["id"])] if ids else []) + [
                      term(str(r["term"])), estimator_words(str(r["estimator"]), lang),
-                     _shown(r["estimate"], hidden, r["estimator"], lang, estimate=True),
+                     estimate,
                      interval,
                      text("suppressed", lang) if hidden else fmt_p_value(p, lang, 3),
                      text("suppressed", lang) if pd.isna(r["n"]) and hidden else
@@ -325,16 +334,26 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
                 shown = [q for q in ("wage_value", "wage_value_within")
                          if (inputs.records["question"] == q).any()
                          and q not in inputs.skipped]
-                blocks.append(Table(text("wage_value_table", lang),
-                                    merged_table([rows(q) for q in shown]), note=note))
+                blocks.append(_results_table(text("wage_value_table", lang),
+                                             merged_table([rows(q) for q in shown]), note,
+                                             lang))
                 continue
             if (inputs.records["question"] == "wage_value").any() and \
                     "wage_value" not in inputs.skipped:
                 continue  # its rows are in the table of "wage_value"
-        blocks.append(Table(title if len(questions) == 1 else f"{title}: {part}",
-                            rows(question), note=note))
+        blocks.append(_results_table(title if len(questions) == 1 else f"{title}: {part}",
+                                     rows(question), note, lang))
     blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
     return Section(key, title, tuple(blocks))
+
+
+def _results_table(caption: str, rows: pd.DataFrame, note: str, lang: Language) -> Table:
+    """A results table with each group's run of withheld rows on one line, its note
+    then saying so (:func:`~.withheld_rows.fold_withheld`)."""
+    folded = fold_withheld(rows, lang)
+    if len(folded) < len(rows):
+        note = f"{note} {text('folded_note', lang)}".strip()
+    return Table(caption, folded, note=note)
 
 
 def _why_not(inputs: ReportInputs, question: str) -> str:
@@ -412,7 +431,8 @@ def build_document(inputs: ReportInputs) -> Report:
         return term_words(term, lang, inputs.wording)
 
     groups = groups_table(inputs.records, lang, inputs.target, words,
-                          note=inputs.table_note(), primary=inputs.primary is not None)
+                          note=inputs.table_note(), primary=inputs.primary is not None,
+                          people=inputs.people_shown)
     answers = (*summary_blocks(inputs), *answer_blocks(inputs.records, lang, words),
                *([groups] if groups is not None else []),
                *limits_blocks(inputs.records, lang, allocation=inputs.allocation,

@@ -5,7 +5,9 @@ text, so the file opens offline and references no external asset. Figures scale 
 the column width (their text grows with them) and carry a text alternative
 (``role="img"``, ``aria-label`` and a ``<title>``: caption and a short description,
 :func:`~iedereen_doet_mee.reporting.figures.alt_text.alt_text`). In tables, columns
-of numbers are right-aligned (class ``num``) and text left-aligned.
+of numbers are right-aligned (class ``num``) and text left-aligned. A table wider than
+the column scrolls sideways in its own box (``.table-wrap``) rather than running past
+the page.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60em; margin: 2
        padding: 0 1em; color: #222; line-height: 1.45; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin-top: 2em;
 border-bottom: 1px solid #ccc; } .subtitle { color: #555; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+.table-wrap { overflow-x: auto; margin: 1em 0; }
+table { border-collapse: collapse; margin: 0; font-size: 0.9em; }
+td:first-child { min-width: 10em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left;
          vertical-align: top; }
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -93,8 +97,9 @@ def _table(block: Table) -> str:
                                     for c, v in zip(cls, row, strict=True)) + "</tr>"
                    for row in frame.itertuples(index=False))
     note = f'<p class="note">{html.escape(block.note)}</p>' if block.note else ""
-    return (f"<table><caption>{html.escape(block.caption)}</caption>{head}"
-            f"<tbody>{rows}</tbody></table>{note}")
+    # a wide table scrolls inside its own box instead of running past the page
+    return (f'<div class="table-wrap"><table><caption>{html.escape(block.caption)}'
+            f"</caption>{head}<tbody>{rows}</tbody></table></div>{note}")
 
 
 def _banner(report: Report) -> str:

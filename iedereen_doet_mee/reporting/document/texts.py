@@ -61,6 +61,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "outcome_line": ("{name}: {description}.", "{name}: {description}."),
     "not_available": ("Niet beschikbaar: {reason}.", "Not available: {reason}."),
     "suppressed": ("afgeschermd", "withheld"),
+    "estimates_folded": ("{k} schattingen", "{k} estimates"),
+    "folded_note": ("Een groep waarvan alle schattingen zijn afgeschermd, staat op één regel "
+                    "met de reeks ID's van die schattingen; elke schatting staat onder haar "
+                    "eigen ID in results.json en in het werkboek.",
+                    "A group whose estimates are all withheld takes one line, with the range "
+                    "of their IDs; each estimate is listed under its own ID in results.json "
+                    "and in the workbook."),
     "sex_not_recorded": ("geslacht niet vastgelegd", "sex not recorded"),
     "term": ("onderdeel", "term"),
     "estimator": ("schatter", "estimator"),
@@ -229,6 +236,25 @@ _TEXT: dict[str, tuple[str, str]] = {
                                 "(Kaplan-Meier) met 95%-betrouwbaarheidsinterval",
                                 "Cumulative regular-work outflow by group (Kaplan-Meier) "
                                 "with 95% confidence interval"),
+    "fig_kaplan_meier_arms": ("Cumulatieve uitstroom naar regulier werk per groep "
+                              "(Kaplan-Meier) met 95%-betrouwbaarheidsinterval",
+                              "Cumulative regular-work outflow by group (Kaplan-Meier) "
+                              "with 95% confidence interval"),
+    "fig_kaplan_meier_strata": ("Cumulatieve uitstroom naar regulier werk per {stratum} "
+                                "(Kaplan-Meier) met 95%-betrouwbaarheidsinterval",
+                                "Cumulative regular-work outflow by {stratum} (Kaplan-Meier) "
+                                "with 95% confidence interval"),
+    "fig_kaplan_meier_overall": ("Cumulatieve uitstroom naar regulier werk van alle "
+                                 "deelnemers samen (Kaplan-Meier) met "
+                                 "95%-betrouwbaarheidsinterval; de curven per groep zijn "
+                                 "afgeschermd",
+                                 "Cumulative regular-work outflow of all participants "
+                                 "together (Kaplan-Meier) with 95% confidence interval; the "
+                                 "curves by group are withheld"),
+    "fig_kaplan_meier_total": ("Cumulatieve uitstroom naar regulier werk (Kaplan-Meier) met "
+                               "95%-betrouwbaarheidsinterval",
+                               "Cumulative regular-work outflow (Kaplan-Meier) with 95% "
+                               "confidence interval"),
     "fig_cumulative_incidence": ("Cumulatieve incidentie van regulier werk, andere uitstroom "
                                  "als concurrerend risico", "Cumulative incidence of "
                                  "regular work with other exits as competing events"),

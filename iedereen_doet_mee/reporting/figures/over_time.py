@@ -46,7 +46,7 @@ from .style import (
     new_figure,
 )
 
-__all__ = ["at_risk", "cumulative_incidence_figure", "kaplan_meier_figure",
+__all__ = ["at_risk", "cumulative_incidence_figure", "drawn_grouping", "kaplan_meier_figure",
            "ladder_transition_figure", "pooled_note", "wage_value_figure", "withheld_curves",
            "withheld_handles"]
 
@@ -75,6 +75,28 @@ def _groups(terms: Iterable[str], withheld: Iterable[str] = ()) -> list[str]:
         if any(t not in withheld for t in hits):
             return hits
     return found[0]
+
+
+def drawn_grouping(result: AnalysisResult, table: str = "kaplan_meier") -> str:
+    """Which groups the curves of ``result.extras[table]`` are drawn for, as
+    :func:`kaplan_meier_figure` chooses them: ``"cells"``, ``"arms"``, ``"strata"`` or
+    ``"overall"`` (disclosure control may leave only a coarser grouping drawable), so
+    that the caption names what is drawn.
+
+    Examples
+    --------
+    >>> from iedereen_doet_mee.analysis.results import AnalysisResult, tidy_table
+    >>> km = pd.DataFrame({"term": ["overall", "band=a", "band=b"]})
+    >>> result = AnalysisResult("survival", "Time to work", tidy_table([]), n=20,
+    ...                         extras={"kaplan_meier": km})
+    >>> drawn_grouping(result)
+    'strata'
+    """
+    terms = result.extras.get(table, pd.DataFrame(columns=["term"]))["term"]
+    groups = _groups(terms, withheld_curves(result, table))
+    keys = set(term_pairs(groups[0])) if groups and "=" in groups[0] else set()
+    return {frozenset({"band", "instruments"}): "cells", frozenset({"instruments"}): "arms",
+            frozenset({"band"}): "strata"}.get(frozenset(keys), "overall")
 
 
 def _step(curve: pd.DataFrame, value: str, low: str, high: str, flip: bool,
