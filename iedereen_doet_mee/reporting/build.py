@@ -200,7 +200,8 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         follow_up=follow_up_cohorts(trial.tables["participants"]["enrolled_on"], as_of,
                                     threshold, lang),
         design=DesignFacts.of(design, parts.analysis, as_of),
-        horizons=_horizons(parts), forecast=forecast, people_shown=parts.people_shown)
+        horizons=_horizons(parts), forecast=forecast, people_shown=parts.people_shown,
+        withheld_figures=parts.withheld_figures)
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))

@@ -63,6 +63,8 @@ class ReportParts:
     #: the people of each group (a results term) as the CONSORT flow publishes them
     #: (allocated, not hidden there); empty when the outcomes count households
     people_shown: dict[str, int] = dataclasses.field(default_factory=dict)
+    #: figures left out because every number they would draw is withheld: stem -> caption
+    withheld_figures: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _identifiers(trial: TrialData) -> set[str]:
@@ -256,8 +258,29 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
             captions["kaplan_meier"] = text(f"fig_kaplan_meier_{grouping}", lang,
                                             stratum=Wording.of(design).stratum(lang))
     people = {} if design.unit != "person" else allocated_shown(counts, consort_hidden)
+    withheld = _drop_withheld_figures(figures, captions, records)
     return ReportParts(trial, analysis, as_of, diagnosis, mde, why_not, records, tables,
-                       esf_shown, figures, captions, precision, people)
+                       esf_shown, figures, captions, precision, people, withheld)
+
+
+def _drop_withheld_figures(figures: dict[str, Any], captions: dict[str, str],
+                           records: pd.DataFrame) -> dict[str, str]:
+    """Take out the figures whose question has every record withheld (a public report of
+    a small trial): they would show empty panels marked "afgeschermd". Returns their
+    captions by stem; the report says in their place that the figure is left out."""
+    import matplotlib.pyplot as plt
+
+    from .figures.estimates import REPORT_FIGURES
+
+    withheld = {}
+    for stem in list(figures):
+        if stem not in REPORT_FIGURES or "suppressed" not in records:
+            continue
+        rows = records[records["question"] == REPORT_FIGURES[stem].question]
+        if len(rows) and rows["suppressed"].astype(bool).all():
+            plt.close(figures.pop(stem))
+            withheld[stem] = captions.pop(stem)
+    return withheld
 
 
 def allocated_shown(counts, hidden: dict[tuple[str, str, str], str | None]

@@ -235,6 +235,31 @@ def records_findings(records: list[dict[str, Any]], *, threshold: int,
     return records_equations(records).findings(source, threshold)
 
 
+def event_share_findings(records: list[dict[str, Any]], *, threshold: int,
+                         source: str) -> list[Finding]:
+    """Events read off a shown share of a group that is not a proportion (a cumulative
+    incidence, a Kaplan-Meier outflow): ``estimate * n`` is about the group's number of
+    events (censoring makes it approximate), so a product below ``threshold`` (zero
+    included) gives a small count away."""
+    out = []
+    for r in records:
+        if r["question"] in _NOT_PEOPLE or r["suppressed"] or r.get("estimate") is None:
+            continue
+        try:
+            info = estimator_info(r["estimator"])
+        except UnregisteredEstimatorError:
+            continue
+        n = _int(r.get("n"))
+        if info.kind != "dependent" or info.scale != "share" or n is None:
+            continue
+        events = round(float(r["estimate"]) * n)
+        if events < threshold:
+            out.append(Finding(source, f"{r['question']}/{r['estimator']}/{r['term']}: "
+                               f"{r['estimate']:.4f} of {n}", "events of a shown share",
+                               events))
+    return out
+
+
 def n_difference_findings(records: list[dict[str, Any]], *, threshold: int,
                           source: str) -> list[Finding]:
     """People in one row's ``n`` but not another's of the same question and term (e.g.
@@ -574,7 +599,8 @@ def figure_findings(folder: Path, *, threshold: int, n_max: int) -> dict[str, li
 def attack_report(folder: Path, *, threshold: int = 10) -> dict[str, list[Finding]]:
     """Every finding of a report folder, by source.
 
-    Sources: ``results.json``, ``json_n_differences``, ``workbook_results``,
+    Sources: ``results.json``, ``json_n_differences``, ``json_event_shares``,
+    ``workbook_results``,
     ``workbook_esf``, ``workbook_other``, ``html_consort``, ``html_baseline``,
     ``html_results``, ``html_esf_table``, ``html_text``,
     ``figure_curves``, ``figure_heat_map``, ``figure_text``.
@@ -583,7 +609,9 @@ def attack_report(folder: Path, *, threshold: int = 10) -> dict[str, list[Findin
     out = {"results.json": records_findings(records, threshold=threshold,
                                             source="results.json"),
            "json_n_differences": n_difference_findings(records, threshold=threshold,
-                                                       source="results.json")}
+                                                       source="results.json"),
+           "json_event_shares": event_share_findings(records, threshold=threshold,
+                                                     source="results.json")}
     book, sheets = workbook_records(folder / "indicators.xlsx")
     out["workbook_results"] = records_findings(book, threshold=threshold,
                                                source="indicators.xlsx:results")

@@ -233,3 +233,34 @@ def test_the_kaplan_meier_caption_names_the_curves_drawn(pages):
     assert "Cumulatieve uitstroom naar regulier werk per band en groep" not in public
     assert "Cumulatieve uitstroom naar regulier werk per band en groep" in internal
     assert "of all participants together (Kaplan-Meier)" in public_en
+
+
+def _effects(estimator, values, suppressed=False):
+    rows = []
+    for term, (estimate, low, high) in values.items():
+        rows.append({"question": "effects", "term": term, "estimator": estimator,
+                     "estimate": estimate, "conf_low": low, "conf_high": high, "n": 50,
+                     "suppressed": suppressed})
+    return pd.DataFrame(rows)
+
+
+def test_an_effect_that_could_not_be_estimated_is_not_called_too_small_and_ipw_answers():
+    """The internal report of the bundled trial: g-computation's model has no value (no
+    outflow in one cell), IPW does. Page 1 said "too few participants" for numbers the
+    report itself showed a section later."""
+    nan = float("nan")
+    gcomp = _effects("risk_difference_gcomputation_adjusted_non_experimental",
+                     {"overall": (nan, nan, nan), "band=40-60": (nan, nan, nan)})
+    ipw = _effects("risk_difference_ipw_non_experimental",
+                   {"overall": (0.196, 0.083, 0.310), "band=40-60": (0.079, -0.064, 0.222)})
+    lines = [b.text for b in answer_blocks(pd.concat([gcomp, ipw]), "nl")]
+    line = next(t for t in lines if t.startswith("Verschil in uitstroom"))
+    assert "door weging (IPW" in line and "te weinig deelnemers" not in line
+    assert "+20 procentpunt" in line or "20 procentpunt" in line, line
+    assert firmness(gcomp.iloc[0], "en") == "could not be estimated from these data"
+    # withheld in a public report: too few participants, and no fall back to IPW
+    hidden = _effects("risk_difference_gcomputation_adjusted_non_experimental",
+                      {"overall": (nan, nan, nan)}, suppressed=True)
+    line = next(b.text for b in answer_blocks(pd.concat([hidden, ipw]), "nl")
+                if b.text.startswith("Verschil in uitstroom"))
+    assert "te weinig deelnemers" in line and "IPW" not in line

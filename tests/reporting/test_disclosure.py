@@ -686,3 +686,30 @@ def test_an_unbounded_hidden_count_is_not_pinned_without_the_linprog_fallback(mo
     # a part pinned by a shown total and a shown part is still found
     shown_total = np.array([True, False, False])
     assert audit(cells, [0, 1, 2], shown_total, {}) is not None
+
+
+def test_a_dependent_row_of_an_uncounted_group_is_hidden_with_the_cells_below_it():
+    """The public default report's leak: the counts are by cell and band, the cumulative
+    incidence by arm. Both cells of the arm without instruments were hidden (1 and 0
+    events of 25), yet its cumulative incidence, 0.021 of 50, gave the one event away."""
+    rows = pd.DataFrame({
+        "question": ["target"] * 5 + ["survival"] * 2,
+        "term": ["overall", "band=a:instruments=no", "band=a:instruments=yes",
+                 "band=b:instruments=no", "band=b:instruments=yes", "instruments=no",
+                 "instruments=yes"],
+        "estimator": ["share"] * 5 + ["incidence"] * 2,
+        "estimate": [21 / 100, 1 / 25, 10 / 25, 0, 10 / 25, 0.021, 0.4],
+        "n": [100, 25, 25, 25, 25, 50, 50]})
+    out = suppress_results(rows, proportion_estimators=["share"],
+                           dependent_estimators=["incidence"])
+    assert out.loc[out["term"] == "instruments=no", "suppressed"].item()
+    # the arm with instruments has hidden cells below it too (the engine hid them with
+    # their neighbours), so it is hidden as well; a cell shown below an arm is no reason
+    hidden_cells = set(out.loc[out["suppressed"] & (out["question"] == "target"), "term"])
+    assert out.loc[out["term"] == "instruments=yes", "suppressed"].item() == any(
+        "instruments=yes" in t for t in hidden_cells)
+    # with nothing hidden below it the arm's row stays
+    big = rows.assign(estimate=[40 / 100, 10 / 25, 10 / 25, 10 / 25, 10 / 25, 0.4, 0.4])
+    shown = suppress_results(big, proportion_estimators=["share"],
+                             dependent_estimators=["incidence"])
+    assert not shown["suppressed"].any()

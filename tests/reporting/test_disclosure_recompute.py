@@ -29,6 +29,7 @@ from .disclosure_attack import (
     _Page,
     attack_report,
     esf_equations,
+    event_share_findings,
     format_findings,
     records_equations,
     records_findings,
@@ -47,8 +48,8 @@ CASES: dict[str, dict] = {
     "small": {"data": "small"},
 }
 
-SOURCES = ("results.json", "json_n_differences", "workbook_results", "workbook_esf",
-           "workbook_other", "html_consort", "html_baseline", "html_results",
+SOURCES = ("results.json", "json_n_differences", "json_event_shares", "workbook_results",
+           "workbook_esf", "workbook_other", "html_consort", "html_baseline", "html_results",
            "html_esf_table", "html_text", "figure_curves", "figure_heat_map", "figure_text")
 
 #: What leaks on main: (case, source) -> what (none at present; the CONSORT row
@@ -117,6 +118,17 @@ def _record(term: str, estimate: float | None, n: int | None,
             estimator: str = "chain_people") -> dict:
     return {"question": "q", "outcome": "o", "estimator": estimator, "term": term,
             "estimate": estimate, "n": n, "suppressed": estimate is None}
+
+
+def test_attacker_reads_events_off_a_cumulative_incidence() -> None:
+    """The leak of the public default report before the fix: the arm without
+    instruments' cumulative incidence 0.021 of 50 people is one event."""
+    leak = _record("instruments=no", 0.021363636363636362, 50,
+                   estimator="aalen_johansen_cumulative_incidence")
+    found = event_share_findings([leak], threshold=10, source="results.json")
+    assert [f.value for f in found] == [1]
+    safe = _record("instruments=yes", 0.196, 50, estimator="aalen_johansen_cumulative_incidence")
+    assert not event_share_findings([safe], threshold=10, source="results.json")
 
 
 def test_attacker_derives_a_withheld_child_by_subtraction() -> None:

@@ -20,7 +20,8 @@ import pytest
 from iedereen_doet_mee.analysis.estimators import estimator_info
 from iedereen_doet_mee.reporting.build import ReportSettings, build_report, read_results
 from iedereen_doet_mee.reporting.document.term_words import term_words
-from iedereen_doet_mee.reporting.document.texts import fmt_number, fmt_p_value, text
+from iedereen_doet_mee.reporting.document.texts import fmt_number, fmt_p_value
+from iedereen_doet_mee.reporting.document.texts import text as words_of
 from iedereen_doet_mee.reporting.document.withheld_rows import DASH, ids_of
 from iedereen_doet_mee.reporting.figures.style import label
 from iedereen_doet_mee.reporting.records import record_ids
@@ -88,8 +89,8 @@ def test_every_result_row_of_the_report_shows_the_number_of_its_record(report):
             if DASH in row[0]:  # a group's withheld rows folded into one line
                 folded = by_id.loc[ids_of(row[0])]  # a KeyError fails: an unknown ID
                 assert folded["suppressed"].all(), (caption, row)
-                assert row[2] == text("estimates_folded", lang, k=len(folded)), row
-                assert set(row[3:]) == {text("suppressed", lang)}, row
+                assert row[2] == words_of("estimates_folded", lang, k=len(folded)), row
+                assert set(row[3:]) == {words_of("suppressed", lang)}, row
                 assert len({words(t) for t in folded["term"]}) == 1, (caption, row)
                 folds += 1
                 continue

@@ -81,10 +81,11 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     children over one more key, plus an implied remainder when they do not add up, so
     secondary suppression protects x, n and n - x as in :func:`suppress_linked`. A term
     is suppressed in every question and estimator at once (the same people's counts
-    appear in several questions). A dependent row is suppressed with its term, a part
-    row with its term or its group's; a contrast row when its term or a term below it
-    of its family is suppressed (a term not of the form above: when any is). Other rows
-    only follow the n rule.
+    appear in several questions). A dependent row is suppressed with its term (a term
+    no family counts, such as an arm when the counts are by cell: when a hidden term
+    lies below it), a part row with its term or its group's; a contrast row when its
+    term or a term below it of its family is suppressed (a term not of the form above:
+    when any is). Other rows only follow the n rule.
 
     Examples
     --------
@@ -174,7 +175,8 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
         if in_family[i]:
             suppressed[i] = suppressed_groups[group_of[terms[i]]]
         elif frame["estimator"][i] in kinds["dependent_estimators"]:
-            suppressed[i] |= terms[i] in hidden_terms
+            suppressed[i] |= terms[i] in hidden_terms or (
+                terms[i] not in group_of and _covers_hidden(terms[i], hidden_terms))
         elif frame["estimator"][i] in kinds["part_estimators"]:
             whole = parent_term(terms[i])
             if not {(str(question[i]), terms[i]), (str(question[i]), whole)} <= counted:
@@ -202,6 +204,19 @@ def suppress_results(frame: pd.DataFrame, *, proportion_estimators: Iterable[str
     out["suppression"] = pd.Series(np.where(primary, "primary", np.where(
         suppressed, "secondary", None)), dtype=object)
     return out
+
+
+def _covers_hidden(term: str, hidden_terms: set[str]) -> bool:
+    """Whether a group that no counted family holds (an arm, when the counts are by cell)
+    contains a hidden group of the same family: its dependent statistic (a cumulative
+    incidence times its n is about its count of events) would add the sum of those hidden
+    counts, which the protection of the hierarchy did not weigh, so it is hidden too."""
+    mine = term_groups(term)
+    if mine is None:
+        return False
+    family = split_family(term)[0]
+    return any(split_family(h)[0] == family and (groups := term_groups(h)) is not None
+               and mine <= groups for h in hidden_terms)
 
 
 #: The missing-data bounds of one term: everyone counted (the first), and the rows that

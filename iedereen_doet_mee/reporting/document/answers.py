@@ -81,6 +81,8 @@ def firmness(row: pd.Series | None, lang: Language, *, null: float = 0.0) -> str
     >>> firmness(None, "en")
     'too few participants to judge this'
     """
+    if row is not None and not bool(row.get("suppressed", False)) and not _shown(row):
+        return text("firm_not_estimable", lang)  # published, but without a value
     if not _shown(row):
         return text("firm_withheld", lang)
     low, high = float(row["conf_low"]), float(row["conf_high"])
@@ -95,13 +97,20 @@ def _interval(row: pd.Series, lang: Language, fmt) -> str:
 
 
 def _effects_line(records: pd.DataFrame, lang: Language, term) -> str | None:
-    """Did the arm compared help, overall and per stratum (g-computation)."""
-    rows = _rows(records, "effects", "risk_difference_gcomputation_adjusted")
-    rows = rows[~rows["term"].astype(str).str.contains(" - ")]
+    """Did the arm compared help, overall and per stratum: g-computation, or weighting
+    (IPW) when g-computation's model could not be estimated (it gives no value where a
+    group has no outflow at all) while nothing is withheld."""
+    key = "answer_effects"
+    rows = _comparisons(records, "risk_difference_gcomputation_adjusted")
+    if not rows.empty and not any(_shown(r) or bool(r.get("suppressed", False))
+                                  for _, r in rows.iterrows()):
+        weighted = _comparisons(records, "risk_difference_ipw")
+        if any(_shown(r) for _, r in weighted.iterrows()):
+            rows, key = weighted, "answer_effects_ipw"
     if rows.empty:
         return None
     if not any(_shown(row) for _, row in rows.iterrows()):
-        return text("answer_effects_withheld", lang, firm=firmness(None, lang))
+        return text("answer_effects_withheld", lang, firm=firmness(rows.iloc[0], lang))
     parts = []
     for _, row in rows.iterrows():
         name = term(str(row["term"]))
@@ -112,8 +121,15 @@ def _effects_line(records: pd.DataFrame, lang: Language, term) -> str | None:
                               firm=firmness(row, lang)) + record_ref(row))
         else:
             parts.append(text("answer_effect_withheld", lang, group=name,
-                              firm=firmness(None, lang)))
-    return text("answer_effects", lang, parts="; ".join(parts))
+                              firm=firmness(row, lang)))
+    return text(key, lang, parts="; ".join(parts))
+
+
+def _comparisons(records: pd.DataFrame, estimator: str) -> pd.DataFrame:
+    """The effects rows of ``estimator`` per group compared (not the differences
+    between groups, ``a - b``)."""
+    rows = _rows(records, "effects", estimator)
+    return rows[~rows["term"].astype(str).str.contains(" - ")]
 
 
 def _answer(row: pd.Series | None, key: str, lang: Language, fmt, **fields: object

@@ -40,7 +40,7 @@ from .extra_tables import (
 )
 from .term_words import code_names_table, term_words
 from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
-from .withheld_rows import fold_withheld
+from .withheld_rows import all_withheld, fold_withheld, id_ranges
 from .wording import Wording
 
 __all__ = ["ReportInputs", "build_document", "code_names", "estimator_words", "result_rows"]
@@ -99,6 +99,8 @@ class ReportInputs:
     #: Each group's size as the CONSORT flow publishes it, by results term: the groups
     #: table on page 1 shows it where the row's own numbers are withheld.
     people_shown: dict[str, int] = dataclasses.field(default_factory=dict)
+    #: Figures left out because all they would draw is withheld: stem -> caption.
+    withheld_figures: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def table_note(self) -> str:
         """The note under every table: what is suppressed, or that nothing is."""
@@ -344,12 +346,19 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
         blocks.append(_results_table(title if len(questions) == 1 else f"{title}: {part}",
                                      rows(question), note, lang))
     blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
+    blocks += [Paragraph(text("figure_withheld", lang, caption=inputs.withheld_figures[stem]))
+               for stem in stems if stem in inputs.withheld_figures]
     return Section(key, title, tuple(blocks))
 
 
-def _results_table(caption: str, rows: pd.DataFrame, note: str, lang: Language) -> Table:
+def _results_table(caption: str, rows: pd.DataFrame, note: str, lang: Language
+                   ) -> Table | Paragraph:
     """A results table with each group's run of withheld rows on one line, its note
-    then saying so (:func:`~.withheld_rows.fold_withheld`)."""
+    then saying so (:func:`~.withheld_rows.fold_withheld`); a table whose every number
+    is withheld is one sentence with its record IDs."""
+    if len(rows) > 1 and all_withheld(rows, lang):
+        return Paragraph(text("table_withheld", lang, caption=caption, k=len(rows),
+                              ids=id_ranges(rows["ID"].tolist())))
     folded = fold_withheld(rows, lang)
     if len(folded) < len(rows):
         note = f"{note} {text('folded_note', lang)}".strip()

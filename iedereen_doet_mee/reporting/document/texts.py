@@ -61,6 +61,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "outcome_line": ("{name}: {description}.", "{name}: {description}."),
     "not_available": ("Niet beschikbaar: {reason}.", "Not available: {reason}."),
     "suppressed": ("afgeschermd", "withheld"),
+    "table_withheld": ("{caption}: alle {k} schattingen zijn afgeschermd ({ids}); elke "
+                       "schatting staat onder haar ID in results.json en in het werkboek.",
+                       "{caption}: all {k} estimates are withheld ({ids}); each is listed "
+                       "under its ID in results.json and in the workbook."),
+    "figure_withheld": ("De figuur '{caption}' is weggelaten: alle getallen die zij zou tonen "
+                        "zijn afgeschermd.", "The figure '{caption}' is left out: every "
+                        "number it would show is withheld."),
     "estimates_folded": ("{k} schattingen", "{k} estimates"),
     "folded_note": ("Een groep waarvan alle schattingen zijn afgeschermd, staat op één regel "
                     "met de reeks ID's van die schattingen; elke schatting staat onder haar "
@@ -327,6 +334,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "firm_withheld": ("te weinig deelnemers om dit te beoordelen",
                       "too few participants to judge this"),
     "firm_no_interval": ("geen interval te berekenen", "no interval could be computed"),
+    "firm_not_estimable": ("niet te schatten met deze gegevens",
+                           "could not be estimated from these data"),
     "firm_clear": ("duidelijk: het interval sluit nul uit",
                    "clear: the interval excludes zero"),
     "firm_unclear": ("onzeker: het interval omvat nul, dus geen duidelijk verschil",
@@ -340,6 +349,14 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "gecorrigeerd voor kenmerken bij de start: {parts}.",
                        "Difference in outflow to regular work between the groups compared, "
                        "adjusted for characteristics at entry: {parts}."),
+    "answer_effects_ipw": ("Verschil in uitstroom naar regulier werk tussen de vergeleken "
+                           "groepen, gecorrigeerd voor kenmerken bij de start door weging "
+                           "(IPW; het regressiemodel van de g-computatie was met deze gegevens "
+                           "niet te schatten): {parts}.",
+                           "Difference in outflow to regular work between the groups "
+                           "compared, adjusted for characteristics at entry by weighting "
+                           "(IPW; the regression model of g-computation could not be "
+                           "estimated from these data): {parts}."),
     "answer_effect_part": ("{group} {value} ({interval}; {firm})",
                            "{group} {value} ({interval}; {firm})"),
     "answer_effect_withheld": ("{group}: {firm}", "{group}: {firm}"),

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .texts import Language, text
 
-__all__ = ["fold_withheld", "id_range", "ids_of"]
+__all__ = ["all_withheld", "fold_withheld", "id_range", "id_ranges", "ids_of"]
 
 #: Joins the first and last ID of a folded run ("R022–R028").
 DASH = "\u2013"
@@ -51,6 +51,40 @@ def ids_of(cell: str) -> list[str]:
     first, last = cell.split(DASH)
     width = len(first) - 1
     return [f"R{i:0{width}d}" for i in range(int(first[1:]), int(last[1:]) + 1)]
+
+
+def id_ranges(ids: list[str]) -> str:
+    """IDs as consecutive ranges, comma-separated.
+
+    Examples
+    --------
+    >>> id_ranges(["R066", "R067", "R068", "R070", "R072", "R073"])
+    'R066–R068, R070, R072–R073'
+    """
+    runs: list[list[str]] = []
+    for cell in ids:
+        if runs and _ID.fullmatch(cell) and _ID.fullmatch(runs[-1][-1]) and \
+                int(cell[1:]) == int(runs[-1][-1][1:]) + 1:
+            runs[-1].append(cell)
+        else:
+            runs.append([cell])
+    return ", ".join(id_range(run[0], run[-1]) for run in runs)
+
+
+def all_withheld(table: pd.DataFrame, lang: Language) -> bool:
+    """Whether every number of a results table (its columns after ID, group and
+    estimator) is withheld.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"ID": ["R001"], "term": ["a"], "estimator": ["x"],
+    ...                   "estimate": ["afgeschermd"], "n": ["afgeschermd"]})
+    >>> all_withheld(t, "nl"), all_withheld(t.assign(n="12"), "nl")
+    (True, False)
+    """
+    if table.empty or table.columns[0] != "ID" or table.shape[1] < 4:
+        return False
+    return bool((table.iloc[:, 3:] == text("suppressed", lang)).all(axis=None))
 
 
 def fold_withheld(table: pd.DataFrame, lang: Language, *, minimum: int = 2) -> pd.DataFrame:
