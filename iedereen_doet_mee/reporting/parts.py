@@ -263,6 +263,10 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                        esf_shown, figures, captions, precision, people, withheld)
 
 
+#: Figures that draw only the records of their question (estimates and intervals).
+_RECORD_FIGURES = ("outflow_target", "instrument_effects", "costs")
+
+
 def _drop_withheld_figures(figures: dict[str, Any], captions: dict[str, str],
                            records: pd.DataFrame) -> dict[str, str]:
     """Take out the figures whose question has every record withheld (a public report of
@@ -274,7 +278,9 @@ def _drop_withheld_figures(figures: dict[str, Any], captions: dict[str, str],
 
     withheld = {}
     for stem in list(figures):
-        if stem not in REPORT_FIGURES or "suppressed" not in records:
+        # the curves and the ladder draw tables of their own, protected as figure data
+        # (pooled steps, numbers at risk), not the records of their question
+        if stem not in _RECORD_FIGURES or "suppressed" not in records:
             continue
         rows = records[records["question"] == REPORT_FIGURES[stem].question]
         if len(rows) and rows["suppressed"].astype(bool).all():

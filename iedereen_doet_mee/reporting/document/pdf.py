@@ -50,7 +50,10 @@ def _table(block: Table) -> str:
     naming = 1 if len(frame.columns) > 1 and str(frame.columns[0]) == "ID" else 0
     text_column = [i <= naming or str(c).strip().lower() in _TEXT_HEADERS
                    for i, c in enumerate(frame.columns)]
-    cells = [f"[*#{_string(str(c))}*]" for c in frame.columns]
+    # the header row repeats on each page a long table runs onto, and is never left
+    # alone at the foot of a page
+    head = ", ".join(f"[*#{_string(str(c))}*]" for c in frame.columns)
+    cells = [f"table.header({head})"]
     for row in frame.itertuples(index=False):
         cells += [f"[#{_string(v)}]" for v in row]
     align = "(" + ", ".join("left" if t else "right" for t in text_column) + ",)"
