@@ -47,7 +47,7 @@ from .document.pdf import render_pdf
 from .document.texts import Language, fmt_number, text
 from .document.wording import Wording
 from .document.workbook import write_workbook
-from .document.workbook_sheets import workbook_sheets
+from .document.workbook_sheets import provenance_label, workbook_sheets
 from .forecast import interim_forecast
 from .parts import TOTAL_STEPS, ReportParts, compute_parts, save_figures
 from .records import RECORD_FIELDS, record_ids, records_to_json
@@ -127,6 +127,18 @@ def _load(settings: ReportSettings, scratch: Path) -> tuple[TrialData, str]:
     return load_trial(directory, design=settings.design), source
 
 
+def _shown_provenance(items: list[tuple[str, str]], lang: Language
+                      ) -> tuple[tuple[str, str], ...]:
+    """The provenance as the report's appendix shows it: each item named in words, the
+    bundled input, the audience and "none" in the report's language (``results.json``
+    and the workbook keep the code names and values)."""
+    values = {("input", BUNDLED): text("bundled_input", lang),
+              ("audience", "internal"): text("audience_internal", lang),
+              ("audience", "public"): text("audience_public", lang),
+              ("suppress_below", "none"): text("nothing_withheld_value", lang)}
+    return tuple((provenance_label(k, lang), values.get((k, v), v)) for k, v in items)
+
+
 def _provenance(trial: TrialData, settings: ReportSettings, as_of: dt.date,
                 source: str) -> list[tuple[str, str]]:
     from ..version import __version__
@@ -191,7 +203,7 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
         threshold=threshold, target=design.target_outflow, allocation=design.allocation,
         records=records, skipped=parts.analysis.skipped, figures=parts.captions,
         tables=parts.tables, limitations=_limitations(parts, design, lang),
-        provenance=tuple(provenance), outcome_lines=_outcome_lines(design, lang),
+        provenance=_shown_provenance(provenance, lang), outcome_lines=_outcome_lines(design, lang),
         primary=None if parts.analysis.primary_outcome is None else
         design.primary.describe(lang), unit=design.unit,
         money_lines=_money_lines(design, lang), n_arms=len(design.arms),

@@ -263,15 +263,18 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
                        esf_shown, figures, captions, precision, people, withheld)
 
 
-#: Figures that draw only the records of their question (estimates and intervals).
-_RECORD_FIGURES = ("outflow_target", "instrument_effects", "costs")
+#: Figures that draw only the records of their question (estimates and intervals), and
+#: the term they leave out (the costs figure draws the arms and their difference, not
+#: the total).
+_RECORD_FIGURES = {"outflow_target": None, "instrument_effects": None, "costs": "overall"}
 
 
 def _drop_withheld_figures(figures: dict[str, Any], captions: dict[str, str],
                            records: pd.DataFrame) -> dict[str, str]:
-    """Take out the figures whose question has every record withheld (a public report of
-    a small trial): they would show empty panels marked "afgeschermd". Returns their
-    captions by stem; the report says in their place that the figure is left out."""
+    """Take out the figures whose question has no record to draw (every one withheld, as
+    in a public report of a small trial, or without a value): they would show empty
+    panels marked "afgeschermd". Returns their captions by stem; the report says in
+    their place that the figure is left out."""
     import matplotlib.pyplot as plt
 
     from .figures.estimates import REPORT_FIGURES
@@ -282,8 +285,11 @@ def _drop_withheld_figures(figures: dict[str, Any], captions: dict[str, str],
         # (pooled steps, numbers at risk), not the records of their question
         if stem not in _RECORD_FIGURES or "suppressed" not in records:
             continue
-        rows = records[records["question"] == REPORT_FIGURES[stem].question]
-        if len(rows) and rows["suppressed"].astype(bool).all():
+        rows = records[(records["question"] == REPORT_FIGURES[stem].question)
+                       & (records["term"].astype(str) != str(_RECORD_FIGURES[stem]))]
+        drawn = ~rows["suppressed"].astype(bool) & pd.to_numeric(
+            rows["estimate"], errors="coerce").notna()
+        if len(rows) and not drawn.any():  # withheld, or without a value to draw
             plt.close(figures.pop(stem))
             withheld[stem] = captions.pop(stem)
     return withheld

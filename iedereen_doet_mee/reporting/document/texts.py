@@ -68,6 +68,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "figure_withheld": ("De figuur '{caption}' is weggelaten: alle getallen die zij zou tonen "
                         "zijn afgeschermd.", "The figure '{caption}' is left out: every "
                         "number it would show is withheld."),
+    "bundled_input": ("de meegeleverde gesimuleerde trial (data/synthetic, startwaarde "
+                      "20140701)", "the bundled simulated trial (data/synthetic, seed "
+                      "20140701)"),
+    "audience_internal": ("intern (stuurgroep en financier; niet publiceren)",
+                          "internal (steering group and funder; not for publication)"),
+    "audience_public": ("openbaar", "public"),
+    "nothing_withheld_value": ("geen (niets afgeschermd)", "none (nothing withheld)"),
     "estimates_folded": ("{k} schattingen", "{k} estimates"),
     "folded_note": ("Een groep waarvan alle schattingen zijn afgeschermd, staat op één regel "
                     "met de reeks ID's van die schattingen; elke schatting staat onder haar "

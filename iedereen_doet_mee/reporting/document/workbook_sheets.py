@@ -109,6 +109,7 @@ _PROVENANCE: dict[str, tuple[str, str]] = {
     "seed": ("startwaarde van de toevalsgenerator", "random seed"),
     "input": ("invoer", "input"), "suppress_below": ("drempel voor afscherming",
                                                      "disclosure threshold"),
+    "audience": ("rapport voor", "report for"),
 }
 _KINDS: dict[str, tuple[str, str]] = {
     "column": ("kolom", "column"), "estimator": ("schatter", "estimator"),
@@ -215,7 +216,14 @@ def _text_table(frame: pd.DataFrame, lang: Language) -> Sheet:
     return Sheet(out, headers, formats)
 
 
-def _provenance_label(key: str, lang: Language) -> str:
+def provenance_label(key: str, lang: Language) -> str:
+    """A provenance item's name in words (the report's appendix, the workbook's sheet).
+
+    Examples
+    --------
+    >>> provenance_label("as_of", "nl"), provenance_label("sha256 design.toml", "en")
+    ('peildatum', 'SHA-256 of design.toml')
+    """
     if key in _PROVENANCE:
         return _pick(_PROVENANCE[key], lang)
     for prefix, words in (("version ", ("versie", "version")),
@@ -290,7 +298,7 @@ def workbook_sheets(records: pd.DataFrame, esf: pd.DataFrame | None,
         sheets[name] = _text_table(frame, lang)
     items = [(str(k), str(v)) for k, v in provenance]
     sheets["provenance"] = Sheet(
-        pd.DataFrame({"item": [_provenance_label(k, lang) for k, _ in items],
+        pd.DataFrame({"item": [provenance_label(k, lang) for k, _ in items],
                       "key": [k for k, _ in items], "value": [v for _, v in items]},
                      dtype=object),
         [column_label(c, lang) for c in ("item", "key", "value")])
