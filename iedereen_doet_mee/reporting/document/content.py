@@ -40,7 +40,7 @@ from .extra_tables import (
 )
 from .term_words import code_names_table, term_words
 from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
-from .withheld_rows import all_withheld, fold_withheld, id_ranges
+from .withheld_rows import results_table
 from .wording import Wording
 
 __all__ = ["ReportInputs", "build_document", "code_names", "estimator_words", "result_rows"]
@@ -336,33 +336,19 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
                 shown = [q for q in ("wage_value", "wage_value_within")
                          if (inputs.records["question"] == q).any()
                          and q not in inputs.skipped]
-                blocks.append(_results_table(text("wage_value_table", lang),
+                blocks.append(results_table(text("wage_value_table", lang),
                                              merged_table([rows(q) for q in shown]), note,
                                              lang))
                 continue
             if (inputs.records["question"] == "wage_value").any() and \
                     "wage_value" not in inputs.skipped:
                 continue  # its rows are in the table of "wage_value"
-        blocks.append(_results_table(title if len(questions) == 1 else f"{title}: {part}",
+        blocks.append(results_table(title if len(questions) == 1 else f"{title}: {part}",
                                      rows(question), note, lang))
     blocks += [Figure(stem, inputs.figures[stem]) for stem in stems if stem in inputs.figures]
     blocks += [Paragraph(text("figure_withheld", lang, caption=inputs.withheld_figures[stem]))
                for stem in stems if stem in inputs.withheld_figures]
     return Section(key, title, tuple(blocks))
-
-
-def _results_table(caption: str, rows: pd.DataFrame, note: str, lang: Language
-                   ) -> Table | Paragraph:
-    """A results table with each group's run of withheld rows on one line, its note
-    then saying so (:func:`~.withheld_rows.fold_withheld`); a table whose every number
-    is withheld is one sentence with its record IDs."""
-    if len(rows) > 1 and all_withheld(rows, lang):
-        return Paragraph(text("table_withheld", lang, caption=caption, k=len(rows),
-                              ids=id_ranges(rows["ID"].tolist())))
-    folded = fold_withheld(rows, lang)
-    if len(folded) < len(rows):
-        note = f"{note} {text('folded_note', lang)}".strip()
-    return Table(caption, folded, note=note)
 
 
 def _why_not(inputs: ReportInputs, question: str) -> str:

@@ -26,6 +26,7 @@ from ..forecast import FORECAST_ESTIMATORS, STEERING, ForecastFacts
 from .answers import record_ref
 from .blocks import Paragraph, Section, Table
 from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
+from .withheld_rows import results_table
 
 __all__ = ["holm_section", "merged_table", "missing_section", "raw_estimator",
            "steering_section", "unit_note"]
@@ -90,7 +91,7 @@ def missing_section(records: pd.DataFrame, lang: Language, rows: Callable[[str],
         return None
     title = text("missing_section", lang)
     return Section("missing", title, (Paragraph(text("missing_line", lang)),
-                                      Table(title, rows("missing"), note=note)))
+                                      results_table(title, rows("missing"), note, lang)))
 
 
 def raw_estimator(holm: str) -> str:

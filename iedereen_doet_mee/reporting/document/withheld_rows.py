@@ -14,9 +14,11 @@ import re
 
 import pandas as pd
 
+from .blocks import Paragraph, Table
 from .texts import Language, text
 
-__all__ = ["all_withheld", "fold_withheld", "id_range", "id_ranges", "ids_of"]
+__all__ = ["all_withheld", "fold_withheld", "id_range", "id_ranges", "ids_of",
+           "results_table"]
 
 #: Joins the first and last ID of a folded run ("R022–R028").
 DASH = "\u2013"
@@ -129,3 +131,25 @@ def fold_withheld(table: pd.DataFrame, lang: Language, *, minimum: int = 2) -> p
             rows += [table.iloc[k].tolist() for k in range(i, j)]
         i = j
     return pd.DataFrame(rows, columns=table.columns)
+
+
+def results_table(caption: str, rows: pd.DataFrame, note: str, lang: Language
+                  ) -> Table | Paragraph:
+    """A results table with each group's run of withheld rows on one line, its note
+    then saying so (:func:`fold_withheld`); a table whose every number is withheld is one
+    sentence with its record IDs.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"ID": ["R001", "R002"], "term": ["a", "a"],
+    ...                   "estimator": ["x", "y"], "estimate": ["afgeschermd"] * 2})
+    >>> results_table("Kosten", t, "", "nl").text.split(";")[0]
+    'Kosten: alle 2 schattingen zijn afgeschermd (R001–R002)'
+    """
+    if len(rows) > 1 and all_withheld(rows, lang):
+        return Paragraph(text("table_withheld", lang, caption=caption, k=len(rows),
+                              ids=id_ranges(rows["ID"].tolist())))
+    folded = fold_withheld(rows, lang)
+    if len(folded) < len(rows):
+        note = f"{note} {text('folded_note', lang)}".strip()
+    return Table(caption, folded, note=note)

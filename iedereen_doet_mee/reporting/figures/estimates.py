@@ -151,9 +151,10 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
     Parameters
     ----------
     result : AnalysisResult
-        ``analysis.results["target"]``: rows ``proportion_wilson`` (observed share
-        with Wilson interval) and ``kaplan_meier_outflow_longest_estimable`` (outflow
-        allowing for censoring, at the longest horizon within follow-up).
+        ``analysis.results["target"]``: rows ``proportion_clopper_pearson`` (observed
+        share with the exact interval page 1 and the groups table give) and
+        ``kaplan_meier_outflow_longest_estimable`` (outflow allowing for censoring, at
+        the longest horizon within follow-up).
     lang : {"nl", "en"}
     target : float, optional
         Default: the target stated in the result's title (e.g. 40%); a result without a
@@ -175,7 +176,7 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
     goal = _goal(result, target)
     table = result.table.assign(withheld=withheld_rows(result))
     terms = list(dict.fromkeys(table["term"].astype(str)))
-    markers = {"proportion_wilson": ("o", "observed_share", 0.0),
+    markers = {"proportion_clopper_pearson": ("o", "observed_share", 0.0),
                "kaplan_meier_outflow_longest_estimable": ("D", "km_share", 0.25)}
     styles = cell_styles(terms)
     positions, y, depth = {}, 0.0, None
@@ -215,8 +216,8 @@ def outflow_target_figure(result: AnalysisResult, *, lang: Language = "nl",
         if goal is not None:
             ax.axvline(goal, color="black", linestyle=":", linewidth=0.9)
             ax.text(goal, -0.7, f"{label('target', lang)} {goal * 100:g}%", ha="center",
-                    fontsize=7)
-        n = _rows(table, "proportion_wilson").set_index("term")["n"]
+                    fontsize=7, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0})
+        n = _rows(table, "proportion_clopper_pearson").set_index("term")["n"]
         ax.set_yticks([positions[t] + 0.12 for t in terms],
                       [cell_label(t, lang, separator=",\n")
                        + (f" (n = {int(n[t])})" if t in n.index else "") for t in terms])
