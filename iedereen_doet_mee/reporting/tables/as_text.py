@@ -136,8 +136,8 @@ def consort_text_table(counts: ConsortCounts,
                 row.append("")
                 continue
             why = hidden.get((name, band, arm))
-            if value is None:
-                row.append("-")
+            if value is None:  # not in the data model: said, as the diagram says it
+                row.append(label("not_recorded", lang))
             elif why:
                 why = "primary" if why == "primary" and value < threshold else "secondary"
                 row.append(suppressed_count(why, threshold, lang))
