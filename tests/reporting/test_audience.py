@@ -123,8 +123,12 @@ def test_table_notes_say_nothing_is_suppressed(reports):
     public = (reports["public"] / "report.html").read_text(encoding="utf-8")
     assert "Afgeschermd zijn aantallen onder 10" in public
     assert "aantallen onder" not in internal and "Afgeschermd zijn" not in internal
-    assert internal.count("Niets is afgeschermd") == public.count(
-        "Afgeschermd zijn aantallen onder 10")
+    # every table of the internal report says it; the public one folds a table whose
+    # every number is withheld into a sentence, so it has fewer notes
+    assert internal.count("Niets is afgeschermd") >= public.count(
+        "Afgeschermd zijn aantallen onder 10") > 5
+    tables = internal.count("<table>")
+    assert internal.count("Niets is afgeschermd") >= tables - 2  # the appendix's two
     # no cell reads "afgeschermd" (the public report has hundreds); zeros are shown
     def cells(page: str, value: str) -> int:  # a cell holding exactly value, any class
         return len(re.findall(rf"<td[^>]*>{value}</td>", page))

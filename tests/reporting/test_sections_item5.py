@@ -185,7 +185,12 @@ def test_units_and_horizons_are_stated(reports, audience, lang):
                     "wage_value": ("percentage points of wage value per month",),
                     "ladder": ("log-odds (positive = higher on the ladder",)}}[lang]
     for key, phrases in words.items():
-        plain = _plain(_section(folder, key))
+        section = _section(folder, key)
+        if "<table" not in section:  # every number withheld: one sentence, no units
+            assert audience == "public" and key == "survival", key
+            assert re.search(r"(alle|all) \d+ (schattingen|estimates)", _plain(section))
+            continue
+        plain = _plain(section)
         for phrase in phrases:
             assert phrase in plain, (key, phrase)
 

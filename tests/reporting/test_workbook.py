@@ -118,8 +118,9 @@ def test_workbook_number_formats_over_full_precision_values(report):
     assert p.number_format == "0.000"
     events = cell("binomial_exact_one_sided_target_met", "overall", "statistic")
     assert events.number_format == "#,##0" and events.value == 11
-    months = [r["estimate"] for r in rows if r["estimator"].value == "rmst_kaplan_meier"
-              and isinstance(r["estimate"].value, float)]
+    months = [r["estimate"] for r in rows if r["estimator"].value in (
+        "rmst_kaplan_meier", "mean_benefit_months_saved")
+        and isinstance(r["estimate"].value, float)]
     assert months and {c.number_format for c in months} == {"0.00"}
     unit = cell("total_benefit_savings_eur", "overall", "unit").value
     assert unit == SCALES["eur"][0 if lang == "nl" else 1]
