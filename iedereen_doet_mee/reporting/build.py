@@ -213,7 +213,10 @@ def _steps(settings: ReportSettings, log: Callable[[str], None], staging: Path,
                                     threshold, lang),
         design=DesignFacts.of(design, parts.analysis, as_of),
         horizons=_horizons(parts), forecast=forecast, people_shown=parts.people_shown,
-        withheld_figures=parts.withheld_figures)
+        withheld_figures=parts.withheld_figures,
+        ladder_outcomes=tuple(o.describe(lang) for o in design.outcomes
+                              if o.kind == "ladder_step"),
+        likert_points=design.likert_points)
     document = build_document(inputs)
     (staging / "report.html").write_text(render_html(document, figures_dir), encoding="utf-8")
     (staging / "report.pdf").write_bytes(render_pdf(document, staging))

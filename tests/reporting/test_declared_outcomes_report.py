@@ -13,6 +13,7 @@ outcome in words, its numbers must equal the analysis, and no household id may l
 from __future__ import annotations
 
 import zipfile
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,8 @@ from iedereen_doet_mee.reporting.document.texts import text
 from iedereen_doet_mee.reporting.figures import declared_outcomes_figure
 from iedereen_doet_mee.simulation import simulate_trial
 from iedereen_doet_mee.simulation.optional_data import with_households_and_activities
+
+from .test_review_texts import dangling_references
 
 FAST = dict(n_draws=100, n_bootstrap=100, diagnosis_sims=200)
 DESIGN = TrialDesign(
@@ -154,3 +157,15 @@ def test_the_limitations_diagnose_the_primary_outcome_of_the_households(programm
     assert "probability_target_met" not in design.index  # no target declared
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Ontwerpdiagnose van de primaire uitkomst (" + DESIGN.primary.describe("nl") in html
+
+
+def test_the_ladder_section_points_to_the_declared_ladder_step(programme):
+    """The ladder section's shares count those measured again; the declared ladder step
+    counts everyone, and the section says where to find it, by a heading that exists."""
+    _, out = programme
+    page = (out / "report.html").read_text(encoding="utf-8")
+    step = DESIGN.outcome("step_forward").describe("nl")
+    pointer = text("ladder_declared", "nl", outcomes=step,
+                   section="Uitkomsten zoals vastgelegd in het ontwerp")
+    assert escape(pointer) in page
+    assert not dangling_references(page)

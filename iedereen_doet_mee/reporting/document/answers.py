@@ -22,6 +22,7 @@ import pandas as pd
 from ...analysis.terms import term_pairs
 from ..figures.style import label
 from .blocks import Block, Paragraph, Table
+from .scale import beyond_scale, no_interval
 from .term_words import term_words
 from .texts import Language, fmt_number, fmt_percent, fmt_points, text
 
@@ -147,16 +148,30 @@ def _answer(row: pd.Series | None, key: str, lang: Language, fmt, **fields: obje
 
 
 def _wage_line(records: pd.DataFrame, lang: Language) -> str | None:
-    """How wage value developed: the difference in growth per month between the arms."""
+    """How wage value developed: the difference in growth per month between the arms, in
+    the unit of the wage-value table's note."""
     return _answer(_one(records, "wage_value", "lmm_reml_satterthwaite",
                         "growth_difference[instruments=yes - no]"), "answer_wage", lang,
-                   lambda v: fmt_number(v, lang, 2))
+                   lambda v: fmt_number(v, lang, 2), unit=text("wage_growth_unit", lang))
 
 
-def _employers_line(records: pd.DataFrame, lang: Language) -> str | None:
-    """What employers said: the mean answer to "would hire again"."""
-    return _answer(_one(records, "employers", "mean_t_interval", "would_hire_again"),
-                   "answer_employers", lang, lambda v: fmt_number(v, lang, 1))
+def _employers_line(records: pd.DataFrame, lang: Language,
+                    likert_points: int | None = None) -> str | None:
+    """What employers said: the mean answer to "would hire again"; without an interval
+    when there is one answer (or equal ones), and saying so when the interval runs past
+    the ends of the scale 1..``likert_points``."""
+    row = _one(records, "employers", "mean_t_interval", "would_hire_again")
+    def one(v: float) -> str:
+        return fmt_number(v, lang, 1)
+
+    why = None if row is None else no_interval(row)
+    if why is not None:
+        return text("answer_employers_one" if why == "one" else "answer_employers_equal",
+                    lang, value=one(float(row["estimate"])), n=int(row["n"])) + record_ref(row)
+    line = _answer(row, "answer_employers", lang, one)
+    if row is not None and beyond_scale(row, likert_points):
+        line += " " + text("answer_scale_beyond", lang, points=likert_points)
+    return line
 
 
 def _ladder_line(records: pd.DataFrame, lang: Language, term) -> str | None:
@@ -200,14 +215,16 @@ def _costs_line(records: pd.DataFrame, lang: Language) -> str | None:
                    lambda v: "EUR " + fmt_number(v, lang, 0))
 
 
-def answer_blocks(records: pd.DataFrame, lang: Language, term=None) -> list[Block]:
+def answer_blocks(records: pd.DataFrame, lang: Language, term=None, *,
+                  likert_points: int | None = None) -> list[Block]:
     """One paragraph per research question the records answer, after the target.
 
-    ``term`` turns a record's term into words (default :func:`term_words`).
+    ``term`` turns a record's term into words (default :func:`term_words`);
+    ``likert_points``: the employer survey's scale runs from 1 to this (None: unknown).
     """
     term = term or (lambda t: term_words(t, lang))
     lines = [_effects_line(records, lang, term), _wage_line(records, lang),
-             _ladder_line(records, lang, term), _employers_line(records, lang),
+             _ladder_line(records, lang, term), _employers_line(records, lang, likert_points),
              _instruments_line(records, lang), _costs_line(records, lang)]
     return [Paragraph(line) for line in lines if line]
 

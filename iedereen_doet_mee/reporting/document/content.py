@@ -38,6 +38,7 @@ from .extra_tables import (
     steering_section,
     unit_note,
 )
+from .scale import no_interval, scale_note
 from .term_words import code_names_table, term_words
 from .texts import Language, fmt_date, fmt_number, fmt_p_value, fmt_percent, text
 from .withheld_rows import results_table
@@ -101,6 +102,12 @@ class ReportInputs:
     people_shown: dict[str, int] = dataclasses.field(default_factory=dict)
     #: Figures left out because all they would draw is withheld: stem -> caption.
     withheld_figures: dict[str, str] = dataclasses.field(default_factory=dict)
+    #: The declared outcomes of kind ``ladder_step``, in words: the ladder section then
+    #: points to the section that counts them.
+    ladder_outcomes: tuple[str, ...] = ()
+    #: The employer survey's answers run from 1 to this (the design's ``likert_points``;
+    #: None: not known, nothing is said about the scale's ends).
+    likert_points: int | None = None
 
     def table_note(self) -> str:
         """The note under every table: what is suppressed, or that nothing is."""
@@ -160,6 +167,8 @@ def result_rows(records: pd.DataFrame, question: str, lang: Language,
         high = _shown(r["conf_high"], hidden, r["estimator"], lang)
         interval = "-" if low == "-" else (low if hidden else
                                            f"{low} {'tot' if lang == 'nl' else 'to'} {high}")
+        if no_interval(r) is not None:  # a mean of one answer (or equal ones): no interval
+            interval = text("not_computable", lang)
         p = r["p_value"]
         estimate = _shown(r["estimate"], hidden, r["estimator"], lang, estimate=True)
         if estimate == "-" and pd.isna(r["p_value"]):
@@ -310,7 +319,7 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
         blocks.append(Paragraph(text(_UNIT_SECTIONS[key], lang)))
     blocks += _design_lines(inputs, key)
     if key == "ladder":
-        blocks.append(Paragraph(text("ladder_denominator", lang)))
+        blocks.append(Paragraph(_ladder_line(inputs)))
     if key == "outcomes":
         blocks += [Paragraph(line) for line in inputs.outcome_lines]
     if key == "money":
@@ -329,6 +338,9 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
             continue
         part = label(f"question:{question}", lang, default=question)
         units = unit_note(question, lang, inputs.horizons)
+        if question == "employers":  # intervals past the scale's ends, means without one
+            units = scale_note(inputs.records, lang, inputs.likert_points,
+                               lambda t: term_words(t, lang, inputs.wording))
         note = inputs.table_note() if units is None else f"{units} {inputs.table_note()}"
         if key == "wage_value" and set(questions) >= {"wage_value", "wage_value_within"}:
             # the models in one table, each term's rows together (issue 13 item 5)
@@ -349,6 +361,18 @@ def _question_section(inputs: ReportInputs, key: str) -> Section:
     blocks += [Paragraph(text("figure_withheld", lang, caption=inputs.withheld_figures[stem]))
                for stem in stems if stem in inputs.withheld_figures]
     return Section(key, title, tuple(blocks))
+
+
+def _ladder_line(inputs: ReportInputs) -> str:
+    """What the ladder section's shares count; when the design declares a ladder step
+    as an outcome and the report has the section that counts it, where to find it (by
+    that section's title)."""
+    lang = inputs.lang
+    line = text("ladder_denominator", lang)
+    if inputs.ladder_outcomes and _asked(inputs, "outcomes"):
+        line += " " + text("ladder_declared", lang, outcomes="; ".join(inputs.ladder_outcomes),
+                           section=section_title("outcomes", lang))
+    return line
 
 
 def _why_not(inputs: ReportInputs, question: str) -> str:
@@ -402,7 +426,7 @@ def _extra_sections(inputs: ReportInputs, sections: list[Section],
         return result_rows(inputs.records, question, lang, term=words)
 
     after_target = [s for s in (
-        missing_section(inputs.records, lang, rows, note),
+        missing_section(inputs.records, lang, rows, note, public=inputs.threshold is not None),
         steering_section(inputs.records, lang, inputs.forecast if inputs.interim else None,
                          inputs.as_of, inputs.target, note)) if s is not None]
     keys = [s.key for s in sections]
@@ -428,7 +452,8 @@ def build_document(inputs: ReportInputs) -> Report:
     groups = groups_table(inputs.records, lang, inputs.target, words,
                           note=inputs.table_note(), primary=inputs.primary is not None,
                           people=inputs.people_shown)
-    answers = (*summary_blocks(inputs), *answer_blocks(inputs.records, lang, words),
+    answers = (*summary_blocks(inputs), *answer_blocks(inputs.records, lang, words,
+                                                       likert_points=inputs.likert_points),
                *([groups] if groups is not None else []),
                *limits_blocks(inputs.records, lang, allocation=inputs.allocation,
                               n_arms=inputs.n_arms, follow_up=inputs.follow_up,

@@ -59,7 +59,7 @@ def unit_note(question: str, lang: Language, horizons: Mapping[str, float]) -> s
         if tau is None:
             return None
         return text(key, lang, tau=fmt_number(tau, lang, 0 if float(tau).is_integer() else 1))
-    return text(key, lang)
+    return text(key, lang, unit=text("wage_growth_unit", lang))
 
 
 def merged_table(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -83,14 +83,19 @@ def merged_table(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
 
 
 def missing_section(records: pd.DataFrame, lang: Language, rows: Callable[[str], pd.DataFrame],
-                    note: str) -> Section | None:
+                    note: str, *, public: bool = True) -> Section | None:
     """The bounds for loss to follow-up: what they mean, then the table of the
     ``"missing"`` records (``rows(question)`` formats a question's records); None when
-    there are none."""
+    there are none. ``public``: a report under disclosure control, which says that rows
+    giving away a small number lost are withheld (the internal report withholds
+    nothing, so it does not say so)."""
     if not (records["question"] == "missing").any():
         return None
     title = text("missing_section", lang)
-    return Section("missing", title, (Paragraph(text("missing_line", lang)),
+    line = text("missing_line", lang)
+    if public:
+        line = f"{line} {text('missing_withheld', lang)}"
+    return Section("missing", title, (Paragraph(line),
                                       results_table(title, rows("missing"), note, lang)))
 
 

@@ -20,15 +20,17 @@ SECTION_TEXTS: dict[str, tuple[str, str]] = {
         "geval); het echte aandeel ligt daartussen, zonder aanname over waarom mensen "
         "uitvielen. De analyse van alleen de volledig gevolgden laat de uitvallers weg en "
         "neemt aan dat zij willekeurig uitvielen. Voor het verschil tussen de groepen telt "
-        "de uitval eerst zo ongunstig en dan zo gunstig mogelijk voor de instrumenten. "
-        "Rijen waaruit een klein aantal uitvallers terug te rekenen is, zijn afgeschermd.",
+        "de uitval eerst zo ongunstig en dan zo gunstig mogelijk voor de instrumenten.",
         "For those lost to follow-up it is not known whether they left benefit for regular "
         "work. The bounds count everyone lost first as not having left (worst case) and "
         "then as having left (best case); the true share lies in between, whatever the "
         "reason people were lost. Complete cases leave those lost out and assume they were "
         "lost at random. For the difference between the groups the loss counts first as "
-        "unfavourable, then as favourable to the instruments as it can. Rows from which a "
-        "small number lost could be worked out are withheld."),
+        "unfavourable, then as favourable to the instruments as it can."),
+    # the public report only: the internal one withholds nothing
+    "missing_withheld": ("Rijen waaruit een klein aantal uitvallers terug te rekenen is, zijn "
+                         "afgeschermd.", "Rows from which a small number lost could be "
+                         "worked out are withheld."),
     # -- Holm's adjustment (question "multiplicity") ----------------------------------
     "holm_section": ("Meervoudig toetsen: Holm-correctie",
                      "Multiple tests: Holm's adjustment"),
@@ -98,21 +100,42 @@ SECTION_TEXTS: dict[str, tuple[str, str]] = {
         "to work is the mean number of months until regular work, counted up to {tau} "
         "months (at most {tau}), the difference in months too."),
     "units_wage_value": (
-        "Eenheden: groei in procentpunt loonwaarde per maand (loonwaardepunten per maand); "
-        "verschillen en interactie in procentpunt loonwaarde per maand. Het gemengde model "
-        "geeft twee intervallen (t met Satterthwaite-vrijheidsgraden en de normale "
-        "benadering); de binnen-persoonschatter (vaste effecten) vergelijkt ieder alleen "
-        "met zichzelf.",
-        "Units: growth in percentage points of wage value per month (wage-value points per "
-        "month); differences and interaction in percentage points of wage value per month. "
-        "The mixed model gives two intervals (t with Satterthwaite degrees of freedom and "
-        "the normal approximation); the within-person estimator (fixed effects) compares "
-        "each person only with themselves."),
+        "Eenheden: groei in {unit} (loonwaardepunten per maand); verschillen en interactie "
+        "in {unit}. Het gemengde model geeft twee intervallen (t met "
+        "Satterthwaite-vrijheidsgraden en de normale benadering); de binnen-persoonschatter "
+        "(vaste effecten) vergelijkt ieder alleen met zichzelf.",
+        "Units: growth in {unit} (wage-value points per month); differences and interaction "
+        "in {unit}. The mixed model gives two intervals (t with Satterthwaite degrees of "
+        "freedom and the normal approximation); the within-person estimator (fixed effects) "
+        "compares each person only with themselves."),
     "units_ladder_ordinal": (
         "Eenheden: log-odds (positief = hoger op de ladder bij de laatste meting); "
         "exp(schatting) is de oddsratio.",
         "Units: log-odds (positive = higher on the ladder at the last measurement); "
         "exp(estimate) is the odds ratio."),
+    # the unit of wage-value growth: the table's note and the answer on page 1
+    "wage_growth_unit": ("procentpunt loonwaarde per maand",
+                         "percentage points of wage value per month"),
+    # -- means of a bounded answer scale (the employer survey) --------------------------
+    "not_computable": ("niet te berekenen", "not computable"),
+    "scale_beyond": (
+        "Bij {rows} loopt het 95%-BI buiten de schaal van 1 tot {points}: er zijn te weinig "
+        "antwoorden (hoogstens {n}) en de t-methode houdt geen rekening met de grenzen van "
+        "de schaal. De intervallen zijn niet ingekort; ze laten zien dat het gemiddelde met "
+        "zo weinig antwoorden nauwelijks te schatten is.",
+        "For {rows} the 95% CI runs past the ends of the 1 to {points} scale: there are too "
+        "few answers (at most {n}) and the t interval takes no account of the scale's ends. "
+        "The intervals are not cut off; they show that with so few answers the mean can "
+        "hardly be estimated."),
+    "scale_one_answer": ("Bij {rows} is er maar één antwoord: een interval is dan niet te "
+                         "berekenen.", "For {rows} there is only one answer: no interval "
+                         "can be computed."),
+    "scale_equal_answers": ("Bij {rows} zijn alle antwoorden gelijk: een interval is dan niet "
+                            "te berekenen.", "For {rows} every answer is the same: no "
+                            "interval can be computed."),
+    "answer_scale_beyond": ("Het interval loopt buiten de schaal van 1 tot {points}, omdat er "
+                            "te weinig antwoorden zijn.", "The interval runs past the ends of "
+                            "the 1 to {points} scale because there are too few answers."),
     "wage_value_table": ("Loonwaarde in de tijd: gemengd model en binnen personen (vaste "
                          "effecten)", "Wage value over time: mixed model and within persons "
                          "(fixed effects)"),

@@ -10,10 +10,12 @@ from ...dates import parse_iso_date
 from ..figures.style import label
 from .section_texts import SECTION_TEXTS
 
-__all__ = ["Language", "fmt_date", "fmt_number", "fmt_p_value", "fmt_percent", "fmt_points",
-           "text"]
+__all__ = ["INFINITY", "Language", "fmt_date", "fmt_number", "fmt_p_value", "fmt_percent",
+           "fmt_points", "text"]
 
 Language = Literal["nl", "en"]
+#: How an infinite number reads (a NaN reads "-").
+INFINITY = "\u221e"
 
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("Eindrapportage {name}", "Final report {name}"),
@@ -194,15 +196,16 @@ _TEXT: dict[str, tuple[str, str]] = {
                                      "counts once any member finds regular work."),
     "ladder_denominator": ("De aandelen in deze paragraaf gaan alleen over deelnemers bij wie "
                            "na de intake nog een trede is gemeten, en vergelijken de laatst "
-                           "gemeten trede met die bij intake, zonder vaste termijn. Een "
-                           "ladderstap die in het ontwerp als uitkomst is vastgelegd, telt "
-                           "wel iedereen die is ingestroomd, binnen een vaste termijn (zie "
-                           "'Uitkomsten zoals vastgelegd in het ontwerp').",
+                           "gemeten trede met die bij intake, zonder vaste termijn.",
                            "The shares in this section cover only participants with a rung "
                            "measured after intake, and compare the last rung measured with "
-                           "the intake rung, without a fixed period. A ladder step declared "
-                           "as an outcome in the design counts everyone enrolled, within a "
-                           "fixed period (see 'Outcomes declared in the design')."),
+                           "the intake rung, without a fixed period."),
+    # said only when the design declares a ladder step as an outcome and the report has
+    # the section that counts it ({section}: its title, {outcomes}: the outcomes in words)
+    "ladder_declared": ("Het ontwerp legt ook een ladderstap als uitkomst vast ({outcomes}); "
+                        "die telt wel iedereen die is ingestroomd (zie '{section}').",
+                        "The design also declares a ladder step as an outcome ({outcomes}); "
+                        "it counts everyone enrolled (see '{section}')."),
     "unit_section_person": ("Eenheid: personen. Loonwaarde, instrumenten en de stappen van "
                             "de keten horen bij een persoon; daarom telt deze paragraaf "
                             "deelnemers, ook al telt het ontwerp huishoudens.",
@@ -367,12 +370,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "answer_effect_part": ("{group} {value} ({interval}; {firm})",
                            "{group} {value} ({interval}; {firm})"),
     "answer_effect_withheld": ("{group}: {firm}", "{group}: {firm}"),
-    "answer_wage": ("Ontwikkeling van de loonwaarde: het verschil in groei per maand tussen "
-                    "deelnemers met en zonder instrumenten (met min zonder) is {value} procentpunt "
+    "answer_wage": ("Ontwikkeling van de loonwaarde: het verschil in groei tussen "
+                    "deelnemers met en zonder instrumenten (met min zonder) is {value} {unit} "
                     "({interval}; {firm}).",
-                    "Development of wage value: the difference in growth per month between "
+                    "Development of wage value: the difference in growth between "
                     "participants with and without instruments (with minus without) is {value} "
-                    "points ({interval}; {firm})."),
+                    "{unit} ({interval}; {firm})."),
     "answer_wage_withheld": ("Ontwikkeling van de loonwaarde: {firm}.",
                              "Development of wage value: {firm}."),
     "answer_ladder": ("Participatieladder: van de {n} deelnemers met een latere meting steeg "
@@ -394,6 +397,18 @@ _TEXT: dict[str, tuple[str, str]] = {
                          "({interval}).",
                          "Employers' view: asked whether they would take on a participant "
                          "again, {n} employers answered {value} on average ({interval})."),
+    "answer_employers_one": ("Oordeel van werkgevers: op de vraag of zij opnieuw een deelnemer "
+                             "zouden aannemen, antwoordde één werkgever {value}; bij één "
+                             "antwoord is geen interval te berekenen.",
+                             "Employers' view: asked whether they would take on a participant "
+                             "again, one employer answered {value}; with one answer no "
+                             "interval can be computed."),
+    "answer_employers_equal": ("Oordeel van werkgevers: op de vraag of zij opnieuw een "
+                               "deelnemer zouden aannemen, antwoordden alle {n} werkgevers "
+                               "{value}; bij gelijke antwoorden is geen interval te berekenen.",
+                               "Employers' view: asked whether they would take on a "
+                               "participant again, all {n} employers answered {value}; with "
+                               "equal answers no interval can be computed."),
     "answer_employers_withheld": ("Oordeel van werkgevers: te weinig werkgevers vulden de "
                                   "vragenlijst in om hun oordeel te tonen.",
                                   "Employers' view: too few employers answered the "
@@ -663,7 +678,9 @@ def text(key: str, lang: Language, **values: object) -> str:
 
 
 def fmt_number(value: float | None, lang: Language, digits: int = 2) -> str:
-    """A number with a decimal comma in Dutch and a point in English; '-' when missing.
+    """A number with a decimal comma in Dutch and a point in English; '-' when missing
+    (None or NaN), '∞' / '-∞' when infinite (an odds ratio or interval bound with a zero
+    cell).
 
     Examples
     --------
@@ -671,9 +688,13 @@ def fmt_number(value: float | None, lang: Language, digits: int = 2) -> str:
     ('0,12', '0.123', '-')
     >>> fmt_number(12345.678, "nl", 1), fmt_number(-0.001, "nl")
     ('12.345,7', '0,00')
+    >>> fmt_number(float("inf"), "nl"), fmt_number(float("-inf"), "en")
+    ('∞', '-∞')
     """
-    if value is None or not math.isfinite(value):
+    if value is None or math.isnan(value):
         return "-"
+    if math.isinf(value):
+        return INFINITY if value > 0 else "-" + INFINITY
     shown = f"{value:,.{digits}f}"
     if shown.startswith("-") and not shown.strip("-0.,"):  # -0.00: no sign on a zero
         shown = shown[1:]
