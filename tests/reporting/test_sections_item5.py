@@ -23,6 +23,7 @@ from iedereen_doet_mee.reporting.document.extra_tables import (
     raw_estimator,
 )
 from iedereen_doet_mee.reporting.document.texts import fmt_number, fmt_percent, text
+from iedereen_doet_mee.reporting.document.withheld_rows import ids_of
 from iedereen_doet_mee.simulation import simulate_trial
 
 BUDGET = {"n_draws": 100, "n_bootstrap": 100, "diagnosis_sims": 50}
@@ -53,10 +54,10 @@ def _section(folder: Path, key: str) -> str | None:
     return page[start:end if end > 0 else len(page)]
 
 
-def _tables(section: str) -> list[tuple[str, list[list[str]]]]:
+def _tables(section: str, ids: bool = False) -> list[tuple[str, list[list[str]]]]:
     """Caption and body rows (cell texts) of each table of a section's HTML, without the
-    first column of record IDs (R001, ...: tests/reporting/test_record_ids.py checks
-    them)."""
+    first column of record IDs (R001, or a folded range R002–R008:
+    tests/reporting/test_record_ids.py checks them) unless ``ids``."""
     out = []
     for table in re.findall(r"<table>(.*?)</table>", section, flags=re.S):
         caption = html.unescape(re.search(r"<caption>(.*?)</caption>", table).group(1))
@@ -64,7 +65,8 @@ def _tables(section: str) -> list[tuple[str, list[list[str]]]]:
         rows = [[html.unescape(re.sub(r"<[^>]+>", "", c)) for c in
                  re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
                 for row in re.findall(r"<tr>(.*?)</tr>", body, flags=re.S)]
-        if rows and all(re.fullmatch(r"R\d{3,}", r[0]) for r in rows):
+        if not ids and rows and all(re.fullmatch(r"R\d{3,}(–R\d{3,})?", r[0])
+                                    for r in rows):
             rows = [r[1:] for r in rows]
         out.append((caption, rows))
     return out
@@ -82,15 +84,22 @@ def test_the_missing_bounds_table_shows_the_records(reports, audience, lang):
     section = _section(folder, "missing")
     assert section is not None
     assert ("slechtste geval" if lang == "nl" else "worst case") in _plain(section)
-    (caption, rows), = _tables(section)
+    (caption, rows), = _tables(section, ids=True)
     assert caption == text("missing_section", lang)
-    assert len(rows) == len(part)
-    for row, (_, record) in zip(rows, part.iterrows(), strict=True):
+    # a group's withheld rows are folded into one line with their ID range
+    assert sum(len(ids_of(row[0])) for row in rows) == len(part)
+    by_id = part.set_index("id")
+    for row in rows:
+        if len(ids_of(row[0])) > 1:
+            assert by_id.loc[ids_of(row[0]), "suppressed"].all()
+            assert row[3:] == [text("suppressed", lang)] * 4
+            continue
+        record = by_id.loc[row[0]]
         if record["suppressed"]:
-            assert row[2:] == [text("suppressed", lang)] * 4
+            assert row[3:] == [text("suppressed", lang)] * 4
         else:
-            assert row[2] == fmt_number(record["estimate"], lang, 3)
-            assert row[5] == str(int(record["n"]))
+            assert row[3] == fmt_number(record["estimate"], lang, 3)
+            assert row[6] == str(int(record["n"]))
     if audience == "internal":
         assert not part["suppressed"].any()
 
