@@ -50,7 +50,7 @@ def truncated_weibull(u: np.ndarray, shape: float, scale: float, upper: float) -
 
     Examples
     --------
-    >>> float(truncated_weibull(np.array([1.0]), 1.5, 10.0, 24.0)[0])
+    >>> round(float(truncated_weibull(np.array([1.0]), 1.5, 10.0, 24.0)[0]), 9)
     24.0
     """
     f_upper = -np.expm1(-((upper / scale) ** shape))
