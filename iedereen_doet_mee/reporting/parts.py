@@ -180,8 +180,10 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     from .figures.estimates import report_figures
     from .figures.over_time import drawn_grouping, withheld_curves
     from .tables.baseline import baseline_long
+    from .tables.baseline_suppression import baseline_suppression
     from .tables.consort import consort_counts, consort_figure
     from .tables.esf import esf_indicators
+    from .tables.esf_suppression import baseline_overall
 
     design = trial.design
     log(f"[2/{TOTAL_STEPS}] analysing every research question")
@@ -199,12 +201,19 @@ def compute_parts(trial: TrialData, *, as_of: dt.date | str | None = None,
     counts = consort_counts(trial, as_of=as_of)
     consort_hidden = consort_suppression(counts, threshold)
     shown_threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    long = baseline_long(trial, as_of=as_of)
+    compared = not design.is_single_arm
+    # the ESF table counts the baseline's people again: it withholds what the baseline
+    # table withholds, and takes what that table prints as known to the reader
+    protection = None if threshold is None else baseline_suppression(long, threshold,
+                                                                     compared=compared)
     tables = {"consort": consort_text_table(counts, consort_hidden, lang,
                                             threshold=shown_threshold),
-              "baseline": baseline_text_table(baseline_long(trial, as_of=as_of), threshold,
-                                              lang, compared=not design.is_single_arm)}
-    tables["esf"], esf_shown = esf_text_table(esf_indicators(trial, as_of=as_of), threshold,
-                                              lang)
+              "baseline": baseline_text_table(long, threshold, lang, compared=compared,
+                                              protection=protection)}
+    tables["esf"], esf_shown = esf_text_table(
+        esf_indicators(trial, as_of=as_of), threshold, lang,
+        baseline=baseline_overall(long, protection))
     log(f"[5/{TOTAL_STEPS}] disclosure control of every result")
     found = analysis_records(analysis)
     classes = disclosure_classes(found["estimator"])

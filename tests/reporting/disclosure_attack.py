@@ -10,7 +10,10 @@ baseline characteristic make the column's size, ...) and asks, with a small inte
 program, which withheld value the shown ones pin down.
 
 A :class:`Finding` is a count below the threshold (zero included) that a reader can
-read or derive, or a withheld value a reader can derive exactly.
+read or derive, or a withheld value a reader can derive exactly. Derived counts include
+the people a table never prints but whose number follows from it: the participants not
+in an ESF indicator (all participants minus the indicator), the rest of a group of
+disjoint indicators, and those in one indicator but not in a narrower one.
 
 Examples
 --------
@@ -83,20 +86,33 @@ class Equations:
     """Counts a reader knows, counts withheld from them, and sums that hold.
 
     ``sums`` holds ``(total, parts)``: the value of ``total`` is the sum of ``parts``.
+    ``implied`` are counts no table prints but a reader may work out (the participants
+    not in an indicator): a finding when pinned below the threshold.
 
     Examples
     --------
     >>> eq = Equations(known={"t": 12, "a": 7}, hidden={"b"}, sums=[("t", ("a", "b"))])
     >>> eq.pinned()
     {'b': 5}
+    >>> eq = Equations(known={"t": 100, "a": 97}, implied={"not a"},
+    ...                sums=[("t", ("a", "not a"))])
+    >>> [(f.location, f.value) for f in eq.findings("x", 10)]
+    [('not a', 3)]
     """
 
     known: dict[str, int] = dataclasses.field(default_factory=dict)
     hidden: set[str] = dataclasses.field(default_factory=set)
     sums: list[tuple[str, tuple[str, ...]]] = dataclasses.field(default_factory=list)
+    implied: set[str] = dataclasses.field(default_factory=set)
+
+    def merge(self, other: Equations) -> Equations:
+        """Both sets of equations as one (what a reader of both tables knows)."""
+        return Equations({**self.known, **other.known}, self.hidden | other.hidden,
+                         self.sums + other.sums, self.implied | other.implied)
 
     def pinned(self) -> dict[str, int]:
-        """Each withheld value the sums fix to one integer (min = max over integers >= 0)."""
+        """Each withheld or implied value the sums fix to one integer (min = max over
+        integers >= 0)."""
         used = {v for total, parts in self.sums for v in (total, *parts)}
         free = sorted(v for v in used if v not in self.known)
         if not free:
@@ -118,7 +134,7 @@ class Equations:
         constraint = LinearConstraint(np.array(rows), rhs, rhs)
         bounds, integral = Bounds(0, _BIG), np.ones(len(free))
         out = {}
-        for var in sorted(self.hidden & set(free)):
+        for var in sorted((self.hidden | self.implied) & set(free)):
             c = np.zeros(len(free))
             c[index[var]] = 1.0
             ends = [milp(sign * c, constraints=constraint, bounds=bounds, integrality=integral)
@@ -131,18 +147,31 @@ class Equations:
         return out
 
     def violated(self) -> list[tuple[str, int, int]]:
-        """Sums over known values only that do not hold: (total, its value, the sum)."""
-        return [(t, self.known[t], sum(self.known[p] for p in parts))
-                for t, parts in self.sums
-                if t in self.known and all(p in self.known for p in parts)
-                and self.known[t] != sum(self.known[p] for p in parts)]
+        """Sums over known values only that do not hold: (total, its value, the sum); and
+        sums whose one implied value would be negative (total, its value, the known
+        parts), which cannot be a count of people."""
+        out = [(t, self.known[t], sum(self.known[p] for p in parts))
+               for t, parts in self.sums
+               if t in self.known and all(p in self.known for p in parts)
+               and self.known[t] != sum(self.known[p] for p in parts)]
+        for t, parts in self.sums:
+            rest = [p for p in parts if p not in self.known]
+            if t in self.known and len(rest) == 1 and rest[0] in self.implied:
+                shown = sum(self.known[p] for p in parts if p in self.known)
+                if shown > self.known[t]:
+                    out.append((t, self.known[t], shown))
+        return out
 
     def findings(self, source: str, threshold: int) -> list[Finding]:
-        """Known counts below ``threshold`` and withheld values the sums pin down."""
+        """Known counts below ``threshold``, withheld values the sums pin down, and
+        implied counts they pin below ``threshold``."""
         out = [Finding(source, var, "shown count below threshold", value)
                for var, value in sorted(self.known.items()) if value < threshold]
-        out += [Finding(source, var, "withheld value derived", value)
-                for var, value in self.pinned().items()]
+        for var, value in self.pinned().items():
+            if var in self.hidden:
+                out.append(Finding(source, var, "withheld value derived", value))
+            elif value < threshold:
+                out.append(Finding(source, var, "implied count below threshold", value))
         return out
 
 
@@ -312,11 +341,23 @@ def workbook_records(path: Path) -> tuple[list[dict[str, Any]], dict[str, list[l
 
 #: ESF labour-market status at entry: unemployed, inactive, employed partition everyone.
 _ESF_PARTITION = ("TOTAL", ("CO01", "CO03", "CO05"))
+#: Disjoint ESF indicators that leave a rest of real people (Regulation (EU) 1304/2013,
+#: Annex I): below 25 and above 54 (the rest: 25 to 54), ISCED 1-2, 3-4 and 5-8 (the
+#: rest: ISCED 0 and unknown).
+_ESF_DISJOINT = (("CO06", "CO07"), ("CO09", "CO10", "CO11"))
+#: An indicator -> the wider one whose people it counts a part of.
+_ESF_WITHIN = {"CO02": "CO01", "CO04": "CO03", "CO08": "CO07", "CO13": "CO12",
+               "CR08": "CR06"}
+_ESF_COLUMNS = ("men", "women", "total")
 
 
 def esf_equations(rows: list[list[Any]]) -> Equations:
     """Rows ``code, label, men, women, total, ...``: men + women = total per indicator,
-    and unemployed + inactive + employed = all participants per column."""
+    and unemployed + inactive + employed = all participants per column. Every indicator
+    counts a part of the participants: the rest ("not CO12": the participants not in a
+    jobless household) is all participants minus the indicator, and is implied; so are
+    the rest of a group of disjoint indicators and the people of an indicator outside
+    a narrower one (unemployed but not long-term unemployed)."""
     eq = Equations()
     codes = set()
     for row in rows:
@@ -336,8 +377,24 @@ def esf_equations(rows: list[list[Any]]) -> Equations:
         eq.sums.append((f"{code}/total", (f"{code}/men", f"{code}/women")))
     total, parts = _ESF_PARTITION
     if {total, *parts} <= codes:
-        for col in ("men", "women", "total"):
+        for col in _ESF_COLUMNS:
             eq.sums.append((f"{total}/{col}", tuple(f"{p}/{col}" for p in parts)))
+
+    def rest(whole: str, members: tuple[str, ...], name: str) -> None:
+        for col in _ESF_COLUMNS:
+            eq.implied.add(f"{name}/{col}")
+            eq.sums.append((f"{whole}/{col}", (*(f"{m}/{col}" for m in members),
+                                               f"{name}/{col}")))
+
+    if total in codes:
+        for code in sorted(codes - {total}):
+            rest(total, (code,), f"not {code}")
+        for group in _ESF_DISJOINT:
+            if set(group) <= codes:
+                rest(total, group, "not " + " or ".join(group))
+    for narrow, wide in _ESF_WITHIN.items():
+        if {narrow, wide} <= codes:
+            rest(wide, (narrow,), f"{wide} not {narrow}")
     return eq
 
 
@@ -437,8 +494,15 @@ def _grid_equations(caption: str, rows: list[list[str]]) -> Equations:
         cols = [i for i in cols if i < total]
     groups: dict[str, list[int]] = defaultdict(list)
     sizes: dict[int, tuple[int, int]] = {}
+    counted = [*cols, *([total] if total is not None else [])]
+
+    def withheld_counts(row: list[str]) -> bool:  # a level whose every count is withheld
+        cells = [row[i] for i in counted if i < len(row)]
+        return bool(cells) and all(c.lower() in _HIDDEN for c in cells)
+
     categorical = {row[0].rsplit(": ", 1)[0] for row in rows[1:]
-                   if ": " in row[0] and any(_SHARE.match(c) for c in row)}
+                   if ": " in row[0] and (any(_SHARE.match(c) for c in row)
+                                          or withheld_counts(row))}
     for r, row in enumerate(rows[1:], start=1):
         label = row[0] if row else ""
         shares = [_SHARE.match(c) for c in row]
@@ -492,23 +556,87 @@ def _grid_equations(caption: str, rows: list[list[str]]) -> Equations:
 
 _HIDDEN = {"onderdrukt", "afgeschermd", "suppressed", "withheld", "<10"}
 
+#: ESF indicators and the baseline levels (overall column) that count the same people:
+#: CO12 "jobless household" is "Jobless household: yes", ...; CO13 (jobless with
+#: dependent children) counts a part of the people of the two household levels with
+#: children, so those minus CO13 are implied.
+_ESF_BASELINE = {
+    "CO01": ("labour_status_entry", ("unemployed",)),
+    "CO03": ("labour_status_entry", ("inactive",)),
+    "CO05": ("labour_status_entry", ("employed",)),
+    "CO09": ("education", ("isced_1_2",)), "CO10": ("education", ("isced_3_4",)),
+    "CO11": ("education", ("isced_5_8",)), "CO12": ("jobless_household", ("yes",)),
+    "CO14": ("household", ("single_parent",)), "CO15": ("migrant_background", ("yes",)),
+    "CO16": ("disability", ("yes",)),
+    "CO13": ("household", ("single_parent", "couple_with_children")),
+}
+#: ESF indicators that count a part of the people of their baseline levels (not all).
+_ESF_PART_OF_BASELINE = {"CO13"}
+
+
+def _baseline_row(characteristic: str, level: str, lang: str) -> str:
+    """A baseline row label as the report prints it, from the label registry."""
+    name = label(f"characteristic:{characteristic}", lang)
+    words = label(f"{characteristic}={level}", lang,
+                  default=label(f"level:{level}", lang, default=level))
+    return f"{name}: {words}"
+
+
+def esf_baseline_links(esf: Equations, caption: str, rows: list[list[str]], *,
+                       sexes: bool = False) -> Equations:
+    """Sums between the ESF table's totals and the baseline table's overall column
+    (caption and rows of the latter): the same people counted in both. Levels whose row
+    the baseline does not print are left out. ``sexes``: also TOTAL's men and women
+    (the baseline's "Sex: male" and "female")."""
+    eq = Equations()
+    header = rows[0]
+    overall = next((h for h in header if h.lower() in ("totaal", "total")), None)
+    printed = {row[0] for row in rows[1:] if row}
+    if overall is None:
+        return eq
+    links = dict(_ESF_BASELINE)
+    if sexes:
+        links |= {"TOTAL/men": ("sex", ("male",)), "TOTAL/women": ("sex", ("female",))}
+    for code, (characteristic, levels) in links.items():
+        ours = code if "/" in code else f"{code}/total"
+        if ours not in esf.known and ours not in esf.hidden:
+            continue
+        for lang in ("nl", "en"):
+            names = [_baseline_row(characteristic, lv, lang) for lv in levels]
+            if all(n in printed for n in names):
+                theirs = tuple(f"{caption}/{n}/{overall}" for n in names)
+                if code in _ESF_PART_OF_BASELINE:  # the levels together, and the rest
+                    together = f"{caption}/{' + '.join(names)}/{overall}"
+                    rest = f"{together} not {code}"
+                    eq.implied |= {together, rest}
+                    eq.sums += [(together, theirs), (together, (ours, rest))]
+                else:
+                    eq.sums.append((ours, theirs))
+                break
+    return eq
+
 
 def html_findings(path: Path, *, threshold: int) -> dict[str, list[Finding]]:
     """Findings of ``report.html`` by part: ``consort`` (the CONSORT text table),
     ``baseline`` (tables of counts with shares), ``results`` (the ``n`` column of the
-    tables of estimates), ``esf_table`` and ``text`` (body text and figure text
-    alternatives)."""
+    tables of estimates), ``esf_table``, ``esf_baseline`` (what the ESF and baseline
+    tables give away together, beyond what each does alone), ``esf_baseline_sex``
+    (beyond that, with TOTAL's men and women linked to the baseline's sex rows) and
+    ``text`` (body text and figure text alternatives)."""
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
     out: dict[str, list[Finding]] = {"consort": [], "baseline": [], "results": [],
-                                     "esf_table": [], "text": []}
+                                     "esf_table": [], "esf_baseline": [],
+                                     "esf_baseline_sex": [], "text": []}
+    esf, baseline = None, None
     for caption, rows in page.tables:
         rows = [r for r in rows if r]
         if not rows:
             continue
         head = [h.lower() for h in rows[0]]
         if head[:2] == ["code", "indicator"]:
-            out["esf_table"] += esf_equations(rows).findings(f"html:{caption}", threshold)
+            esf = esf_equations(rows)
+            out["esf_table"] += esf.findings(f"html:{caption}", threshold)
         elif head and head[-1] == "n":
             out["results"] += [Finding(f"html:{caption}", f"{r[0]} / {r[1]}",
                                       "shown n below threshold", _int(r[-1]))
@@ -517,7 +645,22 @@ def html_findings(path: Path, *, threshold: int) -> dict[str, list[Finding]]:
         elif any(h in ("totaal", "total") for h in head):
             rows = [[_CONSORT_ROWS.get(r[0], r[0]), *r[1:]] for r in rows]
             part = "consort" if any(r[0] == "allocated" for r in rows) else "baseline"
-            out[part] += _grid_equations(caption, rows).findings(f"html:{caption}", threshold)
+            grid = _grid_equations(caption, rows)
+            out[part] += grid.findings(f"html:{caption}", threshold)
+            if part == "baseline":
+                baseline = (caption, rows, grid)
+    if esf is not None and baseline is not None:  # what a reader of both tables knows
+        caption, rows, grid = baseline
+        seen = {(f.location, f.value) for part in ("esf_table", "baseline")
+                for f in out[part]}
+        for part, sexes in (("esf_baseline", False), ("esf_baseline_sex", True)):
+            links = esf_baseline_links(esf, caption, rows, sexes=sexes)
+            if links.sums:  # each part: what the ones before it did not find
+                both = esf.merge(grid).merge(links)
+                found = both.findings(f"html:ESF + baseline{' (sex)' if sexes else ''}",
+                                      threshold)
+                out[part] = [f for f in found if (f.location, f.value) not in seen]
+                seen |= {(f.location, f.value) for f in out[part]}
     out["text"] = _text_findings(page.body, "html:text", threshold) + \
         _text_findings(page.alts, "html:figure text", threshold)
     return out
@@ -602,7 +745,9 @@ def attack_report(folder: Path, *, threshold: int = 10) -> dict[str, list[Findin
     Sources: ``results.json``, ``json_n_differences``, ``json_event_shares``,
     ``workbook_results``,
     ``workbook_esf``, ``workbook_other``, ``html_consort``, ``html_baseline``,
-    ``html_results``, ``html_esf_table``, ``html_text``,
+    ``html_results``, ``html_esf_table``, ``html_esf_baseline`` (the ESF and baseline
+    tables read together), ``html_esf_baseline_sex`` (also linking TOTAL's men and women
+    to the baseline's sex rows), ``html_text``,
     ``figure_curves``, ``figure_heat_map``, ``figure_text``.
     """
     records = json.loads((folder / "results.json").read_text(encoding="utf-8"))["records"]

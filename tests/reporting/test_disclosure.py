@@ -364,6 +364,87 @@ def test_no_suppressed_count_can_be_recovered_random_tables():
     assert checked > 200  # the property was exercised on many suppressed counts
 
 
+def test_pruning_shows_again_a_complement_made_needless_later():
+    """The greedy search hid 12 in row 1 early; once 22 there and the cells below were
+    hidden, 12 protects nothing. Pruning shows it again; the table stays safe."""
+    full = np.array([[5, 3, 1, 9], [12, 8, 22, 42], [5, 10, 5, 20], [22, 21, 28, 71]])
+    frame = pd.DataFrame(full, index=[0, 1, 2, "t"], columns=[0, 1, 2, "t"])
+    greedy = suppress_table(frame, total_row="t", total_column="t").mask.to_numpy()
+    labels = [(r, c) for r in frame.index for c in frame.columns]
+    flat = pd.Series(full.ravel(), index=pd.Index(labels, tupleize_cols=False, dtype=object))
+    lines = [((r, "t"), [(r, c) for c in range(3)]) for r in frame.index]
+    lines += [(("t", c), [(r, c) for r in range(3)]) for c in frame.columns]
+    pruned = suppress_linked(flat, totals=lines, prune=True).mask.to_numpy().reshape(4, 4)
+    assert greedy[1, 0] and not pruned[1, 0]
+    assert (pruned <= greedy).all() and pruned.sum() == greedy.sum() - 1
+    _check_safe(full.ravel(), _table_lines(full.shape, True), pruned.ravel(), 10)
+
+
+def test_pruned_tables_are_safe_and_hide_no_more_random_tables():
+    rng = np.random.default_rng(20160701)
+    for _ in range(25):
+        r, c = rng.integers(2, 4, size=2)
+        inner = _random_counts(rng, (r, c))
+        full = np.zeros((r + 1, c + 1), dtype=int)
+        full[:r, :c] = inner
+        full[:r, c] = inner.sum(axis=1)
+        full[r, :] = full[:r, :].sum(axis=0)
+        labels = [f"c{i}" for i in range(full.size)]
+        lines = _table_lines(full.shape, True)
+        totals = [(labels[t], [labels[m] for m in ms]) for t, ms in lines]
+        counts = pd.Series(full.ravel(), index=labels)
+        greedy = suppress_linked(counts, totals=totals).mask.to_numpy()
+        pruned = suppress_linked(counts, totals=totals, prune=True).mask.to_numpy()
+        assert (pruned <= greedy).all()
+        _check_safe(full.ravel(), lines, pruned, 10)
+
+
+# --- counts this table does not print: implied rests, counts withheld elsewhere --------
+
+
+def test_an_implied_rest_below_the_threshold_is_protected():
+    """97 of 100 leaves 3 outside: not printed, but anyone can work them out, so the 97
+    is withheld; so is 40 of 40 (a rest of 0). A rest at the threshold is safe, and a
+    small count with a large rest needs no complement (the rest is not printed)."""
+    def reasons(everyone: int, part: int) -> dict:
+        cells = pd.Series({"all": everyone, "a": part, "not a": everyone - part})
+        return suppress_linked(cells, totals={"all": ["a", "not a"]}, known=["all"],
+                               implied=["not a"]).reason.to_dict()
+
+    assert reasons(100, 97) == {"all": None, "a": "secondary"}
+    assert reasons(40, 40) == {"all": None, "a": "secondary"}
+    assert reasons(100, 90) == {"all": None, "a": None}
+    assert reasons(100, 4) == {"all": None, "a": "primary"}
+
+
+def test_a_count_withheld_elsewhere_is_withheld_here_too():
+    """x is the same people as a count another table withholds: x is withheld, and y
+    with it (x = all - y)."""
+    cells = pd.Series({"x": 30, "x there": 30, "y": 12, "all": 42})
+    result = suppress_linked(cells, totals=[("x", ["x there"]), ("all", ["x", "y"])],
+                             withheld=["x there"])
+    assert result.reason.to_dict() == {"x": "secondary", "y": "secondary", "all": None}
+
+
+def test_a_count_the_known_ones_give_is_known_and_never_a_complement():
+    """b = all - a with both known: hiding b (the smallest complement of c) would protect
+    nothing and left no complement once d was hidden too (a refusal); d is chosen."""
+    cells = pd.Series({"all": 50, "a": 20, "b": 30, "c": 4, "d": 34})
+    result = suppress_linked(cells, totals=[("all", ["a", "b"]), ("d", ["b", "c"])],
+                             known=["all", "a"])
+    assert result.reason.to_dict() == {"all": None, "a": None, "b": None, "c": "primary",
+                                       "d": "secondary"}
+
+
+def test_unprinted_counts_are_checked():
+    cells = pd.Series({"all": 100, "a": 97, "not a": 3})
+    with pytest.raises(ValueError, match="implied label"):
+        suppress_linked(cells, totals={"all": ["a", "not a"]}, implied=["b"])
+    with pytest.raises(ValueError, match="more than one of known, implied and withheld"):
+        suppress_linked(cells, totals={"all": ["a", "not a"]}, known=["not a"],
+                        implied=["not a"])
+
+
 def test_same_input_gives_the_same_suppression():
     rng = np.random.default_rng(7)
     frame = pd.DataFrame(_random_counts(rng, (4, 4)))

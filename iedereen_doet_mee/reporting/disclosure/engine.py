@@ -58,7 +58,7 @@ class Cells:
         return len(self.values) - 1
 
 
-def protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
+def protect(cells: Cells, primary: np.ndarray, *, prune: bool = False) -> np.ndarray:
     """Suppressed groups: ``primary`` plus complements until nothing is derivable.
 
     First every line (a total and its parts) with exactly one hidden sensitive member
@@ -66,8 +66,53 @@ def protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
     totals, then position), and so does a line whose shown total leaves its hidden parts
     a sum below ``cells.threshold`` (:func:`_small_remainder`); then the audit looks for
     a number a reader can still pin down, and the smallest shown cell on a line through
-    it is suppressed; repeat.
+    it is suppressed; repeat. ``prune``: then each complement, the largest first, is
+    shown again when the table stays safe without it (a complement chosen early can be
+    made needless by later ones: the greedy choice never looks back).
     """
+    suppressed = _protect(cells, primary)
+    return _prune(cells, primary, suppressed) if prune else suppressed
+
+
+def _prune(cells: Cells, primary: np.ndarray, suppressed: np.ndarray) -> np.ndarray:
+    """``suppressed`` less every complement the table is safe without (largest first)."""
+    group = np.asarray(cells.group, dtype=np.int64)
+    n_cells = len(cells.values)
+    parts = {p: [c for c in range(n_cells) if cells.part[c] == p] for p in set(cells.part)}
+    value = {}
+    for c in range(n_cells):
+        if group[c] >= 0:
+            value[group[c]] = max(value.get(group[c], -np.inf), cells.values[c])
+    candidates = [g for g in np.flatnonzero(suppressed & ~np.asarray(primary, dtype=bool))
+                  if g in value]
+    cache: dict[tuple, tuple[int, ...] | None] = {}
+    suppressed = suppressed.copy()
+    for g in sorted(candidates, key=lambda g: (-value[g], -g)):
+        suppressed[g] = False
+        if not _safe(cells, suppressed, parts, cache):
+            suppressed[g] = True
+    return suppressed
+
+
+def _safe(cells: Cells, suppressed: np.ndarray, parts: dict[int, list[int]],
+          cache: dict[tuple, tuple[int, ...] | None]) -> bool:
+    """Whether no line rule of :func:`_protect` fires and the audit pins nothing."""
+    group = np.asarray(cells.group, dtype=np.int64)
+
+    def shown(c: int) -> bool:
+        return bool(group[c] >= 0 and not suppressed[group[c]])
+
+    for total, members in cells.equations:
+        hidden = [c for c in (total, *members) if not shown(c)]
+        if len(hidden) == 1 and (group[hidden[0]] >= 0 or cells.guard[hidden[0]]):
+            return False
+        if _small_remainder(cells, total, hidden):
+            return False
+    return all(audit(cells, parts[p], suppressed, cache) is None for p in sorted(parts))
+
+
+def _protect(cells: Cells, primary: np.ndarray) -> np.ndarray:
+    """:func:`protect` without pruning."""
     suppressed = np.asarray(primary, dtype=bool).copy()
     group = np.asarray(cells.group, dtype=np.int64)
     n_cells = len(cells.values)

@@ -111,7 +111,9 @@ def suppress_linked(counts: pd.Series, *,
                     | Iterable[tuple[Hashable, Sequence[Hashable]]] | None = None,
                     threshold: int = DEFAULT_THRESHOLD,
                     known: Iterable[Hashable] = (),
-                    reasons_public: bool = False) -> Suppression:
+                    implied: Iterable[Hashable] = (),
+                    withheld: Iterable[Hashable] = (),
+                    reasons_public: bool = False, prune: bool = False) -> Suppression:
     """Suppress a set of published counts some of which are totals of others.
 
     Parameters
@@ -130,7 +132,22 @@ def suppress_linked(counts: pd.Series, *,
         Counts the reader knows from elsewhere (e.g. the cell sizes a CONSORT diagram
         shows, when protecting a baseline table): they are never suppressed (whatever
         their size; protecting them is the other table's job) and never chosen as a
-        complement, but the audit uses them as shown.
+        complement, but the audit uses them as shown. A count they give (the last
+        part of a line whose other members are known) is known too, unless it is below
+        the threshold.
+    implied : iterable of labels, optional
+        Counts this table does not print but whose people a reader can count from it
+        through the totals: the rest of a total outside its printed parts, e.g. the
+        participants not in a jobless household (all participants minus those in one).
+        Never shown and never a complement; below the threshold (zero included) they
+        are protected like a printed count: no pattern may let a reader work them out.
+        At or above it a reader may work them out, so they cost nothing.
+    withheld : iterable of labels, optional
+        Counts this table does not print that another table withholds (e.g. a level of
+        the baseline table whose people an indicator counts too): whatever their size,
+        no pattern may let a reader work them out from this table and the ``known``
+        counts. A printed count equal to one of them (a total whose only part it is)
+        is then suppressed too.
     reasons_public : bool, default False
         Whether the table would like to show the reasons (``<10`` for a primary, a word
         for a secondary suppression). Those tell the reader that a primary count is at
@@ -138,17 +155,22 @@ def suppress_linked(counts: pd.Series, *,
         rerun with that knowledge, and :attr:`Suppression.reasons_public` says whether
         the reasons may be shown (if not, show only the marker). Never at threshold 1,
         where ``<1`` says 0.
+    prune : bool, default False
+        After the greedy search, show again every complement (the largest first) the
+        table is safe without: fewer suppressions, one more audit per complement.
 
     Returns
     -------
     Suppression
+        Of the printed counts: ``counts`` without the ``implied`` and ``withheld`` ones.
 
     Raises
     ------
     ValueError
-        On a count that is not a whole number >= 0, an unknown label, a total that
-        does not equal the sum of its parts, or a suppressed count that the known
-        counts alone pin down.
+        On a count that is not a whole number >= 0, an unknown label, a label given as
+        more than one of ``known``, ``implied`` and ``withheld``, a total that does not
+        equal the sum of its parts, or a suppressed count that the known counts alone
+        pin down.
 
     Notes
     -----
@@ -157,12 +179,13 @@ def suppress_linked(counts: pd.Series, *,
     smallest count (ties: parts before totals, then position), and so does a line whose
     total is shown and whose suppressed parts (two or more) add up to less than the
     threshold (a reader learns their sum: "not female" from "female" and the total), until
-    stable. Then an
-    audit asks whether a reader who knows every shown count, every sum, and that counts
-    are whole numbers >= 0 can pin a suppressed count down (its minimum and maximum by
-    integer programming coincide; Fischetti & Salazar 2000, attacker problem); if so the
-    smallest shown count on a line through it is suppressed too, and the lines are
-    rechecked. See ``docs/disclosure.md``.
+    stable; an ``implied`` count below the threshold and a ``withheld`` one count as
+    suppressed ones on those lines. Then an audit asks whether a reader who knows every
+    shown count, every sum, and that counts are whole numbers >= 0 can pin a suppressed
+    (or protected unprinted) count down (its minimum and maximum by integer programming
+    coincide; Fischetti & Salazar 2000, attacker problem); if so the smallest shown count
+    on a line through it is suppressed too, and the lines are rechecked. See
+    ``docs/disclosure.md``.
 
     References
     ----------
@@ -188,6 +211,14 @@ def suppress_linked(counts: pd.Series, *,
     >>> suppress_linked(cells, totals={"all": ["a", "b"]}, known=["all"],
     ...                 reasons_public=True).reasons_public
     False
+
+    97 of 100 leave 3 outside; the 3 are not printed but can be worked out, so the 97 is
+    withheld (a rest of 60 could be worked out safely and would hide nothing):
+
+    >>> cells = pd.Series({"all": 100, "a": 97, "not a": 3})
+    >>> suppress_linked(cells, totals={"all": ["a", "not a"]}, known=["all"],
+    ...                 implied=["not a"]).reason.tolist()
+    [None, 'secondary']
     """
     threshold = check_threshold(threshold)
     if not counts.index.is_unique:
@@ -196,14 +227,26 @@ def suppress_linked(counts: pd.Series, *,
     position = {label: i for i, label in enumerate(counts.index)}
     lines = list(totals.items() if isinstance(totals, Mapping) else (totals or ()))
     is_total = {total for total, _ in lines}
-    known = set(known)
-    stray = sorted(map(str, known - set(position)))
-    if stray:
-        raise ValueError(f"suppress_linked: known label(s) {stray} are not labels of counts")
+    known, implied, withheld = set(known), set(implied), set(withheld)
+    for option, given in (("known", known), ("implied", implied), ("withheld", withheld)):
+        stray = sorted(map(str, given - set(position)))
+        if stray:
+            raise ValueError(f"suppress_linked: {option} label(s) {stray} are not labels of "
+                             "counts")
+    twice = sorted(map(str, (known & implied) | (known & withheld) | (implied & withheld)))
+    if twice:
+        raise ValueError(f"suppress_linked: label(s) {twice} are given as more than one of "
+                         "known, implied and withheld; give each once")
+    known = _known_closure(known, lines, counts, threshold, implied | withheld)
     cells = Cells(threshold=threshold)
     for i, value in enumerate(values):
-        cells.add(value, group=i, part=0, rank=int(counts.index[i] in is_total),
-                  fixed=counts.index[i] in known)
+        label = counts.index[i]
+        if label in implied or label in withheld:  # a latent cell: never shown
+            cells.add(value, group=-1, part=0, rank=int(label in is_total),
+                      guard=label in withheld or value < threshold)
+        else:
+            cells.add(value, group=i, part=0, rank=int(label in is_total),
+                      fixed=label in known)
     for total, members in lines:
         labels = [total, *members]
         unknown = [label for label in labels if label not in position]
@@ -217,16 +260,37 @@ def suppress_linked(counts: pd.Series, *,
                              f"not the sum of its parts ({values[index[1:]].sum():g})")
         cells.equations.append((index[0], tuple(index[1:])))
     fixed = np.array(cells.fixed, dtype=bool)
-    primary = (values < threshold) & ~fixed
-    suppressed = protect(cells, primary)
+    printed = np.array(cells.group) >= 0
+    primary = (values < threshold) & ~fixed & printed
+    suppressed = protect(cells, primary, prune=prune) & printed
     reason = np.where(primary, "primary", np.where(suppressed, "secondary", None))
     public = False
     if reasons_public and threshold > 1:
         cells.bounds = {i: (0.0, threshold - 1.0) if primary[i] else (threshold, np.inf)
                         for i in range(len(values)) if suppressed[i]}
         public = audit(cells, list(range(len(values))), suppressed, {}) is None
-    return Suppression(counts.copy(), pd.Series(reason, index=counts.index, dtype=object),
+    return Suppression(counts[printed].copy(),
+                       pd.Series(reason[printed], index=counts.index[printed], dtype=object),
                        threshold, public)
+
+
+def _known_closure(known: set, lines: list[tuple[Hashable, Sequence[Hashable]]],
+                   counts: pd.Series, threshold: int, latent: set) -> set:
+    """``known`` and every printed count the known ones give: the one count of a line
+    that is not known is its total minus its other parts, so hiding it protects nothing
+    (it would only lead to more suppression and, with no complement left, a refusal).
+    One below the threshold stays unknown: it is primary, and the refusal says so."""
+    known = set(known)
+    changed = bool(known)
+    while changed:
+        changed = False
+        for total, members in lines:
+            rest = [label for label in (total, *members) if label not in known]
+            if len(rest) == 1 and rest[0] not in latent and rest[0] in counts.index \
+                    and float(counts[rest[0]]) >= threshold:
+                known.add(rest[0])
+                changed = True
+    return known
 
 
 def suppress_table(table: pd.Series | pd.DataFrame, *, threshold: int = DEFAULT_THRESHOLD,

@@ -14,23 +14,15 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..disclosure import DEFAULT_THRESHOLD, suppress_linked, suppress_statistics, suppress_table
+from ..disclosure import DEFAULT_THRESHOLD, suppress_linked, suppress_statistics
 from ..document.texts import Language, fmt_number, fmt_percent, text
 from ..figures.style import cell_label, label, suppressed_count
-from .baseline_suppression import baseline_suppression
+from .baseline_suppression import BaselineSuppression, baseline_suppression
 from .consort import ALL, COUNT_NAMES, ConsortCounts, shown_counts
+from .esf_suppression import esf_columns, esf_suppression
 
 __all__ = ["baseline_text_table", "consort_suppression", "consort_text_table",
            "esf_text_table"]
-
-
-def _mask(counts: pd.Series | pd.DataFrame, threshold: int | None, **totals
-          ) -> pd.Series | pd.DataFrame:
-    """Where :func:`suppress_table` hides a count; nowhere when ``threshold`` is None."""
-    if threshold is None:
-        return pd.DataFrame(False, index=counts.index, columns=counts.columns) \
-            if isinstance(counts, pd.DataFrame) else pd.Series(False, index=counts.index)
-    return suppress_table(counts, threshold=threshold, **totals).mask
 
 
 #: CONSORT counts that add up to ``allocated`` in every cell and margin.
@@ -150,7 +142,8 @@ def consort_text_table(counts: ConsortCounts,
 
 
 def baseline_text_table(long: pd.DataFrame, threshold: int | None, lang: Language, *,
-                        compared: bool = True) -> pd.DataFrame:
+                        compared: bool = True,
+                        protection: BaselineSuppression | None = None) -> pd.DataFrame:
     """Cells and overall per characteristic: n (%) or mean (SD), and the standardised
     difference between arms. ``compared=False`` (a single-arm design: no arms to
     compare) leaves out the column of standardised differences.
@@ -160,14 +153,18 @@ def baseline_text_table(long: pd.DataFrame, threshold: int | None, lang: Languag
     reads ``<threshold``, one hidden so that another cannot be worked out "afgeschermd" /
     "withheld", as does a mean, median or standardised difference that would reveal a
     hidden count or rests on fewer than ``threshold`` people. ``threshold`` None (the
-    internal report) hides nothing.
+    internal report) hides nothing. ``protection``: the result of
+    :func:`~.baseline_suppression.baseline_suppression` for ``long``, when the caller
+    has it already (the ESF table needs it too); computed when None.
     """
     cells = long[long["column_type"].isin(["cell", "overall"])]
     columns = list(dict.fromkeys(cells["column"]))
     smd = long[(long["column_type"] == "smd") | long["statistic"].astype(str).str.contains(
         "standardised")] if "column_type" in long else long.iloc[0:0]
-    protection = None if threshold is None else baseline_suppression(
-        long, threshold, compared=compared)
+    if threshold is None:
+        protection = None
+    elif protection is None:
+        protection = baseline_suppression(long, threshold, compared=compared)
     withheld = suppressed_count("secondary", threshold or DEFAULT_THRESHOLD, lang)
     rows = []
     for (characteristic, level, statistic), part in cells.groupby(
@@ -242,49 +239,27 @@ def _row_label(name: str, column: str, level: object, statistic: object,
     return f"{name}, {label(f'statistic:{statistic}', lang, default=str(statistic))}"
 
 
-#: ESF indicators that split everyone by labour status at entry: unemployed (CO01),
-#: inactive (CO03) and employed (CO05) add up to the participants (TOTAL), up to those
-#: whose status is unknown.
-_LABOUR_STATUS = ("CO01", "CO03", "CO05")
-
-
-def _labour_status_mask(esf: pd.DataFrame, columns: list[str], threshold: int | None
-                        ) -> pd.DataFrame:
-    """Where to hide the labour-status counts, protected as one table with margins.
-
-    Each indicator's men and women add up to its total, and CO01 + CO03 + CO05 add up
-    to TOTAL: protecting each row alone let a reader take CO01 from TOTAL and find that
-    nobody was inactive or employed (0 is a small count too). The people whose status
-    is unknown (TOTAL minus the three, derivable by anyone) form a row of their own when
-    there are any. Empty when a row is unavailable (each row is then protected alone).
-    """
-    codes = ["TOTAL", *_LABOUR_STATUS]
-    rows = esf.set_index("code").reindex(codes)
-    if rows["available"].isna().any() or not rows["available"].astype(bool).all():
-        return pd.DataFrame(columns=columns, dtype=bool)
-    table = rows[columns].astype(int)
-    unknown = table.loc["TOTAL"] - table.loc[list(_LABOUR_STATUS)].sum()
-    parts = list(_LABOUR_STATUS) + (["unknown"] if unknown.any() else [])
-    table = pd.concat([table.loc[list(_LABOUR_STATUS)], unknown.to_frame("unknown").T,
-                       table.loc[["TOTAL"]]]).loc[[*parts, "TOTAL"]]
-    total_column = "total" if len(columns) > 1 else None
-    mask = _mask(table, threshold, total_row="TOTAL", total_column=total_column) \
-        if total_column else _mask(table["total"], threshold, total="TOTAL").to_frame()
-    return mask.drop(index="unknown", errors="ignore")
-
-
-def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language
+def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language, *,
+                   baseline: pd.DataFrame | None = None
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ESF indicators as text (for the report) and with suppressed counts as None
-    (for ``indicators.xlsx``); indicators the data cannot support say why."""
+    (for ``indicators.xlsx``); indicators the data cannot support say why.
+
+    The counts are protected together (:func:`~.esf_suppression.esf_suppression`): an
+    indicator is withheld when it is below ``threshold`` and when the participants not
+    in it (all participants minus the indicator, ...) would be fewer; with ``baseline``
+    (the baseline table's overall column as published,
+    :func:`~.esf_suppression.baseline_overall`) a count that table withholds is
+    withheld here too. ``threshold`` None (the internal report) hides nothing.
+    """
     name = "indicator_nl" if lang == "nl" else "indicator"
     # without a sex column the counts are totals only (the ESF breakdown is then missing)
-    by_sex = bool(esf["men"].notna().any()) if len(esf) else False
-    sexes = ["men", "women"] + (["sex_other_or_unknown"]
-                                if esf["sex_other_or_unknown"].fillna(0).sum() > 0 else [])
-    sexes = sexes if by_sex else []
-    no_sex = "" if by_sex else text("sex_not_recorded", lang)
-    linked = _labour_status_mask(esf, [*sexes, "total"], threshold)
+    columns = esf_columns(esf)
+    sexes = columns[:-1]
+    no_sex = "" if sexes else text("sex_not_recorded", lang)
+    available = esf.loc[esf["available"].astype(bool), "code"]
+    mask = pd.DataFrame(False, index=available, columns=columns) if threshold is None \
+        else esf_suppression(esf, threshold, baseline=baseline)
     rows, sheet = [], []
     for _, r in esf.iterrows():
         if not r["available"]:
@@ -295,13 +270,13 @@ def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language
                 [*sexes, "total"]), "available": False, "reason": why})
             continue
         counts = pd.Series({s: int(r[s]) for s in sexes} | {"total": int(r["total"])})
-        mask = linked.loc[r["code"]] if r["code"] in linked.index else \
-            _mask(counts, threshold, total="total" if sexes else None)
-        shown = {k: (text("suppressed", lang) if mask[k] else str(v)) for k, v in counts.items()}
+        hidden = mask.loc[r["code"]]
+        shown = {k: (text("suppressed", lang) if hidden[k] else str(v))
+                 for k, v in counts.items()}
         rows.append([r["code"], r[name], shown.get("men", "-"), shown.get("women", "-"),
                      shown["total"], no_sex])
         sheet.append({"code": r["code"], "indicator": r[name],
-                      **{k: (None if mask[k] else int(v)) for k, v in counts.items()},
+                      **{k: (None if hidden[k] else int(v)) for k, v in counts.items()},
                       "available": True, "reason": None})
     header = ["code", "indicator", "mannen" if lang == "nl" else "men",
               "vrouwen" if lang == "nl" else "women", "totaal" if lang == "nl" else "total",
