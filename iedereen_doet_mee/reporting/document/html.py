@@ -28,7 +28,7 @@ h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.25em; margin-to
 border-bottom: 1px solid #ccc; } .subtitle { color: #555; }
 .table-wrap { overflow-x: auto; margin: 1em 0; }
 table { border-collapse: collapse; margin: 0; font-size: 0.9em; }
-td:first-child { min-width: 10em; }
+td:first-child { min-width: 6em; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left;
          vertical-align: top; }
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
