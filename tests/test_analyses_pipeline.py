@@ -62,7 +62,7 @@ def test_a_changed_figure_or_number_fails_the_check(build, tmp_path, monkeypatch
     module = _module()
     manifest = tmp_path / "figures.sha256"
     entries = module.read_manifest(ROOT / "analyses" / "figures.sha256")
-    entries["figures/costs.svg"] = "0" * 64
+    entries["figures/wage_value.svg"] = "0" * 64
     module.write_manifest(manifest, entries)
     reviewed = tmp_path / "tables"
     shutil.copytree(ROOT / "analyses" / "tables", reviewed)
@@ -85,7 +85,7 @@ def test_a_changed_figure_or_number_fails_the_check(build, tmp_path, monkeypatch
     monkeypatch.setattr(module, "build", rebuild)
     assert module.main(["--check", "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
-    assert "changed: figures/costs.svg" in err and "--update-manifest" in err
+    assert "changed: figures/wage_value.svg" in err and "--update-manifest" in err
     assert f"changed: tables/results.csv row {row} estimate: {rows[row][estimate]} -> {was}" \
         in err
 

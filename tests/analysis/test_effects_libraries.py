@@ -175,8 +175,16 @@ def test_ipw_band_answers_where_statsmodels_treatment_effect_fails():
     # variance and statsmodels' GMM covariance is singular; the own sandwich still gives
     # the control share 0 and a standard error of the difference
     ours, effect = _ipw("synthetic", "60-80")
-    with pytest.raises(np.linalg.LinAlgError):
-        effect.ipw(return_results=True, disp=False)
+    # whether the singular covariance raises depends on the LAPACK build and CPU: it
+    # raised on the machine this test was written on and gives NaN standard errors on
+    # another (AMD EPYC, numpy's OpenBLAS); either way statsmodels gives no answer
+    try:
+        theirs = effect.ipw(return_results=True, disp=False)
+    except np.linalg.LinAlgError:
+        pass
+    else:
+        frame = theirs.summary_frame()
+        assert not np.isfinite(frame.loc["ATE", "std err"])
     assert ours.problem == "" and ours.mu[1] == 0.0
     assert math.sqrt(ours.cov[0, 0] + ours.cov[1, 1] - 2 * ours.cov[0, 1]) > 0
 
