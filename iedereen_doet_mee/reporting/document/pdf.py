@@ -34,7 +34,7 @@ def _string(text: str) -> str:
 #: Column headers of text columns (left-aligned, wider) in any language.
 _TEXT_HEADERS = {"", "term", "onderdeel", "estimator", "schatter", "code", "indicator",
                  "in dit rapport", "in this report", "naam in results.json",
-                 "name in results.json"}
+                 "name in results.json", "toelichting", "note"}
 
 
 def _longest_word(frame) -> int:

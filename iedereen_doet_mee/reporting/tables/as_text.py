@@ -280,7 +280,7 @@ def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language, *,
                       "available": True, "reason": None})
     header = ["code", "indicator", "mannen" if lang == "nl" else "men",
               "vrouwen" if lang == "nl" else "women", "totaal" if lang == "nl" else "total",
-              ""]
+              "toelichting" if lang == "nl" else "note"]
     return pd.DataFrame(rows, columns=header), pd.DataFrame(sheet)
 
 
