@@ -164,7 +164,7 @@ def test_public_kaplan_meier_figure_prints_no_small_number(analysis, lang):
     assert any(("totaal" if lang == "nl" else "overall") in t for t in legends)
     marker = "afgeschermd" if lang == "nl" else "withheld"
     note = figure._supxlabel.get_text()
-    assert ("Afgeschermd" if lang == "nl" else "Protected") in note
+    assert ("Afgeschermd" if lang == "nl" else "Withheld") in note
     assert not any(("geen uitstroom" if lang == "nl" else "no outflow") in t for t in texts)
     assert all(marker not in t or ":" in t for t in legends)
 

@@ -79,7 +79,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_events": ("geen uitstroom", "no outflow"),
     "pooled_note": ("Afgeschermd: een punt na elke {k} of meer gebeurtenissen, met rechte lijnen "
                     "ertussen; een lijn stopt waar minder dan {k} personen overblijven.",
-                    "Protected: a point after every {k} or more events, joined by straight "
+                    "Withheld: a point after every {k} or more events, joined by straight "
                     "lines; a line stops where fewer than {k} people remain."),
     "at_risk_note": ("Aantallen onder risico afgerond op {base}.",
                      "Numbers at risk rounded to {base}."),
