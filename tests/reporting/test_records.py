@@ -143,8 +143,9 @@ def test_a_repeated_term_and_estimator_is_matched_in_order(analysis):
 
 def test_a_figure_reads_a_suppressed_number_as_missing(analysis):
     records = _published(analysis)
-    wilson = (records["question"] == "target") & (records["estimator"] == "proportion_wilson")
-    records.loc[records.index[wilson][0], "suppressed"] = True
+    exact = (records["question"] == "target") & \
+        (records["estimator"] == "proportion_clopper_pearson")  # the interval drawn
+    records.loc[records.index[exact][0], "suppressed"] = True
     shown = outflow_target_figure(analysis.results["target"], lang="en")
     hidden = outflow_target_figure(as_published(analysis, records).results["target"],
                                    lang="en")

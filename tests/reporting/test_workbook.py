@@ -191,7 +191,7 @@ def test_workbook_sheets_of_a_small_frame_without_esf(tmp_path):
         "estimator": ["total_benefit_savings_eur", "total_benefit_savings_eur",
                       "predictive_final_count"],
         "n": pd.array([100, None, 100], dtype="Int64"), "suppressed": [False, True, False]})
-    sheets = workbook_sheets(records, None, [("seed", "1"), ("audience", "x")], "nl")
+    sheets = workbook_sheets(records, None, [("seed", "1"), ("added_later", "x")], "nl")
     assert list(sheets) == ["results", "provenance", "labels"]
     path = write_workbook(tmp_path / "w.xlsx", sheets)
     book = openpyxl.load_workbook(path)
@@ -201,7 +201,7 @@ def test_workbook_sheets_of_a_small_frame_without_esf(tmp_path):
     assert results["D4"].number_format == "#,##0.0"  # a predicted number: one decimal
     # an item the provenance gains later shows its code name rather than failing
     assert [c.value for c in book["provenance"]["A"]] == ["onderdeel", "startwaarde van de "
-                                                          "toevalsgenerator", "audience"]
+                                                          "toevalsgenerator", "added_later"]
 
 
 def test_every_scale_and_design_estimator_has_a_number_format():
