@@ -348,40 +348,50 @@ _ESF_DISJOINT = (("CO06", "CO07"), ("CO09", "CO10", "CO11"))
 #: An indicator -> the wider one whose people it counts a part of.
 _ESF_WITHIN = {"CO02": "CO01", "CO04": "CO03", "CO08": "CO07", "CO13": "CO12",
                "CR08": "CR06"}
-_ESF_COLUMNS = ("men", "women", "total")
+_ESF_COLUMNS = ("men", "women", "other", "total")
+#: The ESF table's count headers (report and workbook, Dutch and English).
+_ESF_HEADERS = {"men": "men", "mannen": "men", "women": "women", "vrouwen": "women",
+                "other or unknown": "other", "anders of onbekend": "other",
+                "total": "total", "totaal": "total"}
 
 
 def esf_equations(rows: list[list[Any]]) -> Equations:
-    """Rows ``code, label, men, women, total, ...``: men + women = total per indicator,
-    and unemployed + inactive + employed = all participants per column. Every indicator
-    counts a part of the participants: the rest ("not CO12": the participants not in a
-    jobless household) is all participants minus the indicator, and is implied; so are
-    the rest of a group of disjoint indicators and the people of an indicator outside
-    a narrower one (unemployed but not long-term unemployed)."""
+    """Rows ``code, label, men, women[, other or unknown], total, ...`` (the first row
+    the header): the sexes add up to the total per indicator, and unemployed + inactive
+    + employed = all participants per column. Every indicator counts a part of the
+    participants: the rest ("not CO12": the participants not in a jobless household) is
+    all participants minus the indicator, and is implied; so are the rest of a group of
+    disjoint indicators and the people of an indicator outside a narrower one
+    (unemployed but not long-term unemployed)."""
     eq = Equations()
     codes = set()
+    header = [_ESF_HEADERS.get(str(h).strip().lower()) for h in rows[0]] if rows else []
+    where = {name: i for i, name in enumerate(header) if name is not None}
+    if set(where) < {"men", "women", "total"}:
+        where = {"men": 2, "women": 3, "total": 4}  # a header the attacker cannot read
+    columns = [c for c in _ESF_COLUMNS if c in where]
     for row in rows:
         code = str(row[0])
         if not re.fullmatch(r"TOTAL|C[OR]\d\d", code):
             continue
-        cells = row[2:5]
+        cells = [row[where[c]] for c in columns]
         if all(c is None or c == "" or c == "-" for c in cells):
             continue  # an indicator the data model cannot give
         codes.add(code)
-        for col, value in zip(("men", "women", "total"), cells, strict=True):
+        for col, value in zip(columns, cells, strict=True):
             var = f"{code}/{col}"
             if _int(value) is not None:
                 eq.known[var] = _int(value)
             else:
                 eq.hidden.add(var)
-        eq.sums.append((f"{code}/total", (f"{code}/men", f"{code}/women")))
+        eq.sums.append((f"{code}/total", tuple(f"{code}/{c}" for c in columns[:-1])))
     total, parts = _ESF_PARTITION
     if {total, *parts} <= codes:
-        for col in _ESF_COLUMNS:
+        for col in columns:
             eq.sums.append((f"{total}/{col}", tuple(f"{p}/{col}" for p in parts)))
 
     def rest(whole: str, members: tuple[str, ...], name: str) -> None:
-        for col in _ESF_COLUMNS:
+        for col in columns:
             eq.implied.add(f"{name}/{col}")
             eq.sums.append((f"{whole}/{col}", (*(f"{m}/{col}" for m in members),
                                                f"{name}/{col}")))

@@ -54,15 +54,16 @@ def _esf(counts: dict[str, tuple[int, int, int]]) -> pd.DataFrame:
 
 
 def _published(sheet: pd.DataFrame) -> dict[str, tuple]:
-    """code -> (men, women, total) as the workbook prints them; None: withheld."""
+    """code -> (men, women, other or unknown, total) as the workbook prints them;
+    None: withheld."""
     return {r["code"]: tuple(None if pd.isna(r[c]) else int(r[c])
-                             for c in ("men", "women", "total"))
+                             for c in ("men", "women", "sex_other_or_unknown", "total"))
             for _, r in sheet.iterrows() if r["available"]}
 
 
 def _rows(sheet: pd.DataFrame) -> list[list]:
     """The sheet as the attacker reads the workbook: a withheld count is a word."""
-    rows = [["code", "indicator", "men", "women", "total"]]
+    rows = [["code", "indicator", "men", "women", "other or unknown", "total"]]
     for code, counts in _published(sheet).items():
         rows.append([code, code, *("withheld" if c is None else c for c in counts)])
     return rows
@@ -84,13 +85,17 @@ def test_the_attacker_finds_the_rest_of_an_indicator():
 
 
 def test_an_indicator_whose_rest_is_small_is_withheld():
-    """CO12 40 of 45 (2 men and 3 women not in a jobless household): the row is withheld.
-    CO15 22 of 45 leaves 23 (10 men, 13 women), enough: it stays, and so does TOTAL."""
+    """CO12 40 of 45 (2 men and 3 women not in a jobless household): its total is
+    withheld. CO15 22 of 45 leaves 23, enough: its total stays, and so does TOTAL's.
+    Nobody is of other or unknown sex: that column is withheld in every row, and one
+    sex with it (men + women would give the zero back)."""
     esf = _esf({"TOTAL": (20, 25, 45), "CO12": (18, 22, 40), "CO15": (10, 12, 22)})
     _, sheet = esf_text_table(esf, T, "en")
     shown = _published(sheet)
-    assert shown["CO12"] == (None, None, None)
-    assert shown["TOTAL"] == (20, 25, 45) and shown["CO15"] == (10, 12, 22)
+    assert shown["CO12"][3] is None
+    assert shown["TOTAL"][3] == 45 and shown["CO15"][3] == 22
+    for counts in shown.values():
+        assert counts[2] is None and None in counts[:2]
     assert not _attack(sheet), format_findings(_attack(sheet))
 
 
@@ -110,7 +115,7 @@ def test_no_rest_of_an_indicator_can_be_worked_out(counts):
     _, sheet = esf_text_table(_esf(counts), T, "nl")
     found = _attack(sheet)
     assert not found, format_findings(found)
-    assert _published(sheet)["TOTAL"][2] == counts["TOTAL"][2]  # known: never hidden
+    assert _published(sheet)["TOTAL"][3] == counts["TOTAL"][2]  # known: never hidden
 
 
 def test_a_large_rest_hides_nothing():
@@ -118,14 +123,16 @@ def test_a_large_rest_hides_nothing():
     for its rest: the rest is not printed (the old table hid nothing more either)."""
     esf = _esf({"TOTAL": (20, 25, 45), "CO11": (2, 13, 15), "CO15": (10, 12, 22)})
     mask = esf_suppression(esf, T)
-    assert mask.loc["CO11"].tolist() == [True, True, False]  # men 2, and the women
-    assert not mask.loc[["TOTAL", "CO15"]].any().any()
+    assert mask.loc["CO11"].tolist() == [True, True, True, False]  # men 2, other 0, women
+    # TOTAL and CO15 hide their zero of other or unknown sex and one sex, nothing more
+    assert mask.loc[["TOTAL", "CO15"]].sum(axis=1).tolist() == [2, 2]
+    assert not mask.loc[["TOTAL", "CO15"], "total"].any()
 
 
 def test_the_internal_report_hides_nothing():
     esf = _esf({"TOTAL": (20, 25, 45), "CO12": (18, 22, 40), "CO16": (20, 25, 45)})
     text, sheet = esf_text_table(esf, None, "en")
-    assert _published(sheet)["CO12"] == (18, 22, 40)
+    assert _published(sheet)["CO12"] == (18, 22, 0, 40)
     assert "withheld" not in text.to_string()
 
 
@@ -179,22 +186,27 @@ def test_the_bundled_tables_read_together_give_nothing_away(bundled):
     assert not found, format_findings(found)
 
 
-def test_the_sex_the_baseline_prints_is_known_here(bundled):
+def test_the_sex_the_baseline_withholds_stays_withheld_here(bundled):
     """The baseline prints "female: 57" and withholds "male" (to protect "other: <10",
-    which is 0). The ESF's men and women add up to its total, so the two together give
-    "male" back whatever this table does (an open issue, docs/disclosure.md); this table
-    prints neither sex of TOTAL and protects the rest as if the reader had both: 57
-    women of whom 55 live in a jobless household must not leave 2 to be worked out."""
+    which is 0). The ESF table prints its column of other or unknown sex, all zeros and
+    all withheld, so its men and women no longer add up to its totals for the reader:
+    with the baseline's rows linked to TOTAL's men and women (as the attack does),
+    neither "male" nor a zero of other sex can be worked out. Before, the table left the
+    column out and the two tables together gave "male: 43" and "other: 0"."""
+    from .disclosure_attack import _grid_equations
+
     esf, long, protection = bundled
     assert protection.reason[("sex", "male", "overall")] == "secondary"
     assert ("sex", "female", "overall") not in protection.reason
     _, sheet = esf_text_table(esf, T, "nl", baseline=baseline_overall(long, protection))
     shown = _published(sheet)
-    assert shown["TOTAL"] == (None, None, 100)
+    assert shown["TOTAL"] == (None, 57, None, 100)
+    assert all(counts[2] is None for counts in shown.values())
+    caption, rows = _baseline_rows(long, protection)
     ours = esf_equations(_rows(sheet))
-    ours.known |= {"TOTAL/women": 57, "TOTAL/men": 43}  # from the baseline and the sums
-    ours.hidden -= {"TOTAL/women", "TOTAL/men"}
-    found = ours.findings("test", T)
+    links = esf_baseline_links(ours, caption, rows, sexes=True)
+    assert ("TOTAL/women", (f"{caption}/Geslacht: vrouw/totaal",)) in links.sums
+    found = ours.merge(_grid_equations(caption, rows)).merge(links).findings("test", T)
     assert not found, format_findings(found)
 
 
@@ -207,7 +219,7 @@ def test_a_count_the_baseline_withholds_is_withheld_in_the_esf_table_too():
     esf = _esf({"TOTAL": (30, 30, 60), "CO12": (18, 17, 35), "CO01": (18, 19, 37),
                 "CO03": (2, 1, 3), "CO05": (10, 10, 20)})
     alone = esf_suppression(esf, T)
-    assert not alone.loc["CO12"].any() and alone.loc["CO05", "total"]
+    assert not alone.loc["CO12", "total"] and alone.loc["CO05", "total"]
     baseline = pd.DataFrame([
         ("jobless_household", "yes", 35, True), ("jobless_household", "no", 25, True),
         ("labour_status_entry", "unemployed", 37, True),
@@ -217,4 +229,4 @@ def test_a_count_the_baseline_withholds_is_withheld_in_the_esf_table_too():
     linked = esf_suppression(esf, T, baseline=baseline)
     assert linked.loc["CO12", "total"] and linked.loc["CO01", "total"]
     assert not linked.loc["CO05", "total"]
-    assert not linked.loc["TOTAL"].any()
+    assert not linked.loc["TOTAL", "total"]

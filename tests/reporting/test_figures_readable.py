@@ -186,7 +186,8 @@ def test_html_figures_scale_and_have_a_text_alternative(analysis, tmp_path):
     save_figure(wage_value_figure(analysis.results["wage_value"], lang="nl"), tmp_path,
                 "wage_value")
     frame = pd.DataFrame({"groep": ["totaal", "band"], "n": ["100", "50"],
-                          "aandeel": ["11% (6% tot 19%)", "afgeschermd"]})
+                          "aandeel": ["11% (6% tot 19%)", "afgeschermd"],
+                          "anders": ["afgeschermd", "-"], "toelichting": ["", "-"]})
     blank = pd.DataFrame({"": ["pakket"], " ": ["iedereen_doet_mee"]})
     report = Report("T", "S", "nl", (Section("a", "A", (
         Figure("wage_value", "Figuur 5. Voorspelde loonwaarde per groep"),
@@ -204,5 +205,8 @@ def test_html_figures_scale_and_have_a_text_alternative(analysis, tmp_path):
     # numbers right, text left; a table without column names has no empty header row
     assert '<td>totaal</td><td class="num">100</td><td class="num">11% (6% tot 19%)</td>' in page
     assert '<td class="num">afgeschermd</td>' in page
+    # a column of withheld numbers only (the ESF table's "anders of onbekend") is numbers
+    assert '<td class="num">afgeschermd</td><td></td></tr>' in page
+    assert '<td class="num">-</td><td>-</td></tr>' in page
     assert '<th>groep</th><th class="num">n</th>' in page
     assert "<caption>Tabel 14</caption><tbody>" in page

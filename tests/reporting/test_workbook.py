@@ -25,17 +25,19 @@ from iedereen_doet_mee.reporting.document.workbook_sheets import (
 from iedereen_doet_mee.reporting.records import DESIGN_ESTIMATORS, RECORD_FIELDS
 
 FAST = dict(n_draws=100, n_bootstrap=100, diagnosis_sims=200)
-ESF_COLUMNS = ["code", "indicator", "men", "women", "total", "available", "reason"]
+ESF_COLUMNS = ["code", "indicator", "men", "women", "sex_other_or_unknown", "total",
+               "available", "reason"]
 RESULT_COLUMNS = ["id", *RECORD_FIELDS, "suppressed", "label", "unit"]
 HEADERS = {
-    "nl": {"esf_indicators": ["code", "indicator", "mannen", "vrouwen", "totaal",
+    "nl": {"esf_indicators": ["code", "indicator", "mannen", "vrouwen", "anders of onbekend",
+                              "totaal",
                               "beschikbaar", "reden niet beschikbaar"],
            "results": ["ID", "onderzoeksvraag", "uitkomst", "onderdeel", "schatting",
                        "standaardfout", "toetsgrootheid of aantal", "p-waarde",
                        "ondergrens interval", "bovengrens interval", "schatter (codenaam)",
                        "n", "afgeschermd", "schatter", "eenheid"]},
-    "en": {"esf_indicators": ["code", "indicator", "men", "women", "total", "available",
-                              "reason not available"],
+    "en": {"esf_indicators": ["code", "indicator", "men", "women", "other or unknown",
+                              "total", "available", "reason not available"],
            "results": ["ID", "research question", "outcome", "term", "estimate", "standard error",
                        "statistic or count", "p-value", "interval, lower bound",
                        "interval, upper bound", "estimator (code name)", "n", "withheld",

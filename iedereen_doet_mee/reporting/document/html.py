@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..figures.alt_text import alt_text
 from .blocks import Figure, Paragraph, Report, Table
+from .texts import text
 
 __all__ = ["render_html"]
 
@@ -70,17 +71,32 @@ def _numeric(cell: str) -> bool:
                                                         _NUMBER_WORDS.sub("", cell))
 
 
+#: The word of a withheld number, in either language.
+_WITHHELD = {text("suppressed", "nl"), text("suppressed", "en")}
+
+
 def _numeric_columns(frame) -> list[bool]:
     """Per column: numbers (right-aligned) when it holds a number and no text with a
-    digit; cells without a digit ("-", "afgeschermd") go with either. The first column
-    labels the rows and stays text."""
+    digit; cells without a digit ("-", "afgeschermd") go with either. A column of
+    withheld numbers only ("afgeschermd" and "-") is one of numbers too. The first
+    column labels the rows and stays text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _numeric_columns(pd.DataFrame({"code": ["A", "B"], "n": ["12", "afgeschermd"],
+    ...                                "anders": ["afgeschermd", "-"], "note": ["", "x"]}))
+    [False, True, True, False]
+    """
     flags = []
     for j in range(frame.shape[1]):
         cells = [str(v).strip() for v in frame.iloc[:, j]]
         numbers = [_numeric(c) for c in cells]
         texts = [not n and any(ch.isdigit() for ch in c) for c, n in zip(cells, numbers,
                                                                           strict=True)]
-        flags.append(j > 0 and any(numbers) and not any(texts))
+        withheld = any(c in _WITHHELD for c in cells) and \
+            all(c in _WITHHELD or c == "-" for c in cells)
+        flags.append(j > 0 and (withheld or (any(numbers) and not any(texts))))
     return flags
 
 

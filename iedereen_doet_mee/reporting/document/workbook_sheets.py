@@ -42,7 +42,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "indicator": ("indicator", "indicator"),
     "men": ("mannen", "men"),
     "women": ("vrouwen", "women"),
-    "sex_other_or_unknown": ("overig of onbekend geslacht", "other or unknown sex"),
+    "sex_other_or_unknown": ("anders of onbekend", "other or unknown"),
     "total": ("totaal", "total"),
     "available": ("beschikbaar", "available"),
     "reason": ("reden niet beschikbaar", "reason not available"),

@@ -16,10 +16,11 @@ import pandas as pd
 
 from ..disclosure import DEFAULT_THRESHOLD, suppress_linked, suppress_statistics
 from ..document.texts import Language, fmt_number, fmt_percent, text
+from ..document.workbook_sheets import column_label
 from ..figures.style import cell_label, label, suppressed_count
 from .baseline_suppression import BaselineSuppression, baseline_suppression
 from .consort import ALL, COUNT_NAMES, ConsortCounts, shown_counts
-from .esf_suppression import esf_columns, esf_suppression
+from .esf_suppression import ESF_SEXES, esf_columns, esf_suppression
 
 __all__ = ["baseline_text_table", "consort_suppression", "consort_text_table",
            "esf_text_table"]
@@ -264,7 +265,7 @@ def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language, *,
     for _, r in esf.iterrows():
         if not r["available"]:
             why = r["reason_nl"] if lang == "nl" and "reason_nl" in r else r["reason"]
-            rows.append([r["code"], r[name], "-", "-", "-",
+            rows.append([r["code"], r[name], "-", "-", "-", "-",
                          text("not_available", lang, reason=why)])
             sheet.append({"code": r["code"], "indicator": r[name], **dict.fromkeys(
                 [*sexes, "total"]), "available": False, "reason": why})
@@ -273,14 +274,13 @@ def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language, *,
         hidden = mask.loc[r["code"]]
         shown = {k: (text("suppressed", lang) if hidden[k] else str(v))
                  for k, v in counts.items()}
-        rows.append([r["code"], r[name], shown.get("men", "-"), shown.get("women", "-"),
+        rows.append([r["code"], r[name], *(shown.get(c, "-") for c in ESF_SEXES),
                      shown["total"], no_sex])
         sheet.append({"code": r["code"], "indicator": r[name],
                       **{k: (None if hidden[k] else int(v)) for k, v in counts.items()},
                       "available": True, "reason": None})
-    header = ["code", "indicator", "mannen" if lang == "nl" else "men",
-              "vrouwen" if lang == "nl" else "women", "totaal" if lang == "nl" else "total",
-              "toelichting" if lang == "nl" else "note"]
+    header = ["code", "indicator", *(column_label(c, lang) for c in ESF_SEXES),
+              column_label("total", lang), "toelichting" if lang == "nl" else "note"]
     return pd.DataFrame(rows, columns=header), pd.DataFrame(sheet)
 
 

@@ -23,11 +23,15 @@ characteristic's levels join the sums (they add up to the participants): a print
 is ``known`` (never a complement here), a withheld one is ``withheld`` (an indicator equal
 to it is withheld too), and CO13 (jobless with dependent children) lies within the two
 household levels with children. ``TOTAL``'s men and women are the baseline's "male" and
-"female". The ESF table leaves out the column of other or unknown sex when nobody is in
-it, so its men and women add up to its totals; when the baseline withholds one sex to
-protect its "other" row, the printed other sex and the number of participants give it
-back whatever this table does: it then prints neither sex of ``TOTAL`` and protects
-the rest as if the reader had both (an open issue, ``docs/disclosure.md``).
+"female".
+
+When sex is recorded the table always prints a column of other or unknown sex, also when
+nobody is in it. Without it, men + women would equal the total in every row, and that
+equality alone tells the reader that nobody of the row is of other or unknown sex: a
+zero the threshold protects. With the baseline's "female" and the number of
+participants it would also give back the "male" the baseline withholds to protect its
+"other" row. A column of zeros is therefore printed and protected like any other count
+(``docs/disclosure.md``, "The ESF table").
 """
 
 from __future__ import annotations
@@ -39,8 +43,8 @@ import pandas as pd
 from ..disclosure import suppress_linked
 from .baseline_suppression import BaselineSuppression
 
-__all__ = ["ESF_BASELINE", "ESF_DISJOINT", "ESF_WITHIN", "baseline_overall", "esf_columns",
-           "esf_suppression"]
+__all__ = ["ESF_BASELINE", "ESF_DISJOINT", "ESF_SEXES", "ESF_WITHIN", "baseline_overall",
+           "esf_columns", "esf_suppression"]
 
 #: Disjoint indicators and whether the participants in none of them are only those whose
 #: value is unknown (labour status: every known status is one of the three). A rest of
@@ -70,20 +74,29 @@ ESF_BASELINE: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "CO15": ("migrant_background", ("yes",), True),
     "CO16": ("disability", ("yes",), True),
 }
+#: The sex columns of the table, in the order printed (before the total).
+ESF_SEXES: tuple[str, ...] = ("men", "women", "sex_other_or_unknown")
 #: The sex columns of ``TOTAL`` and their level in the baseline's ``sex`` row.
 _SEX_LEVELS = {"men": "male", "women": "female"}
 _TOTAL, _SIZE, _KNOWN = "TOTAL", "(size)", "(known)"
 
 
 def esf_columns(esf: pd.DataFrame) -> list[str]:
-    """The count columns the ESF table publishes: men and women when sex is recorded,
-    other or unknown sex when anyone is, and the total."""
+    """The count columns the ESF table publishes: :data:`ESF_SEXES` when sex is
+    recorded (other or unknown sex also when nobody is: see the module), and the total.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> esf = pd.DataFrame({"men": [4], "women": [6], "sex_other_or_unknown": [0],
+    ...                     "total": [10]})
+    >>> esf_columns(esf)
+    ['men', 'women', 'sex_other_or_unknown', 'total']
+    >>> esf_columns(esf.assign(men=None, women=None, sex_other_or_unknown=None))
+    ['total']
+    """
     by_sex = bool(esf["men"].notna().any()) if len(esf) else False
-    if not by_sex:
-        return ["total"]
-    other = ["sex_other_or_unknown"] if esf["sex_other_or_unknown"].fillna(0).sum() > 0 \
-        else []
-    return ["men", "women", *other, "total"]
+    return [*ESF_SEXES, "total"] if by_sex else ["total"]
 
 
 def baseline_overall(long: pd.DataFrame, protection: BaselineSuppression | None
@@ -167,21 +180,10 @@ def esf_suppression(esf: pd.DataFrame, threshold: int, *,
     columns = esf_columns(esf)
     codes = list(esf.loc[esf["available"].astype(bool), "code"])
     # The baseline's counts as the reader has them. When those alone give a count the
-    # baseline withholds, no pattern here protects it: a sex count (men = participants -
-    # women, the columns adding up when nobody is of other or unknown sex, while the
-    # baseline withholds "male" to protect its "other: <10") is then protected as well as
-    # this table can: neither sex of TOTAL is printed, and the rest as if the reader had
-    # both. Failing that too, the table is protected as if the reader had none of the
-    # baseline's printed counts (they alone give one of ours: the baseline's to fix).
-    attempts = ((True, True, False), (False, True, True), (False, False, False))
-    sexes_withheld = False
-    for sex_withheld, with_known, hide_sexes in attempts:
-        problem = _problem(esf, codes, columns, threshold, baseline, sex_withheld)
-        if sex_withheld:
-            sexes_withheld = any(label[:2] == ("baseline", "sex")
-                                 for label in problem.withheld)
-        elif hide_sexes and not sexes_withheld:
-            continue  # the first attempt failed for another reason
+    # baseline withholds, no pattern here protects it: the table is then protected as
+    # if the reader had none of the baseline's printed counts (the baseline's to fix).
+    for with_known in (True, False):
+        problem = _problem(esf, codes, columns, threshold, baseline)
         values = pd.Series(list(problem.values.values()), index=pd.Index(
             list(problem.values), tupleize_cols=False, dtype=object))
         try:
@@ -197,14 +199,12 @@ def esf_suppression(esf: pd.DataFrame, threshold: int, *,
         for code in codes:
             for column in columns:
                 mask.loc[code, column] = bool(result.mask[(code, column)])
-        if hide_sexes and _TOTAL in codes and len(columns) > 1:
-            mask.loc[_TOTAL, columns[:-1]] = True
         return mask
     raise AssertionError("unreachable: the last attempt raises or returns")
 
 
 def _problem(esf: pd.DataFrame, codes: list[str], columns: list[str], threshold: int,
-             baseline: pd.DataFrame | None, sex_withheld: bool) -> _Problem:
+             baseline: pd.DataFrame | None) -> _Problem:
     """The ESF counts, their sums and the rests between them, and the baseline's."""
     available = esf[esf["available"].astype(bool)].set_index("code")
     problem = _Problem()
@@ -233,14 +233,14 @@ def _problem(esf: pd.DataFrame, codes: list[str], columns: list[str], threshold:
             for column in columns:
                 problem.rest((wide, column), [(narrow, column)], (wide, "not", narrow, column))
     if baseline is not None:
-        _link_baseline(problem, baseline, codes, columns, sex_withheld)
+        _link_baseline(problem, baseline, codes, columns)
     return problem
 
 
 def _link_baseline(problem: _Problem, baseline: pd.DataFrame, codes: list[str],
-                   columns: list[str], sex_withheld: bool) -> None:
+                   columns: list[str]) -> None:
     """Add the baseline's overall column for the characteristics an indicator counts,
-    and its sex counts for ``TOTAL`` (those it withholds when ``sex_withheld``)."""
+    and its sex counts for ``TOTAL``."""
     everyone = problem.values[(_TOTAL, "total")]
     rows = baseline.assign(level=baseline["level"].astype(str))
     counted: dict[str, dict[str, tuple[int, bool]]] = {}
@@ -255,7 +255,7 @@ def _link_baseline(problem: _Problem, baseline: pd.DataFrame, codes: list[str],
             continue
         if not hidden:
             problem.known.add((_TOTAL, column))
-        elif sex_withheld:
+        else:
             twin = ("baseline", "sex", level)
             problem.values[twin] = count
             problem.withheld.add(twin)
