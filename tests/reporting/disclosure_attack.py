@@ -43,6 +43,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from iedereen_doet_mee.analysis.estimators import UnregisteredEstimatorError, estimator_info
 from iedereen_doet_mee.analysis.terms import split_family, term_groups
 from iedereen_doet_mee.reporting.figures.style import label
+from iedereen_doet_mee.reporting.tables.esf import ESF_INDICATORS
 
 __all__ = ["Equations", "Finding", "attack_report", "format_findings", "records_findings"]
 
@@ -353,6 +354,9 @@ _ESF_COLUMNS = ("men", "women", "other", "total")
 _ESF_HEADERS = {"men": "men", "mannen": "men", "women": "women", "vrouwen": "women",
                 "other or unknown": "other", "anders of onbekend": "other",
                 "total": "total", "totaal": "total"}
+#: The row of all participants has no ESF code in the report: it is found by its name.
+_ESF_TOTAL_NAMES = {n for spec in ESF_INDICATORS if spec.code == "TOTAL"
+                    for n in (spec.indicator, spec.indicator_nl)}
 
 
 def esf_equations(rows: list[list[Any]]) -> Equations:
@@ -371,7 +375,8 @@ def esf_equations(rows: list[list[Any]]) -> Equations:
         where = {"men": 2, "women": 3, "total": 4}  # a header the attacker cannot read
     columns = [c for c in _ESF_COLUMNS if c in where]
     for row in rows:
-        code = str(row[0])
+        code = "TOTAL" if str(row[0]) == "" and str(row[1]) in _ESF_TOTAL_NAMES \
+            else str(row[0])
         if not re.fullmatch(r"TOTAL|C[OR]\d\d", code):
             continue
         cells = [row[where[c]] for c in columns]

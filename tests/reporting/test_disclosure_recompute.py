@@ -160,6 +160,20 @@ def test_attacker_reads_events_of_a_proportion_and_pins_with_milp() -> None:
                      sums=[("t", ("a", "b", "c"))]).pinned() == {"b": 0, "c": 0}
 
 
+def test_attacker_finds_the_row_of_all_participants_by_its_name() -> None:
+    """The report prints no code for the row of all participants (TOTAL is the package's
+    name, not an ESF code): the attacker finds it by its name, in either language, and
+    reads the column of other or unknown sex by its header."""
+    for name, head in (("totaal aantal deelnemers", ["mannen", "vrouwen", "anders of onbekend",
+                                                     "totaal"]),
+                       ("total participants (counted once)", ["men", "women",
+                                                              "other or unknown", "total"])):
+        rows = [["code", "indicator", *head, "toelichting"], ["", name, 43, 57, 0, 100, ""],
+                ["CO12", "", 42, 55, 0, 97, ""]]
+        found = {(f.location, f.value) for f in esf_equations(rows).findings("hand", 10)}
+        assert ("not CO12/total", 3) in found and ("not CO12/other", 0) in found
+
+
 def test_attacker_works_out_the_rest_of_an_esf_indicator() -> None:
     """CO12 97 of 100 participants leaves 3 not in a jobless household (1 man, 2 women);
     the baseline table beside it withholds "no" (and "yes"), which the ESF table gives

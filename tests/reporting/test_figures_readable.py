@@ -27,7 +27,11 @@ from iedereen_doet_mee.reporting.figures.estimates import (
     outflow_target_figure,
 )
 from iedereen_doet_mee.reporting.figures.files import save_figure
-from iedereen_doet_mee.reporting.figures.over_time import kaplan_meier_figure, wage_value_figure
+from iedereen_doet_mee.reporting.figures.over_time import (
+    kaplan_meier_figure,
+    ladder_transition_figure,
+    wage_value_figure,
+)
 from iedereen_doet_mee.reporting.figures.style import house_style, label
 from iedereen_doet_mee.reporting.parts import as_published
 from iedereen_doet_mee.reporting.records import analysis_records
@@ -180,6 +184,33 @@ def test_wage_value_is_predicted_only_over_the_months_measured(analysis):
                     and li.get_label().endswith(label(
                         "with_instruments" if arm == "yes" else "without_instruments", "nl")))
         np.testing.assert_allclose(line.get_xdata(), cell.sort_values("month")["month"])
+
+
+def test_the_internal_ladder_names_each_rows_n_and_its_empty_rows(analysis):
+    """Unprotected (the internal report): every intake rung says how many people it
+    holds, and the grey rows of a rung nobody started on are explained."""
+    result = analysis.results["ladder"]
+    totals = result.extras["transitions"]["total"]
+    assert (totals == 0).any() and (totals > 0).any()  # the bundled trial has both
+    fig = ladder_transition_figure(result, lang="nl")
+    names = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert [n.rsplit("(n = ", 1)[1] for n in names] == [f"{int(t)})" for t in totals]
+    assert fig._supxlabel.get_text() == label("ladder_empty", "nl")
+    full = dataclasses.replace(result, extras={**result.extras, "transitions":
+                                               result.extras["transitions"].iloc[:4],
+                                               "transition_shares":
+                                               result.extras["transition_shares"].iloc[:4]})
+    assert ladder_transition_figure(full, lang="nl")._supxlabel is None
+
+
+def test_the_wage_value_legend_covers_no_interval(analysis):
+    """The legend sat inside the panel, over the 60-80% band's interval; it is below it."""
+    fig = wage_value_figure(analysis.results["wage_value"], lang="nl")
+    _drawn(fig)
+    legend = fig.legends[0].get_window_extent()
+    panel = fig.axes[0].get_window_extent()
+    assert fig.axes[0].get_legend() is None and len(fig.legends[0].get_texts()) == 4
+    assert legend.y1 <= panel.y0 and not legend.overlaps(panel)
 
 
 def test_html_figures_scale_and_have_a_text_alternative(analysis, tmp_path):

@@ -472,8 +472,9 @@ def costs_figure(result: AnalysisResult, *, lang: Language = "nl",
         else:
             mark_unavailable(left, lang)
         if right is not None:
+            # two lines a label, a size smaller: the Dutch words ("nettobesparing") touched
             right.set_xticks(range(len(_COSTS)), [label(k, lang).replace(" ", "\n", 1)
-                                                  for k in _COSTS])
+                                                  for k in _COSTS], fontsize="small")
             right.set_xlim(-0.5, len(_COSTS) - 0.5)
             right.set_title(label("difference_arms", lang) if arms_compared is None else
                             label("difference_arms_named", lang).format(

@@ -450,7 +450,7 @@ def wage_value_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figur
     paths = result.extras.get("trajectories", pd.DataFrame(columns=["estimate"]))
     paths = paths[paths["estimate"].notna()]
     with house_style():
-        fig = new_figure(height=3.4)
+        fig = new_figure(height=3.8)
         ax = fig.add_subplot()
         if paths.empty:
             mark_unavailable(ax, lang)
@@ -470,8 +470,11 @@ def wage_value_figure(result: AnalysisResult, *, lang: Language = "nl") -> Figur
                 ax.plot(month, est, color=style["color"], marker=style["marker"],
                         markersize=3.5, label=cell_label(term, lang))
             ax.xaxis.set_major_locator(MultipleLocator(6))
-            ax.legend(loc="upper left")
-            fig.supxlabel(label("measured_only", lang), fontsize=7, style="italic")
+            # below the panel (inside it lay over a band's interval), headed by the note
+            # that each line covers only its group's measured months
+            fig.legend(loc="outside lower center", ncols=2,
+                       title=label("measured_only", lang),
+                       title_fontproperties={"size": 7, "style": "italic"})
         ax.set_xlabel(label("months", lang))
         ax.set_ylabel(label("wage_axis", lang))
         fig.suptitle(label("wage_title", lang))
@@ -507,6 +510,8 @@ def ladder_transition_figure(result: AnalysisResult, *, lang: Language = "nl",
     names = [f"{r} {label(f'rung_{r}', lang)}" if f"rung_{r}" in _RUNGS else str(r)
              for r in rungs]
     row_n = result.extras.get("transition_rows")  # protected: people per shown row
+    if row_n is None and "transitions" in result.extras:  # unprotected: every row's
+        row_n = result.extras["transitions"]["total"]
     if row_n is not None:
         names = [name + (f" (n = {int(n)})" if n >= 0 else "")
                  for name, n in zip(names, row_n.reindex(shares.index).fillna(-1),
@@ -533,6 +538,8 @@ def ladder_transition_figure(result: AnalysisResult, *, lang: Language = "nl",
                          label=label("row_share", lang))
             if result.extras.get("withheld_cells"):
                 fig.supxlabel(label("ladder_withheld", lang), fontsize=7, style="italic")
+            elif np.isnan(values).all(axis=1).any():  # a rung nobody started on
+                fig.supxlabel(label("ladder_empty", lang), fontsize=7, style="italic")
         else:
             colours = [colormaps["cividis"](x) for x in np.linspace(0.05, 0.95, values.shape[1])]
             left = np.zeros(len(rungs))

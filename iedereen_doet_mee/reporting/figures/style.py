@@ -87,6 +87,8 @@ LABELS: dict[str, tuple[str, str]] = {
                         "afgeschermd zodat zo'n klein aantal niet terug te rekenen is.",
                         "Grey cells are withheld: too few people to show, or withheld so that "
                         "such a small number cannot be worked out."),
+    "ladder_empty": ("Grijze rijen: niemand begon op deze trede.",
+                     "Grey rows: nobody started on this rung."),
     "at_risk": ("Aantal onder risico", "Number at risk"),
     "target": ("doel", "target"),
     "months": ("Maanden sinds instroom", "Months since enrolment"),

@@ -274,7 +274,9 @@ def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language, *,
         hidden = mask.loc[r["code"]]
         shown = {k: (text("suppressed", lang) if hidden[k] else str(v))
                  for k, v in counts.items()}
-        rows.append([r["code"], r[name], *(shown.get(c, "-") for c in ESF_SEXES),
+        # TOTAL is no ESF code but the package's name of the row: the report leaves it out
+        code = "" if r["code"] == "TOTAL" else r["code"]
+        rows.append([code, r[name], *(shown.get(c, "-") for c in ESF_SEXES),
                      shown["total"], no_sex])
         sheet.append({"code": r["code"], "indicator": r[name],
                       **{k: (None if hidden[k] else int(v)) for k, v in counts.items()},
