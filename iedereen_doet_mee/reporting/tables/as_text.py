@@ -265,7 +265,7 @@ def esf_text_table(esf: pd.DataFrame, threshold: int | None, lang: Language, *,
     for _, r in esf.iterrows():
         if not r["available"]:
             why = r["reason_nl"] if lang == "nl" and "reason_nl" in r else r["reason"]
-            rows.append([r["code"], r[name], "-", "-", "-", "-",
+            rows.append([r["code"], r[name], *["-"] * (len(ESF_SEXES) + 1),
                          text("not_available", lang, reason=why)])
             sheet.append({"code": r["code"], "indicator": r[name], **dict.fromkeys(
                 [*sexes, "total"]), "available": False, "reason": why})

@@ -182,10 +182,10 @@ def esf_suppression(esf: pd.DataFrame, threshold: int, *,
     # The baseline's counts as the reader has them. When those alone give a count the
     # baseline withholds, no pattern here protects it: the table is then protected as
     # if the reader had none of the baseline's printed counts (the baseline's to fix).
+    problem = _problem(esf, codes, columns, threshold, baseline)
+    values = pd.Series(list(problem.values.values()), index=pd.Index(
+        list(problem.values), tupleize_cols=False, dtype=object))
     for with_known in (True, False):
-        problem = _problem(esf, codes, columns, threshold, baseline)
-        values = pd.Series(list(problem.values.values()), index=pd.Index(
-            list(problem.values), tupleize_cols=False, dtype=object))
         try:
             result = suppress_linked(values, totals=problem.lines, threshold=threshold,
                                      known=problem.known if with_known else (),
